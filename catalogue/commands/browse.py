@@ -1,0 +1,91 @@
+"""`tthc list`, `tthc show`, `tthc schema`: read the catalogue from the terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from catalogue.console import console, errors, vnd
+from catalogue.loader import DEFAULT_DATA
+from catalogue.store import open_catalogue
+from models.common import LEVEL_LABELS_VI, fold
+from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, STEP_KIND_LABELS_VI, Procedure
+
+DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
+
+
+def matches(p: Procedure, text: str | None, field: str | None, level: str | None, agency: str | None) -> bool:
+    if field and fold(field) not in fold(p.field):
+        return False
+    if level and level not in p.levels:
+        return False
+    roles = p.agencies
+    if agency and agency not in {*roles.competent, *roles.implementing, *roles.coordinating, *(s.actor for s in p.steps)}:
+        return False
+    return not text or all(word in fold(f"{p.code} {p.name} {p.field}") for word in fold(text).split())
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("list")
+    def list_(
+        text: str = typer.Argument(None, help='Words to find in code, name or field; diacritics optional ("dang ky ket hon").'),
+        field: str = typer.Option(None, help="Lĩnh vực, e.g. 'Hộ tịch'."),
+        level: str = typer.Option(None, help="central, province, district or commune."),
+        agency: str = typer.Option(None, help="Agency id, e.g. ubnd-xa."),
+        data: Path = DATA,
+    ) -> None:
+        """Liệt kê thủ tục: filter by field, level, agency and text."""
+        cat = open_catalogue(data)
+        table = Table("Mã", "Tên thủ tục", "Lĩnh vực", "Cấp", "Thời hạn (ngày LV)")
+        n = 0
+        for p in sorted(cat.procedures.values(), key=lambda p: p.code):
+            if matches(p, text, field, level, agency):
+                n += 1
+                table.add_row(p.code, p.name, p.field, ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), f"{p.time_limit_working_days:g}")
+        console.print(table)
+        console.print(f"{n} thủ tục")
+
+    @app.command()
+    def show(code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."), data: Path = DATA) -> None:
+        """Xem một thủ tục: a readable summary."""
+        cat = open_catalogue(data)
+        p = cat.procedures.get(code)
+        if p is None:
+            errors.print(f"no procedure {code} in {data}")
+            raise typer.Exit(1)
+        agencies = cat.agencies
+        name = lambda aid: agencies[aid].name if aid in agencies else aid  # noqa: E731
+        console.print(f"[bold]{p.code} · {p.name}[/bold]")
+        console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: {ONLINE_LABELS_VI[p.online]}")
+        console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}")
+        channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")
+        for c in p.channels:
+            channels.add_row(CHANNEL_LABELS_VI[c.kind], f"{c.time_limit.working_days:g}", ", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees) or "Không")
+        console.print(channels)
+        docs = Table("Giấy tờ", "Bản chính", "Bản sao", "Sao y chứng thực", "Mẫu", title="Thành phần hồ sơ")
+        for d in p.documents:
+            docs.add_row(d.name + (f" ({d.case})" if d.case else ""), str(d.originals), str(d.copies), str(d.certified_copies), d.form or "")
+        console.print(docs)
+        steps = Table("#", "Bước", "Ai làm", "Loại", "Ngày LV (thấp/khả dĩ/cao)", "Sau bước", title="Trình tự thực hiện")
+        for i, s in enumerate(p.steps, 1):
+            d = s.duration
+            who = "Người nộp hồ sơ" if s.actor == "applicant" else name(s.actor)
+            steps.add_row(str(i), s.name, who, STEP_KIND_LABELS_VI[s.kind], f"{d.low:g} / {d.likely:g} / {d.high:g}" + ("*" if s.origin == "estimate" else ""), ", ".join(s.after))
+        console.print(steps)
+        console.print("* thời gian ước tính của biên tập viên danh mục, không do nguồn công bố")
+        console.print("Căn cứ pháp lý: " + "; ".join(c.ref + (f" ({', '.join(c.articles)})" if c.articles else "") for c in p.legal_basis))
+        console.print("Nguồn: " + "; ".join(f"{s.url} (truy cập {s.retrieved:%d/%m/%Y})" for s in p.provenance.sources))
+
+    @app.command()
+    def schema(out: Path = typer.Option(None, "--out", help="Write to this file instead of printing.")) -> None:
+        """JSON Schema of a procedure file, for editors that autocomplete YAML."""
+        text = json.dumps(Procedure.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            console.print(text, markup=False, soft_wrap=True)
+        else:
+            from catalogue.files import write_atomic
+
+            write_atomic(out, text.encode())

@@ -1,0 +1,46 @@
+"""`tthc validate`: check the schema and every cross-record rule; never changes a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from analysis.consistency import check_catalogue
+from catalogue.console import console, errors
+from catalogue.loader import DEFAULT_DATA, Loaded, load
+from catalogue.problems import Problem, field_path
+
+
+def catalogue_problems(loaded: Loaded) -> list[Problem]:
+    """Loading problems and cross-record problems, mapped to file and line."""
+    problems = list(loaded.problems)
+    for found in check_catalogue(loaded.catalogue):
+        path, line = loaded.locate(found.kind, found.key, found.location)
+        problems.append(Problem(path, line, field_path(found.location), found.message, found.severity))
+    return problems
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def validate(
+        path: Path = typer.Argument(DEFAULT_DATA, help="The catalogue folder (with procedures/, legal/, ...)."),
+        strict: bool = typer.Option(False, help="Treat warnings as errors."),
+    ) -> None:
+        """Kiểm tra danh mục: schema, references, step graphs, time limits. Exit 1 on any error."""
+        if not path.is_dir():
+            errors.print(f"{path}: not a folder")
+            raise typer.Exit(2)
+        loaded = load(path)
+        problems = catalogue_problems(loaded)
+        for p in problems:
+            (errors if p.severity == "error" else console).print(str(p), markup=False)
+        n_err = sum(p.severity == "error" for p in problems)
+        n_warn = len(problems) - n_err
+        cat = loaded.catalogue
+        console.print(
+            f"{len(cat.procedures)} procedures, {len(cat.agencies)} agencies, {len(cat.legal)} legal documents, "
+            f"{len(cat.parameters.parameters)} parameters: {n_err} errors, {n_warn} warnings"
+        )
+        if n_err or (strict and n_warn):
+            raise typer.Exit(1)

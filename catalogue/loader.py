@@ -1,0 +1,178 @@
+"""Load the catalogue from data/: YAML → typed models, with every problem named by file, line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from catalogue.problems import CatalogueError, Problem, field_path
+from catalogue.yamlio import Parsed, YamlError, load_yaml_file
+from models.catalogue import Catalogue
+from models.parameters import Parameter, ParameterSet
+from models.procedure import Procedure
+from models.registry import Agency, LegalDocument
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass
+class Loaded:
+    """A catalogue with where each record came from, and the problems met while loading."""
+
+    catalogue: Catalogue
+    origins: dict[tuple[str, str], tuple[Path, Parsed | None, tuple[int | str, ...]]] = field(default_factory=dict)
+    """(kind, key) → (file, parsed YAML when read from YAML, location of the record in the file)."""
+    problems: list[Problem] = field(default_factory=list)
+
+    def locate(self, kind: str, key: str, location: tuple[int | str, ...] = ()) -> tuple[Path, int | None]:
+        """File and line of a field of a record, for messages."""
+        path, parsed, base = self.origins[(kind, key)]
+        if parsed is None:
+            return path, None
+        return path, parsed.line_of(base + tuple(location))
+
+
+def _pydantic_problems(exc: ValidationError, path: Path, parsed: Parsed, base: tuple[int | str, ...]) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = err["msg"]
+        value = err.get("input")
+        if err["type"] == "string_type" and isinstance(value, float) and loc and loc[-1] in ("code", "related"):
+            message = f"the code {value!r} was read as a number: quote it, e.g. code: \"{value}\""
+        elif err["type"] == "string_type" and isinstance(value, float):
+            message = f"{message} (got the number {value!r}: quote it)"
+        elif err["type"] == "extra_forbidden":
+            message = "unknown field (a typo?)"
+        problems.append(Problem(path, parsed.line_of(base + loc), field_path(loc), message))
+    return problems
+
+
+def validate_record(model: type[M], data: Any, path: Path, parsed: Parsed, base: tuple[int | str, ...] = ()) -> tuple[M | None, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, _pydantic_problems(exc, path, parsed, base)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
+
+
+def _read(path: Path, problems: list[Problem]) -> Parsed | None:
+    try:
+        return load_yaml_file(path)
+    except YamlError as exc:
+        problems.append(Problem(path, exc.line, "", exc.message))
+    except OSError as exc:
+        problems.append(Problem(path, None, "", f"cannot read: {exc.strerror}"))
+    return None
+
+
+def _load_list(
+    path: Path, model: type[M], key: Callable[[M], str], kind: str, loaded: Loaded, into: dict[str, M]
+) -> None:
+    """A file holding a list of records (agencies.yaml, legal/*.yaml)."""
+    parsed = _read(path, loaded.problems)
+    if parsed is None:
+        return
+    items = parsed.data if isinstance(parsed.data, list) else [parsed.data]
+    for i, item in enumerate(items):
+        base: tuple[int | str, ...] = (i,) if isinstance(parsed.data, list) else ()
+        record, problems = validate_record(model, item, path, parsed, base)
+        loaded.problems += problems
+        if record is None:
+            continue
+        k = key(record)
+        if k in into:
+            first, _ = loaded.locate(kind, k)
+            loaded.problems.append(Problem(path, parsed.line_of(base), "", f"{kind} {k!r} is defined twice (also in {first})"))
+            continue
+        into[k] = record
+        loaded.origins[(kind, k)] = (path, parsed, base)
+
+
+def load_parameters(folder: Path, loaded: Loaded) -> ParameterSet:
+    params: dict[str, Parameter] = {}
+    for path in _yaml_files(folder):
+        parsed = _read(path, loaded.problems)
+        if parsed is None:
+            continue
+        if not isinstance(parsed.data, dict):
+            loaded.problems.append(Problem(path, 1, "", "a parameter file maps parameter names to their dated values"))
+            continue
+        for name, body in parsed.data.items():
+            record, problems = validate_record(Parameter, {"name": name, **(body or {})}, path, parsed, (name,))
+            loaded.problems += problems
+            if record is not None:
+                if name in params:
+                    loaded.problems.append(Problem(path, parsed.line_of((name,)), str(name), "parameter defined twice"))
+                params[name] = record
+                loaded.origins[("parameter", name)] = (path, parsed, (name,))
+    return ParameterSet(parameters=params)
+
+
+def load_procedure_file(path: Path, problems: list[Problem]) -> tuple[Procedure | None, Parsed | None]:
+    parsed = _read(path, problems)
+    if parsed is None:
+        return None, None
+    if not isinstance(parsed.data, dict):
+        problems.append(Problem(path, 1, "", "a procedure file holds one mapping (code, name, steps...)"))
+        return None, parsed
+    record, found = validate_record(Procedure, parsed.data, path, parsed)
+    problems += found
+    if record is not None and path.stem != record.code:
+        problems.append(Problem(path, parsed.line_of(("code",)), "code", f"file is named {path.name} but holds {record.code}: name it {record.code}.yaml"))
+    return record, parsed
+
+
+def load(
+    data: Path = DEFAULT_DATA,
+    procedure_files: Iterable[Path] | None = None,
+    read_procedures: Callable[[list[Path], Loaded], None] | None = None,
+) -> Loaded:
+    """Load everything under `data/`. Problems are collected, never raised: see `load_or_raise`.
+
+    `read_procedures` replaces the plain YAML reading of procedure files (the cache plugs in here).
+    """
+    loaded = Loaded(Catalogue({}, {}, {}, ParameterSet(parameters={})))
+    cat = loaded.catalogue
+    agencies_file = data / "agencies.yaml"
+    if agencies_file.exists():
+        _load_list(agencies_file, Agency, lambda a: a.id, "agency", loaded, cat.agencies)
+    for path in _yaml_files(data / "legal"):
+        _load_list(path, LegalDocument, lambda d: d.number, "legal", loaded, cat.legal)
+    object.__setattr__(cat, "parameters", load_parameters(data / "parameters", loaded))
+    files = sorted(procedure_files) if procedure_files is not None else _yaml_files(data / "procedures")
+    if read_procedures is not None:
+        read_procedures(files, loaded)
+    else:
+        for path in files:
+            add_procedure(loaded, path, *load_procedure_file(path, loaded.problems))
+    return loaded
+
+
+def add_procedure(loaded: Loaded, path: Path, record: Procedure | None, parsed: Parsed | None) -> None:
+    if record is None:
+        return
+    if record.code in loaded.catalogue.procedures:
+        first, _ = loaded.locate("procedure", record.code)
+        line = parsed.line_of(("code",)) if parsed else None
+        loaded.problems.append(Problem(path, line, "code", f"procedure {record.code} is defined twice (also in {first})"))
+        return
+    loaded.catalogue.procedures[record.code] = record
+    loaded.origins[("procedure", record.code)] = (path, parsed, ())
+
+
+def load_or_raise(data: Path = DEFAULT_DATA) -> Loaded:
+    loaded = load(data)
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if errors:
+        raise CatalogueError(errors)
+    return loaded

@@ -1,0 +1,18 @@
+"""Open the catalogue for the commands: load it (through the cache) and refuse it when it has errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from catalogue.loader import DEFAULT_DATA, load
+from catalogue.problems import CatalogueError
+from models.catalogue import Catalogue
+
+
+def open_catalogue(data: Path = DEFAULT_DATA) -> Catalogue:
+    """The catalogue under `data`; raises CatalogueError listing every loading error."""
+    loaded = load(data)
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if errors:
+        raise CatalogueError(errors)
+    return loaded.catalogue

@@ -1,0 +1,102 @@
+"""Shared value types: text in Unicode NFC, national codes, money in integer đồng, dated sources."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+
+def nfc(value: str) -> str:
+    """Normalise text to Unicode NFC so that "ế" typed two ways compares equal."""
+    return unicodedata.normalize("NFC", value)
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(nfc)]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(nfc)]
+
+# Identifiers used inside the catalogue (step ids, document ids, agency ids): ASCII slugs so they survive
+# YAML, URLs, Mermaid and BPMN ids unchanged.
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+
+# National procedure code, `d.dddddd` (e.g. 1.000894 đăng ký kết hôn). YAML reads an unquoted code as a float,
+# which the strict string type refuses, so the loader can tell the editor to quote it.
+ProcedureCode = Annotated[str, StringConstraints(pattern=r"^\d\.\d{6}$", strict=True)]
+
+# Money is integer đồng, never float.
+Dong = Annotated[int, Field(ge=0, strict=True)]
+Minutes = Annotated[int, Field(ge=0, strict=True)]
+
+Level = Literal["central", "province", "district", "commune"]
+"""Cấp thực hiện: Cấp Bộ, Cấp tỉnh, Cấp huyện (abolished from 1/7/2025), Cấp xã."""
+
+LEVEL_LABELS_VI: dict[str, str] = {
+    "central": "Cấp Bộ",
+    "province": "Cấp tỉnh",
+    "district": "Cấp huyện",
+    "commune": "Cấp xã",
+}
+
+
+class Model(BaseModel):
+    """Base for every catalogue record: unknown keys are errors (a typo must not vanish silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+
+
+class Source(Model):
+    """Where a fact was read: a public page or document, and the day it was read."""
+
+    url: NonEmptyText
+    title: Text = ""
+    publisher: Text = ""
+    retrieved: date
+    note: Text = ""
+
+
+class Provenance(Model):
+    """Where a record comes from, and what in it is transcribed and what is modelled."""
+
+    sources: list[Source] = Field(min_length=1)
+    publishing_decision: Text = ""
+    """Quyết định công bố, e.g. `163/QĐ-BTP`."""
+    transcribed: list[Text] = []
+    """Fields copied from the sources."""
+    modelled: list[Text] = []
+    """Fields estimated by the catalogue's editors (durations, applicant time...), never silently."""
+    note: Text = ""
+
+
+class Citation(Model):
+    """A reference to a legal text of the registry, optionally to named articles."""
+
+    ref: NonEmptyText
+    """The legal document's number, as in the registry: `61/2018/NĐ-CP`."""
+    articles: list[Text] = []
+    """E.g. `Điều 9`, `khoản 1 Điều 11`."""
+
+
+class WorkingDays(Model):
+    """A duration in working days as low / likely / high estimates."""
+
+    low: float = Field(ge=0)
+    likely: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkingDays:
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(f"durations must satisfy low ≤ likely ≤ high, got {self.low} / {self.likely} / {self.high}")
+        return self
+
+    @classmethod
+    def exactly(cls, days: float) -> WorkingDays:
+        return cls(low=days, likely=days, high=days)
+
+
+def fold(value: str) -> str:
+    """Lower-case text without diacritics, for search: "Đăng ký kết hôn" → "dang ky ket hon"."""
+    decomposed = unicodedata.normalize("NFD", value.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

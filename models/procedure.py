@@ -1,0 +1,253 @@
+"""A procedure record: what the national database publishes, plus the typed step graph tthc adds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from models.common import (
+    Citation, Dong, Level, Minutes, Model, NonEmptyText, ProcedureCode, Provenance, Slug, Source, Text, WorkingDays,
+)
+
+SCHEMA_VERSION = 1
+
+APPLICANT = "applicant"
+"""The actor id of the person or business that asks for the result."""
+
+ChannelKind = Literal["in_person", "online", "post"]
+CHANNEL_LABELS_VI: dict[str, str] = {"in_person": "Trực tiếp", "online": "Trực tuyến", "post": "Dịch vụ bưu chính"}
+
+OnlineService = Literal["full", "partial", "none"]
+ONLINE_LABELS_VI: dict[str, str] = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}
+
+
+class Fee(Model):
+    """A fee (phí) or charge (lệ phí) on one channel, in đồng for the usual case; exemptions stay in `note`."""
+
+    kind: Literal["phi", "le_phi"]
+    name: NonEmptyText
+    amount_vnd: Dong
+    per: Literal["case", "copy", "page"] = "case"
+    quantity: int = Field(default=1, ge=0)
+    """How many units (copies, pages) the usual case pays for."""
+    note: Text = ""
+    legal_basis: list[Citation] = []
+
+    @property
+    def total_vnd(self) -> int:
+        return self.amount_vnd * self.quantity
+
+
+class TimeLimit(Model):
+    """Thời hạn giải quyết of a channel: the parsed working days and the verbatim text."""
+
+    working_days: float = Field(ge=0)
+    text: Text = ""
+
+
+class Channel(Model):
+    """Cách thức thực hiện: one row of the portal's channel table."""
+
+    kind: ChannelKind
+    time_limit: TimeLimit
+    fees: list[Fee] = []
+    description: Text = ""
+
+
+class Issuer(Model):
+    """Who issues a document: the applicant, a state agency, or a national database that already holds it."""
+
+    kind: Literal["applicant", "agency", "national_database", "third_party"]
+    agency: Slug | None = None
+    database: Text = ""
+    """E.g. `Cơ sở dữ liệu quốc gia về dân cư`."""
+
+    @model_validator(mode="after")
+    def _agency_named(self) -> Issuer:
+        if self.kind == "agency" and self.agency is None:
+            raise ValueError("an agency-issued document names its `agency`")
+        if self.kind == "national_database" and not self.database:
+            raise ValueError("a document held in a national database names the `database`")
+        return self
+
+
+class Document(Model):
+    """Thành phần hồ sơ: one required document, with the counts the portal writes "Bản chính: X Bản sao: Y"."""
+
+    id: Slug
+    name: NonEmptyText
+    originals: int = Field(default=0, ge=0)
+    copies: int = Field(default=0, ge=0)
+    certified_copies: int = Field(default=0, ge=0)
+    presented: bool = False
+    """Only shown at the counter (xuất trình), not kept in the dossier."""
+    form: Text = ""
+    """Mẫu đơn, tờ khai: the template's name or code, if any."""
+    case: Text = ""
+    """The case the document applies to, where the portal groups documents by case; empty = every case."""
+    pages: int = Field(default=1, ge=1)
+    issuer: Issuer = Issuer(kind="applicant")
+    plain_copy_allowed: bool = False
+    """The law allows a plain copy checked against the original (Nghị định 23/2015, Điều 6)."""
+    legal_basis: list[Citation] = []
+    verbatim: Text = ""
+
+
+StepKind = Literal[
+    "prepare", "submit", "receive", "review", "verify", "inspect", "transfer", "approve", "issue", "pay",
+    "notify", "supplement", "return_result", "collect", "other",
+]
+STEP_KIND_LABELS_VI: dict[str, str] = {
+    "prepare": "Chuẩn bị hồ sơ", "submit": "Nộp hồ sơ", "receive": "Tiếp nhận", "review": "Xem xét, thẩm định",
+    "verify": "Xác minh", "inspect": "Kiểm tra thực địa", "transfer": "Chuyển hồ sơ", "approve": "Phê duyệt, ký",
+    "issue": "Cấp kết quả", "pay": "Nộp phí, lệ phí", "notify": "Thông báo", "supplement": "Bổ sung hồ sơ",
+    "return_result": "Trả kết quả", "collect": "Nhận kết quả", "other": "Khác",
+}
+
+StepChannel = Literal["in_person", "online", "post", "internal"]
+
+
+class ApplicantTime(Model):
+    """The applicant's own time on a step, in minutes, by activity (Thông tư 02/2017, Điều 27)."""
+
+    preparation: Minutes = 0
+    """Learn the procedure, gather and fill in the documents."""
+    travel: Minutes | None = None
+    """Round trip to the office; None = take the dated parameter for the office's level."""
+    queue: Minutes = 0
+    counter: Minutes = 0
+
+
+class Step(Model):
+    """One node of the step graph: who acts, how, for how long, with which documents."""
+
+    id: Slug
+    name: NonEmptyText
+    actor: Slug
+    """`applicant` or an agency id from the registry."""
+    unit: Text = ""
+    """The unit inside the agency (bộ phận một cửa, công chức tư pháp - hộ tịch...)."""
+    kind: StepKind
+    duration: WorkingDays
+    """Elapsed working days the step takes (the agency's processing time, or the applicant's)."""
+    origin: Literal["published", "estimate"]
+    """Whether the duration is stated by the source or modelled by the catalogue's editors."""
+    applicant_time: ApplicantTime | None = None
+    in_person: bool = False
+    """The applicant goes to an office for this step."""
+    office: Slug | None = None
+    """The agency whose office the applicant visits; defaults to the actor when the actor is an agency."""
+    channel: StepChannel = "internal"
+    after: list[Slug] = []
+    """Predecessors: the steps that must finish before this one starts."""
+    consumes: list[Slug] = []
+    produces: list[Slug] = []
+    forwards_only: bool = False
+    """The step only passes the dossier on (no decision, no check): a pass-through."""
+    other_costs_vnd: Dong = 0
+    """Out-of-pocket costs of this step not covered by parameters (hired service, postage...)."""
+    legal_basis: list[Citation] = []
+    verbatim: Text = ""
+    note: Text = ""
+
+
+class AnnualVolume(Model):
+    """How often the procedure is done: C_year = C1 × frequency × subjects (Thông tư 02/2017, Điều 27)."""
+
+    subjects_per_year: int = Field(ge=0)
+    frequency_per_subject: Decimal = Field(default=Decimal(1), ge=0)
+    origin: Literal["published", "estimate"]
+    source: Source | None = None
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> AnnualVolume:
+        if self.origin == "published" and self.source is None:
+            raise ValueError("a published annual volume names its `source`")
+        return self
+
+
+class Agencies(Model):
+    """Cơ quan thực hiện by role."""
+
+    competent: list[Slug] = Field(min_length=1)
+    """Cơ quan có thẩm quyền: decides."""
+    implementing: list[Slug] = []
+    """Cơ quan thực hiện: receives and processes."""
+    coordinating: list[Slug] = []
+    """Cơ quan phối hợp."""
+
+
+class Result(Model):
+    name: NonEmptyText
+    code: Text = ""
+    """Result code such as `KQ.G15.000032`."""
+
+
+ProcedureStatus = Literal["in_force", "amended", "abolished"]
+
+
+class Procedure(Model):
+    """Thủ tục hành chính: the national database's record and its typed step graph."""
+
+    schema_version: Literal[1] = 1
+    code: ProcedureCode
+    name: NonEmptyText
+    field: NonEmptyText
+    """Lĩnh vực: hộ tịch, cư trú, đất đai..."""
+    levels: list[Level] = Field(min_length=1)
+    type: Text = ""
+    """Loại thủ tục (e.g. TTHC được luật giao quy định chi tiết)."""
+    subjects: list[Literal["citizen", "business", "organisation"]] = Field(min_length=1)
+    agencies: Agencies
+    channels: list[Channel] = Field(min_length=1)
+    online: OnlineService
+    results: list[Result] = Field(min_length=1)
+    conditions: list[Text] = []
+    related: list[ProcedureCode] = []
+    interagency_group: Slug | None = None
+    """Liên thông group shared by the procedures done on one dossier."""
+    status: ProcedureStatus = "in_force"
+    legal_basis: list[Citation] = Field(min_length=1)
+    annual_volume: AnnualVolume
+    documents: list[Document] = []
+    steps: list[Step] = Field(min_length=1)
+    provenance: Provenance
+    verbatim_steps: Text = ""
+    """Trình tự thực hiện as published, kept beside the typed graph."""
+
+    def step(self, step_id: str) -> Step:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+    def document(self, document_id: str) -> Document:
+        for d in self.documents:
+            if d.id == document_id:
+                return d
+        raise KeyError(document_id)
+
+    @property
+    def main_channel(self) -> Channel:
+        """The channel used for the baseline: in person if offered (most dossiers still come that way)."""
+        for channel in self.channels:
+            if channel.kind == "in_person":
+                return channel
+        return self.channels[0]
+
+    @property
+    def time_limit_working_days(self) -> float:
+        return self.main_channel.time_limit.working_days
+
+    @property
+    def subjects_per_year(self) -> int:
+        return self.annual_volume.subjects_per_year
+
+
+__all__ = [
+    "APPLICANT", "AnnualVolume", "ApplicantTime", "Agencies", "Channel", "Document", "Fee", "Issuer",
+    "Procedure", "Result", "SCHEMA_VERSION", "Source", "Step", "TimeLimit",
+]
