@@ -35,7 +35,7 @@ def check_procedure(p: Procedure, cat: Catalogue) -> list[Inconsistency]:
     for role in ("competent", "implementing", "coordinating"):
         for i, agency in enumerate(getattr(p.agencies, role)):
             if agency not in cat.agencies:
-                err(("agencies", role, i), f"unknown agency {agency!r} (not in data/agencies.yaml)")
+                err(("agencies", role, i), f"unknown agency {agency!r} (not in data/agencies/)")
     for i, cite in enumerate(p.legal_basis):
         if cite.ref not in cat.legal:
             err(("legal_basis", i, "ref"), f"unknown legal document {cite.ref!r} (not in data/legal/)")

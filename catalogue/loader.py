@@ -143,9 +143,8 @@ def load(
     """
     loaded = Loaded(Catalogue({}, {}, {}, ParameterSet(parameters={})))
     cat = loaded.catalogue
-    agencies_file = data / "agencies.yaml"
-    if agencies_file.exists():
-        _load_list(agencies_file, Agency, lambda a: a.id, "agency", loaded, cat.agencies)
+    for path in _yaml_files(data / "agencies"):
+        _load_list(path, Agency, lambda a: a.id, "agency", loaded, cat.agencies)
     for path in _yaml_files(data / "legal"):
         _load_list(path, LegalDocument, lambda d: d.number, "legal", loaded, cat.legal)
     object.__setattr__(cat, "parameters", load_parameters(data / "parameters", loaded))
