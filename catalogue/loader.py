@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from catalogue.problems import CatalogueError, Problem, field_path
 from catalogue.yamlio import Parsed, YamlError, load_yaml_file
-from models.catalogue import Catalogue
+from models.catalogue import Catalogue, Procedures
 from models.parameters import Parameter, ParameterSet
 from models.procedure import Procedure
 from models.registry import Agency, LegalDocument
@@ -33,8 +33,14 @@ class Loaded:
     def locate(self, kind: str, key: str, location: tuple[int | str, ...] = ()) -> tuple[Path, int | None]:
         """File and line of a field of a record, for messages."""
         path, parsed, base = self.origins[(kind, key)]
-        if parsed is None:
-            return path, None
+        if parsed is None:  # read from the cache: parse the file once more, only to point at the line
+            from catalogue.yamlio import YamlError, load_yaml_file
+
+            try:
+                parsed = load_yaml_file(path)
+            except (YamlError, OSError):
+                return path, None
+            self.origins[(kind, key)] = (path, parsed, base)
         return path, parsed.line_of(base + tuple(location))
 
 
@@ -141,7 +147,7 @@ def load(
 
     `read_procedures` replaces the plain YAML reading of procedure files (the cache plugs in here).
     """
-    loaded = Loaded(Catalogue({}, {}, {}, ParameterSet(parameters={})))
+    loaded = Loaded(Catalogue(Procedures(), {}, {}, ParameterSet(parameters={})))
     cat = loaded.catalogue
     for path in _yaml_files(data / "agencies"):
         _load_list(path, Agency, lambda a: a.id, "agency", loaded, cat.agencies)

@@ -22,7 +22,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _BaseLoader = yaml.SafeLoader
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     pass
 
 
@@ -136,4 +136,5 @@ def load_yaml_file(path: Path) -> Parsed:
 
 def dump_yaml(data: Any) -> str:
     """Write YAML that reads back to the same data with the loader above (codes stay quoted strings)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)

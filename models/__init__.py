@@ -3,7 +3,17 @@
 from models.common import Citation, Level, Provenance, Source, WorkingDays
 from models.parameters import CostRates, DatedValue, Parameter, ParameterSet
 from models.procedure import (
-    APPLICANT, Agencies, AnnualVolume, ApplicantTime, Channel, Document, Fee, Issuer, Procedure, Result, Step,
+    APPLICANT,
+    Agencies,
+    AnnualVolume,
+    ApplicantTime,
+    Channel,
+    Document,
+    Fee,
+    Issuer,
+    Procedure,
+    Result,
+    Step,
     TimeLimit,
 )
 from models.registry import Agency, LegalDocument

@@ -8,7 +8,18 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from models.common import (
-    Citation, Dong, Level, Minutes, Model, NonEmptyText, ProcedureCode, Provenance, Slug, Source, Text, WorkingDays,
+    Citation,
+    Dong,
+    Level,
+    Minutes,
+    Model,
+    NonEmptyText,
+    ProcedureCode,
+    Provenance,
+    Slug,
+    Source,
+    Text,
+    WorkingDays,
 )
 
 SCHEMA_VERSION = 1
@@ -248,6 +259,18 @@ class Procedure(Model):
 
 
 __all__ = [
-    "APPLICANT", "AnnualVolume", "ApplicantTime", "Agencies", "Channel", "Document", "Fee", "Issuer",
-    "Procedure", "Result", "SCHEMA_VERSION", "Source", "Step", "TimeLimit",
+    "APPLICANT",
+    "SCHEMA_VERSION",
+    "Agencies",
+    "AnnualVolume",
+    "ApplicantTime",
+    "Channel",
+    "Document",
+    "Fee",
+    "Issuer",
+    "Procedure",
+    "Result",
+    "Source",
+    "Step",
+    "TimeLimit",
 ]

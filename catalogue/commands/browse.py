@@ -71,9 +71,10 @@ def register(app: typer.Typer) -> None:
         console.print(docs)
         steps = Table("#", "Bước", "Ai làm", "Loại", "Ngày LV (thấp/khả dĩ/cao)", "Sau bước", title="Trình tự thực hiện")
         for i, s in enumerate(p.steps, 1):
-            d = s.duration
+            days = s.duration
             who = "Người nộp hồ sơ" if s.actor == "applicant" else name(s.actor)
-            steps.add_row(str(i), s.name, who, STEP_KIND_LABELS_VI[s.kind], f"{d.low:g} / {d.likely:g} / {d.high:g}" + ("*" if s.origin == "estimate" else ""), ", ".join(s.after))
+            estimate = "*" if s.origin == "estimate" else ""
+            steps.add_row(str(i), s.name, who, STEP_KIND_LABELS_VI[s.kind], f"{days.low:g} / {days.likely:g} / {days.high:g}{estimate}", ", ".join(s.after))
         console.print(steps)
         console.print("* thời gian ước tính của biên tập viên danh mục, không do nguồn công bố")
         console.print("Căn cứ pháp lý: " + "; ".join(c.ref + (f" ({', '.join(c.articles)})" if c.articles else "") for c in p.legal_basis))

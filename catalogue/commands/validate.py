@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 
 from analysis.consistency import check_catalogue
+from catalogue.cache import load_cached
 from catalogue.console import console, errors
-from catalogue.loader import DEFAULT_DATA, Loaded, load
+from catalogue.loader import DEFAULT_DATA, Loaded
 from catalogue.problems import Problem, field_path
 
 
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
         if not path.is_dir():
             errors.print(f"{path}: not a folder")
             raise typer.Exit(2)
-        loaded = load(path)
+        loaded = load_cached(path)
         problems = catalogue_problems(loaded)
         for p in problems:
             (errors if p.severity == "error" else console).print(str(p), markup=False)

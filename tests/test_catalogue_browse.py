@@ -1,0 +1,63 @@
+"""`tthc list`, `show`, `schema`, and the synthetic catalogue used by the benchmarks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from analysis.consistency import check_catalogue
+from catalogue.cli import app
+from catalogue.synthetic import synthetic_catalogue
+from models.common import fold
+from models.procedure import Procedure
+
+runner = CliRunner()
+
+
+def test_fold_removes_vietnamese_diacritics() -> None:
+    assert fold("Đăng ký kết hôn") == "dang ky ket hon"
+    assert fold("Thuế") == fold("thue")
+
+
+def test_list_finds_with_or_without_diacritics(data_copy: Path) -> None:
+    for query in ("dang ky khai sinh", "đăng ký khai sinh", "KHAI SINH"):
+        result = runner.invoke(app, ["list", query, "--data", str(data_copy)])
+        assert result.exit_code == 0, result.output
+        assert "1.001193" in result.output and "1 thủ tục" in result.output
+    result = runner.invoke(app, ["list", "ket hon", "--data", str(data_copy)])
+    assert "0 thủ tục" in result.output
+
+
+def test_list_filters(data_copy: Path) -> None:
+    assert "1 thủ tục" in runner.invoke(app, ["list", "--level", "commune", "--data", str(data_copy)]).output
+    assert "0 thủ tục" in runner.invoke(app, ["list", "--level", "province", "--data", str(data_copy)]).output
+    assert "1 thủ tục" in runner.invoke(app, ["list", "--field", "ho tich", "--data", str(data_copy)]).output
+    assert "1 thủ tục" in runner.invoke(app, ["list", "--agency", "ubnd-xa", "--data", str(data_copy)]).output
+
+
+def test_show_prints_the_record(data_copy: Path) -> None:
+    result = runner.invoke(app, ["show", "1.001193", "--data", str(data_copy)])
+    assert result.exit_code == 0
+    for text in ("Thủ tục đăng ký khai sinh", "Tờ khai", "60/2014/QH13", "dichvucong.gov.vn"):
+        assert text in result.output
+    assert runner.invoke(app, ["show", "9.999999", "--data", str(data_copy)]).exit_code == 1
+
+
+def test_schema_is_the_procedure_schema_and_committed_copy_is_current(tmp_path: Path) -> None:
+    out = tmp_path / "schema.json"
+    assert runner.invoke(app, ["schema", "--out", str(out)]).exit_code == 0
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert schema == Procedure.model_json_schema()
+    committed = Path(__file__).parent.parent / "docs" / "schema" / "procedure.schema.json"
+    assert json.loads(committed.read_text(encoding="utf-8")) == schema, "run: tthc schema --out docs/schema/procedure.schema.json"
+
+
+def test_synthetic_catalogue_is_valid_and_realistic() -> None:
+    cat = synthetic_catalogue(40)
+    assert [p for p in check_catalogue(cat) if p.severity == "error"] == []
+    sizes = [len(p.steps) for p in cat.procedures.values()]
+    docs = [len(p.documents) for p in cat.procedures.values()]
+    assert min(sizes) >= 10 and max(sizes) <= 60
+    assert min(docs) >= 5 and max(docs) <= 20

@@ -1,0 +1,65 @@
+"""The compiled cache: a warm load gives the same records, an edited file is re-read, a broken one is still
+reported with its line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from catalogue.cache import decode_all, load_cached
+from catalogue.loader import load
+from models.catalogue import Procedures
+
+
+def test_warm_load_equals_plain_load(data_copy: Path, tmp_path: Path) -> None:
+    plain = load(data_copy).catalogue
+    load_cached(data_copy, tmp_path / "c")
+    warm = load_cached(data_copy, tmp_path / "c").catalogue
+    assert isinstance(warm.procedures, Procedures)
+    assert warm.procedures.encoded("1.001193") is not None  # served from the cache, not yet decoded
+    assert dict(warm.procedures) == dict(plain.procedures)
+
+
+def test_edit_invalidates_only_that_file(data_copy: Path, tmp_path: Path) -> None:
+    load_cached(data_copy, tmp_path / "c")
+    path = data_copy / "procedures" / "1.001193.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Thủ tục đăng ký khai sinh", "Đăng ký khai sinh (sửa)"), encoding="utf-8")
+    warm = load_cached(data_copy, tmp_path / "c").catalogue
+    assert warm.procedures["1.001193"].name == "Đăng ký khai sinh (sửa)"
+
+
+def test_same_size_same_mtime_edit_is_still_seen_after_touch(data_copy: Path, tmp_path: Path) -> None:
+    load_cached(data_copy, tmp_path / "c")
+    path = data_copy / "procedures" / "1.001193.yaml"
+    text = path.read_text(encoding="utf-8")
+    st = path.stat()
+    path.write_text(text.replace("subjects_per_year: 1200000", "subjects_per_year: 1300000"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    assert load_cached(data_copy, tmp_path / "c").catalogue.procedures["1.001193"].subjects_per_year == 1_300_000
+
+
+def test_broken_file_is_reported_with_its_line_on_every_load(data_copy: Path, tmp_path: Path) -> None:
+    load_cached(data_copy, tmp_path / "c")
+    path = data_copy / "procedures" / "1.001193.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: submit", "kind: nop"), encoding="utf-8")
+    for _ in range(2):
+        loaded = load_cached(data_copy, tmp_path / "c")
+        assert "1.001193" not in loaded.catalogue.procedures
+        [problem] = loaded.problems
+        assert problem.field.endswith(".kind") and problem.line is not None
+
+
+def test_renamed_cached_file_is_still_checked(data_copy: Path, tmp_path: Path) -> None:
+    load_cached(data_copy, tmp_path / "c")
+    source = data_copy / "procedures" / "1.001193.yaml"
+    (data_copy / "procedures" / "1.999999.yaml").write_bytes(source.read_bytes())
+    loaded = load_cached(data_copy, tmp_path / "c")
+    assert any("holds 1.001193" in p.message for p in loaded.problems)
+
+
+def test_decode_all(data_copy: Path, tmp_path: Path) -> None:
+    load_cached(data_copy, tmp_path / "c")
+    cat = load_cached(data_copy, tmp_path / "c").catalogue
+    decode_all(cat)
+    assert isinstance(cat.procedures, Procedures)
+    assert cat.procedures.encoded("1.001193") is None

@@ -1,0 +1,148 @@
+"""`tthc validate`: the bundled catalogue is clean, and each kind of mistake gets its own clear message naming
+file, line and field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from catalogue.cli import app
+
+runner = CliRunner()
+EXEMPLAR = "1.001193.yaml"
+
+
+def validate(data: Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", str(data)])
+    return result.exit_code, result.output
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return i
+    raise AssertionError(needle)
+
+
+def test_bundled_catalogue_is_valid(tmp_path: Path) -> None:
+    code, out = validate(Path(__file__).parent.parent / "data")
+    assert code == 0, out
+    assert re.search(r"\b0 errors", out)
+
+
+def test_validate_never_changes_a_file(data_copy: Path) -> None:
+    before = {p: p.read_bytes() for p in data_copy.rglob("*.yaml")}
+    validate(data_copy)
+    assert {p: p.read_bytes() for p in data_copy.rglob("*.yaml")} == before
+
+
+def test_malformed_yaml_names_file_and_line(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "field: Hộ tịch", "field: [Hộ tịch")
+    code, out = validate(data_copy)
+    assert code == 1
+    assert f"{EXEMPLAR}:" in out and "malformed YAML" in out
+
+
+def test_wrong_type_names_field_path_and_line(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "subjects_per_year: 1200000", "subjects_per_year: nhiều")
+    code, out = validate(data_copy)
+    assert code == 1
+    line = line_of(path, "subjects_per_year: nhiều")
+    assert f"{EXEMPLAR}:{line}: error: annual_volume.subjects_per_year:" in out
+
+
+def test_duplicate_key_is_refused(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "field: Hộ tịch\n", "field: Hộ tịch\nfield: Cư trú\n")
+    code, out = validate(data_copy)
+    assert code == 1
+    assert "duplicate key 'field'" in out
+    assert f"{EXEMPLAR}:{line_of(path, 'field: Cư trú')}" in out
+
+
+def test_unquoted_code_read_as_number_says_quote_it(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, 'code: "1.001193"', "code: 1.001193")
+    code, out = validate(data_copy)
+    assert code == 1
+    assert "quote it" in out and "code" in out
+
+
+def test_cycle_in_steps(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "  - id: chuan-bi\n", "  - id: chuan-bi\n    after: [nhan-ket-qua]\n")
+    code, out = validate(data_copy)
+    assert code == 1
+    assert "cycle" in out and "steps[0].after" in out
+
+
+def test_unknown_references_are_all_reported_in_one_run(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "competent: [ubnd-xa]", "competent: [ubnd-khong-co]")
+    edit(path, "ref: 123/2015/NĐ-CP", "ref: 999/2099/NĐ-CP")
+    edit(path, "after: [nop-ho-so]", "after: [buoc-khong-co]")
+    code, out = validate(data_copy)
+    assert code == 1
+    assert "unknown agency 'ubnd-khong-co'" in out
+    assert "unknown legal document '999/2099/NĐ-CP'" in out
+    assert "unknown step 'buoc-khong-co'" in out
+
+
+def test_unused_document(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "consumes: [to-khai, giay-chung-sinh, giay-to-tuy-than]", "consumes: [to-khai, giay-chung-sinh]")
+    code, out = validate(data_copy)
+    assert code == 1
+    assert "document 'giay-to-tuy-than' is used by no step" in out
+
+
+def test_disordered_durations(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "duration: {low: 0.25, likely: 0.5, high: 1}", "duration: {low: 2, likely: 0.5, high: 1}")
+    code, out = validate(data_copy)
+    assert code == 1
+    assert f"{EXEMPLAR}:{line_of(path, 'low: 2, likely')}: error: steps[2].duration:" in out
+    assert "low ≤ likely ≤ high" in out
+
+
+def test_duplicate_code_across_files(data_copy: Path) -> None:
+    source = data_copy / "procedures" / EXEMPLAR
+    (data_copy / "procedures" / "1.999999.yaml").write_bytes(source.read_bytes())
+    code, out = validate(data_copy)
+    assert code == 1
+    assert "holds 1.001193" in out
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1258"])
+def test_wrong_encoding_is_named(data_copy: Path, encoding: str) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding, errors="replace"))
+    code, out = validate(data_copy)
+    assert code == 1
+    assert "not UTF-8" in out and EXEMPLAR in out
+
+
+def test_time_limit_overrun_is_a_warning_not_an_error(data_copy: Path) -> None:
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "duration: {low: 0, likely: 0.25, high: 0.5}", "duration: {low: 0, likely: 3, high: 5}")
+    code, out = validate(data_copy)
+    assert code == 0
+    assert "warning" in out and "more than the legal limit" in out
+
+
+def test_yaml_1_1_surprises_are_off(tmp_path: Path) -> None:
+    from catalogue.yamlio import parse_yaml
+
+    parsed = parse_yaml("a: no\nb: 010203\nc: 12:30\nd: 2025-07-01\ne: true\n", tmp_path / "x.yaml")
+    assert parsed.data == {"a": "no", "b": 10203, "c": "12:30", "d": "2025-07-01", "e": True}
