@@ -24,6 +24,7 @@ app = typer.Typer(
 COMMANDS = [
     "catalogue.commands.validate",
     "catalogue.commands.browse",
+    "catalogue.commands.interchange",
 ]
 
 for module in COMMANDS:

@@ -1,0 +1,137 @@
+"""`tthc export` and `tthc import`: exchange the catalogue with other systems (CPSV-AP, BPMN, Excel, eRegulations,
+the national database's published records)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from catalogue.console import console, errors
+from catalogue.files import write_atomic
+from catalogue.interchange.safety import InterchangeError
+from catalogue.loader import DEFAULT_DATA
+from catalogue.store import open_catalogue
+from models.catalogue import Catalogue
+
+DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
+
+
+def _export_cpsv(fmt: str) -> Callable[[Catalogue, list[str], Path | None, str], None]:
+    def run(cat: Catalogue, codes: list[str], out: Path | None, base: str) -> None:
+        from catalogue.interchange.cpsv import export_cpsv
+
+        data = export_cpsv(cat, codes, fmt, base)
+        if out is None:
+            console.print(data.decode(), markup=False, soft_wrap=True)
+        else:
+            write_atomic(out, data)
+            console.print(f"Đã ghi {out} ({len(codes)} thủ tục, CPSV-AP 3.2.0 {fmt})")
+    return run
+
+
+def _export_bpmn(cat: Catalogue, codes: list[str], out: Path | None, base: str) -> None:
+    from catalogue.interchange.bpmn import bpmn_xml
+
+    if out is None:
+        raise typer.BadParameter("give --out: a .bpmn file for one procedure, a folder for several")
+    if len(codes) == 1 and out.suffix == ".bpmn":
+        write_atomic(out, bpmn_xml(cat.procedures[codes[0]], cat))
+        console.print(f"Đã ghi {out}")
+        return
+    for code in codes:
+        write_atomic(out / f"{code}.bpmn", bpmn_xml(cat.procedures[code], cat))
+    console.print(f"Đã ghi {len(codes)} tệp BPMN vào {out}/")
+
+
+def _export_xlsx(cat: Catalogue, codes: list[str], out: Path | None, base: str) -> None:
+    from catalogue.interchange.xlsx import export_xlsx
+
+    if out is None:
+        raise typer.BadParameter("give --out FILE.xlsx")
+    export_xlsx(cat, out, codes)
+    console.print(f"Đã ghi {out} ({len(codes)} thủ tục)")
+
+
+EXPORTERS: dict[str, Callable[[Catalogue, list[str], Path | None, str], None]] = {
+    "cpsv-jsonld": _export_cpsv("json-ld"),
+    "cpsv-ttl": _export_cpsv("turtle"),
+    "bpmn": _export_bpmn,
+    "xlsx": _export_xlsx,
+}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("export")
+    def export(
+        fmt: str = typer.Argument(..., metavar="FORMAT", help=f"One of: {', '.join(EXPORTERS)}."),
+        codes: list[str] = typer.Argument(None, help="Procedure codes; all procedures when none."),
+        out: Path = typer.Option(None, "--out", help="Output file (or folder, for BPMN of several procedures)."),
+        base: str = typer.Option("urn:tthc:", "--base", help="Base IRI of exported resources (CPSV-AP)."),
+        data: Path = DATA,
+    ) -> None:
+        """Xuất danh mục: CPSV-AP (JSON-LD, Turtle), BPMN 2.0, Excel."""
+        if fmt not in EXPORTERS:
+            errors.print(f"unknown format {fmt!r}: use one of {', '.join(EXPORTERS)}")
+            raise typer.Exit(2)
+        cat = open_catalogue(data)
+        chosen = list(codes) if codes else sorted(cat.procedures)
+        unknown = [c for c in chosen if c not in cat.procedures]
+        if unknown:
+            errors.print(f"no procedure {', '.join(unknown)} in {data}")
+            raise typer.Exit(1)
+        EXPORTERS[fmt](cat, chosen, out, base)
+
+    @app.command("import")
+    def import_(
+        files: list[Path] = typer.Argument(..., help="Portal pages (.html, .htm, .doc saved as HTML), .docx, eRegulations .json, .xlsx."),
+        force: bool = typer.Option(False, "--force", help="Replace procedure files that already exist."),
+        code: str = typer.Option("", "--code", help="National code (d.dddddd) for a source that shows none."),
+        source_url: str = typer.Option("", "--source-url", help="Address of the page the file was saved from."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Read and validate, write nothing."),
+        data: Path = DATA,
+    ) -> None:
+        """Nhập thủ tục từ trang CSDL quốc gia, bản Word, eRegulations hoặc Excel: kiểm tra rồi mới ghi YAML."""
+        from catalogue.interchange.importing import read_file, validate, write_records
+
+        if code and len(files) > 1:
+            errors.print("--code applies to one file")
+            raise typer.Exit(2)
+        cat = open_catalogue(data)
+        records = []
+        failed = 0
+        for path in files:
+            try:
+                records += read_file(path, cat, code=code, source_url=source_url, retrieved=date.today())
+            except InterchangeError as exc:
+                errors.print(f"✗ {exc}", markup=False)
+                failed += 1
+        if dry_run:
+            for record in records:
+                problems = validate(record, cat)
+                failed += bool(problems)
+                _report(record.procedure.code, record.source, record.notes, problems, None)
+        else:
+            report = write_records(records, cat, data, force)
+            for outcome in report.outcomes:
+                failed += bool(outcome.problems)
+                r = outcome.record
+                _report(r.procedure.code, r.source, r.notes, outcome.problems, outcome.written[0] if outcome.written else None)
+            for path in report.registry_files:
+                console.print(f"Đã thêm bản nháp cơ quan / văn bản vào {path}: cần rà soát", markup=False)
+        console.print(f"{len(records)} hồ sơ đọc được, {failed} lỗi")
+        if failed:
+            raise typer.Exit(1)
+
+
+def _report(code: str, source: str, notes: list[str], problems: list[str], written: Path | None) -> None:
+    if problems:
+        errors.print(f"✗ {source}: {code} không ghi:", markup=False)
+        for problem in problems:
+            errors.print(f"    {problem}", markup=False)
+    else:
+        console.print(f"✓ {source}: {code}" + (f" → {written}" if written else " hợp lệ"), markup=False)
+    for note in notes:
+        console.print(f"    – {note}", markup=False)

@@ -1,0 +1,200 @@
+"""Exports checked by real consumers: SHACL shapes of CPSV-AP 3.2.0, the OMG BPMN XSD, SpiffWorkflow, openpyxl."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib
+import SpiffWorkflow
+from lxml import etree
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF
+
+from catalogue.interchange.bpmn import bpmn_xml
+from catalogue.interchange.cpsv import CV, TTHC, cpsv_graph, export_cpsv
+from catalogue.interchange.safety import InterchangeError
+from catalogue.interchange.xlsx import SHEET_PROCEDURES, SHEET_STEPS, export_xlsx, read_workbook
+from catalogue.loader import DEFAULT_DATA, load
+from models.catalogue import Catalogue
+from tests.factories import tiny_procedure
+
+FIXTURES = Path(__file__).parent / "fixtures" / "interchange"
+XSD_DIR = Path(SpiffWorkflow.__file__).parent / "bpmn" / "parser" / "schema"
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    loaded = load(DEFAULT_DATA)
+    return loaded.catalogue
+
+
+@pytest.fixture(scope="module")
+def shapes() -> rdflib.Graph:
+    return rdflib.Graph().parse(FIXTURES / "cpsv-ap-3.2.0-SHACL.ttl")
+
+
+# --- CPSV-AP ---
+
+def test_whole_catalogue_conforms_to_cpsv_ap_shapes(cat: Catalogue, shapes: rdflib.Graph) -> None:
+    graph = cpsv_graph(cat)
+    conforms, _, report = pyshacl.validate(graph, shacl_graph=shapes)
+    assert conforms, report
+    assert len(set(graph.subjects(RDF.type, rdflib.URIRef("http://purl.org/vocab/cpsv#PublicService")))) == len(cat.procedures)
+
+
+def test_shapes_do_catch_a_service_without_title(cat: Catalogue, shapes: rdflib.Graph) -> None:
+    graph = cpsv_graph(cat, ["1.001193"])
+    graph.remove((None, DCTERMS.title, None))
+    conforms, _, _ = pyshacl.validate(graph, shacl_graph=shapes)
+    assert not conforms
+
+
+def test_jsonld_and_turtle_hold_the_same_graph(cat: Catalogue) -> None:
+    jsonld = rdflib.Graph().parse(data=export_cpsv(cat, ["1.001193"], "json-ld"), format="json-ld")
+    turtle = rdflib.Graph().parse(data=export_cpsv(cat, ["1.001193"], "turtle"), format="turtle")
+    assert isomorphic(jsonld, turtle)
+
+
+def test_costs_channels_and_steps_of_khai_sinh(cat: Catalogue) -> None:
+    p = cat.procedures["1.001193"]
+    graph = cpsv_graph(cat, [p.code])
+    costs = list(graph.subjects(RDF.type, CV.Cost))
+    assert len(costs) == sum(len(c.fees) for c in p.channels)
+    for cost in costs:
+        assert str(graph.value(cost, CV.currency)).endswith("/currency/VND")
+    times = {str(graph.value(ch, DCTERMS.identifier)): str(graph.value(ch, CV.processingTime)) for ch in graph.subjects(RDF.type, CV.Channel)}
+    assert times["1.001193/in_person"] == "P1D"  # 1 working day
+    assert len(list(graph.subjects(RDF.type, TTHC.Step))) == len(p.steps)
+
+
+def test_exported_cpsv_classes_are_those_of_the_official_context(cat: Catalogue) -> None:
+    context = json.loads((FIXTURES / "cpsv-ap-context.jsonld").read_text(encoding="utf-8"))["@context"]
+    official = {v for v in context.values() if isinstance(v, str)}
+    used = {str(o) for o in cpsv_graph(cat).objects(None, RDF.type) if not str(o).startswith(str(TTHC))}
+    assert used - official == set()
+
+
+# --- BPMN ---
+
+@pytest.fixture(scope="module")
+def schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD_DIR / "BPMN20.xsd")))
+
+
+def run_in_spiff(xml: bytes, process_id: str) -> bool:
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.bpmn.parser import BpmnParser
+    from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+    from SpiffWorkflow.util.task import TaskState
+
+    parser = BpmnParser(validator=BpmnValidator())
+    parser.add_bpmn_str(xml, filename=f"{process_id}.bpmn")
+    workflow = BpmnWorkflow(parser.get_spec(process_id))
+    documents = etree.fromstring(xml).xpath("//*[local-name()='dataObject']/@id")
+    for _ in range(500):
+        workflow.do_engine_steps()
+        ready = workflow.get_tasks(state=TaskState.READY)
+        if not ready:
+            break
+        for task in ready:
+            # The people doing the step hand over the documents it produces (SpiffWorkflow copies them out).
+            task.data.update({d: "bản giấy" for d in documents})
+            task.run()
+    return bool(workflow.is_completed())
+
+
+def test_every_procedure_is_valid_bpmn_and_runs_to_the_end_in_spiffworkflow(cat: Catalogue, schema: etree.XMLSchema) -> None:
+    for code, p in cat.procedures.items():
+        xml = bpmn_xml(p, cat)
+        assert schema.validate(etree.fromstring(xml)), (code, schema.error_log.last_error)
+        assert run_in_spiff(xml, f"Process_{code.replace('.', '_')}"), code
+
+
+def test_fork_and_join_become_parallel_gateways(schema: etree.XMLSchema) -> None:
+    base = tiny_procedure()
+    steps = [s.model_dump() for s in base.steps]
+    # a → (b, b2) → c: the commune reviews while the police verify, then the applicant collects.
+    steps.insert(2, {**steps[1], "id": "b2", "name": "Xác minh", "actor": "cong-an-xa", "kind": "verify", "consumes": []})
+    steps[3]["after"] = ["b", "b2"]
+    p = tiny_procedure(steps=steps)
+    xml = bpmn_xml(p)
+    root = etree.fromstring(xml)
+    assert schema.validate(root), schema.error_log.last_error
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    gateways = root.findall(".//bpmn:parallelGateway", ns)
+    assert sorted(g.get("gatewayDirection") for g in gateways) == ["Converging", "Diverging"]
+    assert [lane.get("name") for lane in root.findall(".//bpmn:lane", ns)] == ["Người nộp hồ sơ", "ubnd-xa", "cong-an-xa"]
+    assert len(root.findall(".//bpmn:dataObjectReference", ns)) == 1
+    shapes = root.findall(".//{http://www.omg.org/spec/BPMN/20100524/DI}BPMNShape")
+    assert len(shapes) == 1 + 3 + 4 + 2 + 2 + 1  # pool, lanes, tasks, events, gateways, data object
+    assert run_in_spiff(xml, "Process_9_000001")
+
+
+# --- Excel ---
+
+def test_xlsx_round_trip_loses_nothing(cat: Catalogue, tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.xlsx"
+    export_xlsx(cat, path)
+    back = {r.procedure.code: r.procedure for r in read_workbook(path, path.read_bytes())}
+    assert back == cat.procedures
+
+
+def test_xlsx_formula_like_text_stays_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    p = tiny_procedure(name="=HYPERLINK(\"http://evil\",\"x\")", conditions=["+1 ngày", "@SUM(A1)", "-bản sao"])
+    cat = Catalogue({p.code: p}, {}, {}, load(DEFAULT_DATA).catalogue.parameters)
+    path = tmp_path / "c.xlsx"
+    export_xlsx(cat, path)
+    sheet = openpyxl.load_workbook(path)[SHEET_PROCEDURES]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("name") + 1)
+    assert cell.data_type == "s" and cell.quotePrefix and cell.value == p.name
+    assert read_workbook(path, path.read_bytes())[0].procedure == p
+
+
+def test_xlsx_error_names_sheet_row_and_column(cat: Catalogue, tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "c.xlsx"
+    export_xlsx(cat, path, ["1.001193"])
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[SHEET_STEPS]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=4, column=header.index("duration.low") + 1, value=-1)
+    workbook.save(path)
+    with pytest.raises(InterchangeError, match=r"Bước, row 4, column duration.low"):
+        read_workbook(path, path.read_bytes())
+
+
+# --- CLI ---
+
+def test_cli_exports_and_reimports_the_workbook(tmp_path: Path) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from catalogue.cli import app
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, data)
+    runner = CliRunner()
+    code = "1.001193"
+    target = data / "procedures" / f"{code}.yaml"
+    before = target.read_bytes()
+    expected = load(data).catalogue.procedures[code]
+    for fmt, out in [("cpsv-ttl", "c.ttl"), ("cpsv-jsonld", "c.jsonld"), ("xlsx", "c.xlsx"), ("bpmn", "c.bpmn")]:
+        result = runner.invoke(app, ["export", fmt, code, "--out", str(tmp_path / out), "--data", str(data)])
+        assert result.exit_code == 0, result.output
+    assert rdflib.Graph().parse(tmp_path / "c.ttl").value(predicate=RDF.type, object=rdflib.URIRef("http://purl.org/vocab/cpsv#PublicService"))
+    assert (tmp_path / "c.bpmn").read_bytes().startswith(b"<?xml")
+    result = runner.invoke(app, ["import", str(tmp_path / "c.xlsx"), "--data", str(data)])
+    assert result.exit_code == 1 and target.read_bytes() == before  # exists: not replaced without --force
+    result = runner.invoke(app, ["import", str(tmp_path / "c.xlsx"), "--data", str(data), "--force"])
+    assert result.exit_code == 0, result.output
+    assert load(data).catalogue.procedures[code] == expected
+    assert runner.invoke(app, ["export", "pdf", "--data", str(data)]).exit_code == 2
+    assert runner.invoke(app, ["export", "bpmn", "9.999999", "--out", str(tmp_path), "--data", str(data)]).exit_code == 1
