@@ -25,6 +25,10 @@ COMMANDS = [
     "catalogue.commands.validate",
     "catalogue.commands.browse",
     "catalogue.commands.interchange",
+    "catalogue.commands.analyze",
+    "catalogue.commands.graph",
+    "catalogue.commands.propose",
+    "catalogue.commands.reanalyze",
 ]
 
 for module in COMMANDS:

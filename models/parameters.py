@@ -104,3 +104,67 @@ class CostRates(Model):
             cut_target_cost=get("cut_target.cost"),
             sources=used,
         )
+
+
+# German Leitfaden's office tiers mapped onto Vietnamese levels (the SCM preset's travel times).
+SCM_TRAVEL_TIERS: dict[str, tuple[Level, ...]] = {
+    "municipality": ("commune",), "district": ("district",), "state": ("province", "central"),
+}
+
+
+class ScmTimes(Model):
+    """Standard Cost Model standard times (German Leitfaden, minutes) resolved on one day: a cross-check preset.
+
+    Read from dated parameters named `scm.<subject>.<activity>.<complexity>` (e.g. `scm.citizen.familiarise.medium`)
+    and travel times `scm.<subject>.travel.<tier or level>` (one way, as the Leitfaden gives them). The Leitfaden's
+    business table has no travel, payment or copying times: for a business, activities missing from its table take
+    the citizen's value, and `parameter` names the one used.
+    """
+
+    as_of: date
+    subject: str
+    complexity: str
+    minutes: dict[str, int]
+    """Standard minutes by activity (familiarise, fill_forms, transmit, pay, copy_file...)."""
+    parameter: dict[str, str]
+    """The parameter each activity's minutes come from."""
+    travel_minutes_one_way: dict[Level, int]
+    travel_parameter: dict[Level, str]
+    """The parameter each level's travel time comes from."""
+    sources: dict[str, DatedValue]
+
+    @classmethod
+    def from_parameters(cls, params: ParameterSet, day: date, subject: str = "citizen",
+                        complexity: str = "medium") -> ScmTimes:
+        used: dict[str, DatedValue] = {}
+        minutes: dict[str, int] = {}
+        names: dict[str, str] = {}
+        travel: dict[Level, int] = {}
+        travel_names: dict[Level, str] = {}
+        for who in dict.fromkeys((subject, "citizen")):  # the subject's own table first, then the citizen's
+            prefix = f"scm.{who}."
+            for name, parameter in params.parameters.items():
+                if not name.startswith(prefix):
+                    continue
+                parts = name[len(prefix):].split(".")
+                if len(parts) != 2:
+                    continue
+                try:
+                    value = parameter.at(day)
+                except LookupError:
+                    continue
+                if parts[0] == "travel":
+                    levels = SCM_TRAVEL_TIERS.get(parts[1]) or ((parts[1],) if parts[1] in LEVELS else ())
+                    for level in levels:
+                        if level not in travel:
+                            travel[level] = int(value.value)
+                            travel_names[level] = name
+                            used[name] = value
+                elif parts[1] == complexity and parts[0] not in minutes:
+                    minutes[parts[0]] = int(value.value)
+                    names[parts[0]] = name
+                    used[name] = value
+        if not minutes:
+            raise LookupError(f"no SCM standard times named scm.{subject}.<activity>.{complexity} in force on {day.isoformat()}")
+        return cls(as_of=day, subject=subject, complexity=complexity, minutes=minutes, parameter=names,
+                   travel_minutes_one_way=travel, travel_parameter=travel_names, sources=used)

@@ -7,10 +7,12 @@ from pathlib import Path
 import typer
 
 from analysis.consistency import check_catalogue
+from catalogue.batch.changes import validate_changes
 from catalogue.cache import load_cached
 from catalogue.console import console, errors
 from catalogue.loader import DEFAULT_DATA, Loaded
 from catalogue.problems import Problem, field_path
+from catalogue.proposals import load_proposals
 
 
 def catalogue_problems(loaded: Loaded) -> list[Problem]:
@@ -33,7 +35,8 @@ def register(app: typer.Typer) -> None:
             errors.print(f"{path}: not a folder")
             raise typer.Exit(2)
         loaded = load_cached(path)
-        problems = catalogue_problems(loaded)
+        problems = catalogue_problems(loaded) + validate_changes(path, loaded.catalogue)
+        problems += load_proposals(path, loaded.catalogue)[1]
         for p in problems:
             (errors if p.severity == "error" else console).print(str(p), markup=False)
         n_err = sum(p.severity == "error" for p in problems)

@@ -1,0 +1,304 @@
+"""Compliance cost of a procedure (Thông tư 02/2017/TT-VPCP, Điều 27).
+
+    C1 = Σ T_i × W + F + O          C_year = C1 × f × N
+
+T_i: the applicant's minutes on each activity (preparation, travel, queue, counter on the steps; certifying copies);
+W: income per hour (`hourly_income_vnd`); F: fees and charges of the main channel; O: other costs (copies,
+certification fees, travel, postage, a step's own out-of-pocket costs); f: times per year per subject; N: subjects
+per year. Every line names the step, document, fee or parameter that produced it. Amounts are exact Decimals
+summed exactly; each total is rounded half-up to whole đồng once, at the end.
+
+Method "scm" replaces the applicant's minutes with the Standard Cost Model's standard times (German Leitfaden
+zur Ermittlung des Erfüllungsaufwands) for a cross-check; fees and other costs are the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal, cast
+
+from analysis.metrics import office_level, usual_case_documents
+from models.analysis import CostBreakdown, CostLine, SourceKind, trusted
+from models.catalogue import Catalogue
+from models.common import LEVEL_LABELS_VI
+from models.parameters import CostRates, DatedValue, ParameterSet, ScmTimes
+from models.procedure import APPLICANT, CHANNEL_LABELS_VI, Document, Procedure
+
+METHOD_LABELS_VI = {
+    "tt02": "Chi phí tuân thủ theo Thông tư 02/2017/TT-VPCP, Điều 27",
+    "scm": "Đối chiếu theo Mô hình chi phí chuẩn (SCM, thời gian chuẩn của Đức): chỉ để tham khảo, không thay số liệu theo Thông tư 02/2017",
+}
+
+# Vietnamese activity labels of the cost lines.
+PREPARATION = "Chuẩn bị hồ sơ"
+TRAVEL = "Đi lại"
+QUEUE = "Chờ đợi"
+COUNTER = "Làm việc tại quầy"
+CERTIFY_TIME = "Chứng thực bản sao (thời gian)"
+FEE = "Phí, lệ phí"
+COPY = "Sao chụp giấy tờ"
+CERTIFY_FEE = "Phí chứng thực bản sao"
+TRAVEL_COST = "Chi phí đi lại"
+POSTAGE = "Cước bưu chính"
+OTHER = "Chi phí khác"
+
+SIXTY = Decimal(60)
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+
+def round_vnd(amount: Decimal) -> int:
+    """Whole đồng, half rounded up (0.5 đ → 1 đ)."""
+    return int(amount.quantize(ONE, rounding=ROUND_HALF_UP))
+
+
+def dong(amount: int | Decimal) -> str:
+    """Money as Vietnamese write it inside an explanation: 1.234.567 đ."""
+    whole = amount if isinstance(amount, int) else round_vnd(amount)
+    return f"{whole:,} đ".replace(",", ".")
+
+
+def certification_fee_vnd(pages: int, rates: CostRates) -> int:
+    """Fee to certify one copy of `pages` pages (Thông tư 226/2016/TT-BTC: pages 1–2, from page 3, cap per copy)."""
+    fee = rates.certification_fee_first_pages_vnd * min(pages, 2) + rates.certification_fee_next_pages_vnd * max(pages - 2, 0)
+    return min(fee, rates.certification_fee_cap_vnd)
+
+
+class _Lines:
+    """Collects cost lines; each amount stays exact until the totals are rounded."""
+
+    def __init__(self, hourly: Decimal) -> None:
+        self.hourly = hourly
+        self.hourly_text = dong(hourly)
+        self.lines: list[CostLine] = []
+        self.minutes = 0
+        self.time = ZERO
+        self.fees = ZERO
+        self.other = ZERO
+        self.used: set[str] = set()
+
+    def time_line(self, activity: str, kind: SourceKind, source: str, minutes: int, explanation: str) -> None:
+        if minutes <= 0:
+            return
+        exact = self.hourly * minutes / SIXTY
+        self.minutes += minutes
+        self.time += exact
+        self.lines.append(trusted(CostLine, {
+            "activity": activity, "source_kind": kind, "source_id": source, "minutes": minutes, "quantity": 0,
+            "rate_vnd": self.hourly, "amount_vnd": round_vnd(exact), "exact_vnd": exact, "kind": "time",
+            "explanation": f"{explanation}; {minutes} phút × {self.hourly_text}/giờ (hourly_income_vnd) ÷ 60"}))
+
+    def money_line(self, activity: str, kind: SourceKind, source: str, quantity: int, unit_vnd: int, explanation: str,
+                   *, fee: bool = False) -> None:
+        amount = quantity * unit_vnd
+        if amount <= 0:
+            return
+        exact = Decimal(amount)
+        if fee:
+            self.fees += exact
+        else:
+            self.other += exact
+        self.lines.append(trusted(CostLine, {
+            "activity": activity, "source_kind": kind, "source_id": source, "minutes": 0, "quantity": quantity,
+            "rate_vnd": Decimal(unit_vnd), "amount_vnd": amount, "exact_vnd": exact, "kind": "fee" if fee else "other",
+            "explanation": explanation}))
+
+
+def _money_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+                 documents: list[Document]) -> None:
+    """F and O: fees of the main channel, copies, certification fees, travel costs, postage, steps' own costs."""
+    channel = procedure.main_channel
+    for fee in channel.fees:
+        per = {"case": "hồ sơ", "copy": "bản", "page": "trang"}[fee.per]
+        out.money_line(FEE, "fee", fee.name, fee.quantity, fee.amount_vnd,
+                       f"{fee.name} (kênh {CHANNEL_LABELS_VI[channel.kind].lower()}): {dong(fee.amount_vnd)}/{per} × {fee.quantity}", fee=True)
+    copy_cost = rates.copy_cost_vnd_per_page
+    for doc in documents:
+        if doc.presented:
+            continue  # only shown at the counter: nothing copied or left behind
+        copied = doc.copies + doc.certified_copies
+        if copied:
+            out.used.add("copy_cost_vnd_per_page")
+            out.money_line(COPY, "document", doc.id, copied * doc.pages, copy_cost,
+                           f"{copied} bản sao × {doc.pages} trang × {dong(copy_cost)}/trang (copy_cost_vnd_per_page)")
+        if doc.certified_copies:
+            per_copy = certification_fee_vnd(doc.pages, rates)
+            out.used.update(("certification_fee_first_pages_vnd", "certification_fee_next_pages_vnd",
+                             "certification_fee_cap_vnd"))
+            out.money_line(CERTIFY_FEE, "document", doc.id, doc.certified_copies, per_copy,
+                           f"{doc.certified_copies} bản sao chứng thực × {dong(per_copy)}/bản ({doc.pages} trang: "
+                           f"{dong(rates.certification_fee_first_pages_vnd)}/trang cho trang 1–2, "
+                           f"{dong(rates.certification_fee_next_pages_vnd)}/trang từ trang 3, tối đa "
+                           f"{dong(rates.certification_fee_cap_vnd)}/bản; Thông tư 226/2016/TT-BTC)")
+    if any(d.certified_copies and not d.presented for d in documents):
+        # One trip to a commune-level office (UBND cấp xã) certifies every copy of the dossier.
+        out.used.add("travel_cost_vnd.commune")
+        out.money_line(TRAVEL_COST, "parameter", "travel_cost_vnd.commune", 1, rates.travel_cost_vnd["commune"],
+                       f"Một chuyến đi chứng thực bản sao tại cấp xã: {dong(rates.travel_cost_vnd['commune'])} (travel_cost_vnd.commune)")
+    for step in procedure.steps:
+        if step.in_person:
+            level = office_level(step, procedure, catalogue)
+            name = f"travel_cost_vnd.{level}"
+            out.used.add(name)
+            out.money_line(TRAVEL_COST, "step", step.id, 1, rates.travel_cost_vnd[level],
+                           f"Bước «{step.name}»: đến trụ sở {LEVEL_LABELS_VI[level]}, {dong(rates.travel_cost_vnd[level])} ({name})")
+        if step.channel == "post" and step.actor == APPLICANT:
+            out.used.add("postage_vnd")
+            out.money_line(POSTAGE, "step", step.id, 1, rates.postage_vnd,
+                           f"Bước «{step.name}» qua bưu chính: {dong(rates.postage_vnd)} (postage_vnd)")
+        if step.other_costs_vnd:
+            out.money_line(OTHER, "step", step.id, 1, step.other_costs_vnd,
+                           f"Bước «{step.name}»: chi phí khác {dong(step.other_costs_vnd)} ghi trong bước")
+
+
+def _tt02_time_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+                     documents: list[Document]) -> None:
+    """T_i from each step's applicant time, plus the trip and wait to certify copies."""
+    for step in procedure.steps:
+        at = step.applicant_time
+        label = f"Bước «{step.name}»" + (" (ước tính)" if step.origin == "estimate" else "")
+        if at is not None:
+            out.time_line(PREPARATION, "step", step.id, at.preparation, f"{label}: chuẩn bị {at.preparation} phút")
+        if step.in_person:
+            if at is not None and at.travel is not None:
+                out.time_line(TRAVEL, "step", step.id, at.travel, f"{label}: đi lại {at.travel} phút (ghi trong bước)")
+            else:
+                level = office_level(step, procedure, catalogue)
+                minutes = rates.travel_minutes[level]
+                out.used.add(f"travel_minutes.{level}")
+                out.time_line(TRAVEL, "step", step.id, minutes,
+                              f"{label}: đi lại khứ hồi đến trụ sở {LEVEL_LABELS_VI[level]} {minutes} phút (travel_minutes.{level})")
+        if at is not None:
+            out.time_line(QUEUE, "step", step.id, at.queue, f"{label}: chờ đợi {at.queue} phút")
+            out.time_line(COUNTER, "step", step.id, at.counter, f"{label}: làm việc tại quầy {at.counter} phút")
+    if any(d.certified_copies and not d.presented for d in documents):
+        out.used.update(("certification_minutes", "travel_minutes.commune"))
+        out.time_line(CERTIFY_TIME, "parameter", "certification_minutes", rates.certification_minutes,
+                      f"Chờ và làm thủ tục chứng thực bản sao {rates.certification_minutes} phút (certification_minutes)")
+        trip = rates.travel_minutes["commune"]
+        out.time_line(TRAVEL, "parameter", "travel_minutes.commune", trip,
+                      f"Đi lại khứ hồi để chứng thực bản sao tại cấp xã {trip} phút (travel_minutes.commune)")
+
+
+_SCM_CACHE: dict[tuple[int, date, str], tuple[ParameterSet, ScmTimes]] = {}
+
+
+def scm_times(catalogue: Catalogue, rates: CostRates, subject: str) -> ScmTimes:
+    """The SCM standard times in force on the rates' day (resolved once per parameter set, day and subject)."""
+    params = catalogue.parameters
+    key = (id(params), rates.as_of, subject)
+    hit = _SCM_CACHE.get(key)
+    if hit is None or hit[0] is not params:
+        if len(_SCM_CACHE) > 64:
+            _SCM_CACHE.clear()
+        hit = _SCM_CACHE[key] = (params, ScmTimes.from_parameters(params, rates.as_of, subject))
+    return hit[1]
+
+
+def _scm_time_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+                    documents: list[Document]) -> dict[str, DatedValue]:
+    """T_i from SCM standard times: familiarise once, per form, per document, per contact, per payment, per copy."""
+    subject = "business" if "business" in procedure.subjects and "citizen" not in procedure.subjects else "citizen"
+    scm = scm_times(catalogue, rates, subject)
+
+    def standard(activity: str, times: int, label: str, what: str) -> None:
+        minutes = scm.minutes.get(activity)
+        if minutes is None or times <= 0:
+            return
+        name = scm.parameter[activity]
+        out.used.add(name)
+        out.time_line(label, "parameter", name, minutes * times,
+                      f"SCM: {what} {times} lần × {minutes} phút chuẩn ({name})")
+
+    forms = [d for d in documents if d.form]
+    supplied = [d for d in documents if not d.form and not d.presented]
+    copies = sum(d.copies + d.certified_copies for d in documents if not d.presented)
+    contacts = [s for s in procedure.steps if s.in_person or (s.actor == APPLICANT and s.channel != "internal")]
+    payments = sum(1 for f in procedure.main_channel.fees if f.total_vnd > 0)
+    standard("familiarise", 1, PREPARATION, "tìm hiểu thủ tục")
+    standard("fill_forms", len(forms), PREPARATION, "điền mẫu đơn, tờ khai")
+    standard("collect_data", len(supplied), PREPARATION, "thu thập giấy tờ")
+    standard("copy_file", copies, PREPARATION, "sao chụp, lưu giấy tờ")
+    standard("transmit", len(contacts), COUNTER, "nộp, gửi, nhận hồ sơ")
+    standard("pay", payments, COUNTER, "nộp phí, lệ phí")
+    for step in contacts:
+        if not step.in_person:
+            continue
+        level = office_level(step, procedure, catalogue)
+        one_way = scm.travel_minutes_one_way.get(level)
+        if one_way is None:
+            continue
+        name = scm.travel_parameter[level]
+        out.used.add(name)
+        out.time_line(TRAVEL, "step", step.id, 2 * one_way,
+                      f"SCM: bước «{step.name}», đi và về trụ sở {LEVEL_LABELS_VI[level]} 2 × {one_way} phút chuẩn ({name})")
+    return {name: value for name, value in scm.sources.items() if name in out.used}
+
+
+
+def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates, method: str = "tt02") -> CostBreakdown:
+    """C1 and C_year of `procedure`, line by line, with the parameters of `rates` (Thông tư 02/2017, Điều 27).
+
+    >>> from tests.factories import tiny_procedure
+    >>> from tests.analysis_records import catalogue, rates
+    >>> cost = compliance_cost(tiny_procedure(), catalogue(), rates())  # W = 30.682 đ/giờ
+    >>> cost.time_minutes, cost.time_cost_vnd, cost.other_costs_vnd, cost.per_case_vnd, cost.annual_cost_vnd
+    (90, 46023, 20000, 66023, 6602300)
+    """
+    documents = usual_case_documents(procedure)
+    out = _Lines(rates.hourly_income_vnd)
+    out.used.add("hourly_income_vnd")
+    extra: dict[str, DatedValue] = {}
+    if method == "tt02":
+        _tt02_time_lines(out, procedure, catalogue, rates, documents)
+    elif method == "scm":
+        extra = _scm_time_lines(out, procedure, catalogue, rates, documents)
+    else:
+        raise ValueError(f"unknown cost method {method!r}: use 'tt02' or 'scm'")
+    _money_lines(out, procedure, catalogue, rates, documents)
+
+    per_case_exact = out.time + out.fees + out.other
+    volume = procedure.annual_volume
+    annual_exact = per_case_exact * volume.frequency_per_subject * volume.subjects_per_year
+    parameters = {name: rates.sources[name] for name in sorted(out.used) if name in rates.sources}
+    parameters.update(extra)
+    return trusted(CostBreakdown, dict(
+        method=cast(Literal["tt02", "scm"], method),
+        as_of=rates.as_of,
+        label=METHOD_LABELS_VI[method],
+        lines=out.lines,
+        time_minutes=out.minutes,
+        time_cost_vnd=round_vnd(out.time),
+        fees_vnd=round_vnd(out.fees),
+        other_costs_vnd=round_vnd(out.other),
+        per_case_vnd=round_vnd(per_case_exact),
+        frequency_per_subject=volume.frequency_per_subject,
+        subjects_per_year=volume.subjects_per_year,
+        annual_cost_vnd=round_vnd(annual_exact),
+        hourly_income_vnd=rates.hourly_income_vnd,
+        parameters=parameters,
+    ))
+
+
+def annual_cost_vnd(per_case_vnd: int | Decimal, frequency_per_subject: Decimal | int, subjects_per_year: int) -> int:
+    """C_year = C1 × f × N, rounded half-up to whole đồng.
+
+    >>> annual_cost_vnd(250_000, 12, 325_000)  # the tax-report example: 975 tỷ đồng a year
+    975000000000
+    """
+    return round_vnd(Decimal(per_case_vnd) * Decimal(frequency_per_subject) * subjects_per_year)
+
+
+def saving(before_annual_vnd: int, after_annual_vnd: int) -> tuple[int, Decimal]:
+    """Benefit = C_year(before) − C_year(after) and the cut rate benefit / C_year(before) (Điều 27, khoản 1).
+
+    >>> saving(975_000_000_000, 325_000_000_000)
+    (650000000000, Decimal('0.667'))
+    """
+    benefit = before_annual_vnd - after_annual_vnd
+    rate = (Decimal(benefit) / Decimal(before_annual_vnd)).quantize(Decimal("0.001"), ROUND_HALF_UP) if before_annual_vnd else ZERO
+    return benefit, rate
+
+
+__all__ = ["annual_cost_vnd", "certification_fee_vnd", "compliance_cost", "round_vnd", "saving"]

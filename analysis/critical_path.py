@@ -1,0 +1,143 @@
+"""Longest (critical) paths of a step graph without building a graph object.
+
+The batch analyses 100,000 procedures, so this is one plain-Python pass over a topological order of the steps'
+`after` lists (linear in steps + edges), computing the low, likely and high longest paths together. networkx stays
+for drawing and for anything off the hot path (analysis/graph.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from models.analysis import CriticalPathResult
+from models.common import WorkingDays
+from models.procedure import Step
+
+
+class StepGraphError(ValueError):
+    """The steps do not form a DAG (an unknown predecessor or a cycle)."""
+
+
+def topological_order(steps: Sequence[Step]) -> list[Step]:
+    """The steps in an order where every step comes after its predecessors; listing order is kept when it is one.
+
+    >>> from tests.factories import tiny_procedure
+    >>> [s.id for s in topological_order(tiny_procedure().steps)]
+    ['a', 'b', 'c']
+    """
+    seen: set[str] = set()
+    in_order = True
+    for step in steps:
+        for before in step.after:
+            if before not in seen:
+                in_order = False
+                break
+        if not in_order:
+            break
+        seen.add(step.id)
+    if in_order:
+        return list(steps)
+    by_id = {s.id: s for s in steps}
+    waiting = {s.id: len(s.after) for s in steps}
+    successors: dict[str, list[str]] = {s.id: [] for s in steps}
+    for step in steps:
+        for before in step.after:
+            if before not in successors:
+                raise StepGraphError(f"step {step.id!r} comes after unknown step {before!r}")
+            successors[before].append(step.id)
+    ready = [s.id for s in steps if not s.after]
+    order: list[Step] = []
+    while ready:
+        current = ready.pop(0)
+        order.append(by_id[current])
+        for nxt in successors[current]:
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                ready.append(nxt)
+    if len(order) != len(steps):
+        stuck = sorted(k for k, v in waiting.items() if v > 0)
+        raise StepGraphError(f"the steps form a cycle through {', '.join(stuck)}")
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class LongestPaths:
+    """Longest-path lengths (working days) with low, likely and high durations, and the likely path's steps."""
+
+    low: float
+    likely: float
+    high: float
+    path: tuple[str, ...]
+
+
+def longest_paths(steps: Sequence[Step]) -> LongestPaths:
+    """Longest paths through the step DAG, weighting each step by its duration estimate.
+
+    Ties go to the predecessor listed first in `after`; among ends of equal length, to the step met last in
+    topological order (so the path includes zero-length closing steps such as collecting the result).
+
+    >>> from tests.factories import tiny_procedure
+    >>> longest_paths(tiny_procedure().steps)
+    LongestPaths(low=1.0, likely=2.0, high=3.0, path=('a', 'b', 'c'))
+    """
+    finish_low: dict[str, float] = {}
+    finish_likely: dict[str, float] = {}
+    finish_high: dict[str, float] = {}
+    parent: dict[str, str | None] = {}
+    end: str | None = None
+    best = -1.0
+    for step in topological_order(steps):
+        d = step.duration
+        start_low = start_likely = start_high = 0.0
+        chosen: str | None = None
+        for before in step.after:
+            try:
+                f = finish_likely[before]
+            except KeyError:
+                raise StepGraphError(f"step {step.id!r} comes after unknown step {before!r}") from None
+            if chosen is None or f > start_likely:
+                start_likely = f
+                chosen = before
+            fl = finish_low[before]
+            if fl > start_low:
+                start_low = fl
+            fh = finish_high[before]
+            if fh > start_high:
+                start_high = fh
+        sid = step.id
+        finish_low[sid] = start_low + d.low
+        total = start_likely + d.likely
+        finish_likely[sid] = total
+        finish_high[sid] = start_high + d.high
+        parent[sid] = chosen
+        if total >= best:  # ties: the later step, so a path runs on to zero-length closing steps
+            best = total
+            end = sid
+    if end is None:
+        return LongestPaths(0.0, 0.0, 0.0, ())
+    path = [end]
+    while (p := parent[path[-1]]) is not None:
+        path.append(p)
+    path.reverse()
+    return LongestPaths(
+        float(max(finish_low.values())), float(best), float(max(finish_high.values())), tuple(path),
+    )
+
+
+def critical_path(steps: Sequence[Step], estimate: str = "likely") -> CriticalPathResult:
+    """The longest path with one estimate ("low", "likely" or "high") of every step's duration.
+
+    >>> from tests.factories import tiny_procedure
+    >>> critical_path(tiny_procedure().steps, "high")
+    CriticalPathResult(steps=['a', 'b', 'c'], working_days=3.0)
+    """
+    if estimate not in ("low", "likely", "high"):
+        raise ValueError(f"estimate must be low, likely or high, got {estimate!r}")
+    if estimate == "likely":
+        paths = longest_paths(steps)
+        return CriticalPathResult(steps=list(paths.path), working_days=paths.likely)
+    # Re-run the same pass with that estimate standing in for the likely one, to get its path.
+    swapped = [s.model_copy(update={"duration": WorkingDays.exactly(getattr(s.duration, estimate))}) for s in steps]
+    paths = longest_paths(swapped)
+    return CriticalPathResult(steps=list(paths.path), working_days=paths.likely)

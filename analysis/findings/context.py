@@ -1,0 +1,178 @@
+"""What every rule reads: the procedure with its step graph indexed once (successors, ancestors as bit sets,
+who produces which document), so each rule is a few plain-dict passes and nothing enumerates paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from analysis.cost import compliance_cost
+from analysis.critical_path import longest_paths, topological_order
+from analysis.metrics import usual_case_documents
+from models.analysis import CostBreakdown, trusted
+from models.catalogue import Catalogue
+from models.parameters import CostRates
+from models.procedure import APPLICANT, Citation, Document, Procedure, Step
+from models.proposal import LegalAction, LegalChange, Operation
+
+REVIEW_KINDS = frozenset({"review", "verify", "inspect"})
+"""Steps that check the dossier."""
+
+RECEIVING_KINDS = frozenset({"collect", "return_result"})
+"""Applicant steps that take a result rather than hand documents over."""
+
+M = TypeVar("M", bound=BaseModel)
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def build(cls: type[M], **values: Any) -> M:
+    """An operation or legal change made by a rule from validated records: built without re-validation (the batch
+    runs 100,000 procedures); defaults filled as pydantic would (a fresh list each time). Tests validate whole
+    findings as their type."""
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        defaults = _DEFAULTS[cls] = {
+            name: f.get_default(call_default_factory=True) for name, f in cls.model_fields.items() if not f.is_required()
+        }
+    for name, value in defaults.items():
+        if name not in values:
+            values[name] = list(value) if isinstance(value, list) else value
+    return trusted(cls, values)
+
+
+@dataclass
+class Draft:
+    """A finding before its saving is computed."""
+
+    rule: str
+    title: str
+    explanation: str
+    steps: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    suggestion: list[Operation] = field(default_factory=list)
+    after: Procedure | None = None
+    """The procedure with the suggestion applied, when the rule already built it (saves applying it again)."""
+
+
+def cost_inputs(procedure: Procedure) -> tuple[object, ...]:
+    """Everything `analysis.cost.compliance_cost` (method tt02) reads from a procedure, in a comparable form.
+
+    Two procedures with equal inputs have equal costs, so a suggestion that leaves them unchanged (an ordering
+    edge moved, an agency-only step removed, a document that is only shown dropped) needs no cost re-run.
+    tests/test_findings_properties.py checks every saving against a full re-run.
+    """
+    steps = tuple(
+        (s.actor, s.office, s.in_person, s.channel, s.other_costs_vnd, s.applicant_time, s.origin)
+        for s in procedure.steps
+        if s.applicant_time is not None or s.in_person or s.other_costs_vnd or s.channel == "post"
+    )
+    documents = tuple(  # a document only shown, or handed over as an original, costs nothing to copy or certify
+        (d.copies, d.certified_copies, d.pages) for d in usual_case_documents(procedure)
+        if not d.presented and (d.copies or d.certified_copies)
+    )
+    channel = procedure.main_channel
+    fees = (channel.kind, tuple((f.amount_vnd, f.quantity) for f in channel.fees))
+    volume = (procedure.annual_volume.frequency_per_subject, procedure.annual_volume.subjects_per_year)
+    return steps, documents, fees, volume, tuple(procedure.levels), tuple(procedure.subjects)
+
+
+class Context:
+    """A procedure's indexes, shared by the rules of one `find_all` call."""
+
+    def __init__(self, procedure: Procedure, catalogue: Catalogue, rates: CostRates) -> None:
+        self.procedure = procedure
+        self.catalogue = catalogue
+        self.rates = rates
+        self.order: list[Step] = topological_order(procedure.steps)
+        self.by_id: dict[str, Step] = {s.id: s for s in procedure.steps}
+        self.documents: dict[str, Document] = {d.id: d for d in procedure.documents}
+        self.successors: dict[str, list[str]] = {s.id: [] for s in procedure.steps}
+        for s in procedure.steps:
+            for b in s.after:
+                self.successors[b].append(s.id)
+        self.producers: dict[str, list[str]] = {}
+        for s in procedure.steps:
+            for d in s.produces:
+                self.producers.setdefault(d, []).append(s.id)
+
+    @cached_property
+    def baseline_likely_days(self) -> float:
+        """Likely elapsed working days of the procedure as it is (the critical path)."""
+        return longest_paths(self.order).likely
+
+    @cached_property
+    def baseline_cost(self) -> CostBreakdown:
+        return compliance_cost(self.procedure, self.catalogue, self.rates)
+
+    @cached_property
+    def baseline_cost_inputs(self) -> tuple[object, ...]:
+        return cost_inputs(self.procedure)
+
+    @cached_property
+    def bit(self) -> dict[str, int]:
+        return {s.id: 1 << i for i, s in enumerate(self.order)}
+
+    @cached_property
+    def ancestors(self) -> dict[str, int]:
+        """Step id → bit set of every step that must finish before it (reachability, one topological pass)."""
+        bit = self.bit
+        out: dict[str, int] = {}
+        for s in self.order:
+            mask = 0
+            for b in s.after:
+                mask |= out[b] | bit[b]
+            out[s.id] = mask
+        return out
+
+    def is_before(self, earlier: str, later: str) -> bool:
+        return bool(self.ancestors[later] & self.bit[earlier])
+
+    @cached_property
+    def _consumed(self) -> set[str]:
+        return {d for s in self.procedure.steps for d in s.consumes}
+
+    @cached_property
+    def _submission(self) -> list[Step]:
+        """Where the dossier is handed over when the record does not say which step takes a document."""
+        applicant = [s for s in self.order if s.actor == APPLICANT]
+        for wanted in (lambda s: s.kind == "submit", lambda s: s.in_person or s.channel != "internal", lambda s: True):
+            found = [s for s in applicant if wanted(s)]
+            if found:
+                return found[:1]
+        return []
+
+    @cached_property
+    def _supplied(self) -> dict[str, list[Step]]:
+        out: dict[str, list[Step]] = {}
+        for s in self.procedure.steps:
+            if s.actor == APPLICANT and s.kind not in RECEIVING_KINDS:
+                for d in s.consumes:
+                    out.setdefault(d, []).append(s)
+        return out
+
+    def applicant_supplies(self, document_id: str) -> list[Step]:
+        """Applicant steps that hand the document over: those that consume it, or, for a dossier document that no
+        step names, the applicant's submission."""
+        steps = self._supplied.get(document_id)
+        if steps:
+            return steps
+        if document_id in self._consumed or document_id in self.producers:
+            return []
+        return self._submission
+
+    def legal_change(self, citations: list[Citation], text: str, action: LegalAction = "amend") -> list[LegalChange]:
+        """The kiến nghị thực thi for a requirement: the texts it cites, else the procedure's first legal basis."""
+        cited = citations or self.procedure.legal_basis[:1]
+        # Built from validated records and fixed texts: constructed without re-validation (the batch runs
+        # 100,000 procedures); tests validate whole findings.
+        return [build(LegalChange, ref=c.ref, articles=list(c.articles), action=action, text=text)
+                for c in cited]
+
+    def agency_name(self, agency_id: str | None) -> str:
+        if agency_id is None:
+            return ""
+        agency = self.catalogue.agencies.get(agency_id)
+        return agency.name if agency is not None else agency_id

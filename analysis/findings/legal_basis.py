@@ -1,0 +1,55 @@
+"""Rule 8: requirements and steps with no legal basis; a likely critical path longer than the legal time limit.
+
+A record that cites legal bases for some documents (or steps) but not for others points at requirements that no
+text sets: by Nghị định 63/2010/NĐ-CP every part of a procedure must be set by a legal text, so the unsupported
+ones must find a basis or go. Staff check them (no automatic suggestion: the record may simply not cite the
+article); a time limit that the likely duration exceeds is reported for review.
+"""
+
+from __future__ import annotations
+
+from analysis.findings.context import Context, Draft
+from models.procedure import APPLICANT
+
+NO_BASIS = "no-legal-basis"
+OVER_LIMIT = "over-time-limit"
+
+
+def _no_basis(ctx: Context) -> list[Draft]:
+    p = ctx.procedure
+    docs: list[str] = []
+    if any(d.legal_basis for d in p.documents):
+        docs = [d.id for d in p.documents if not d.legal_basis]
+    steps: list[str] = []
+    agency_steps = [s for s in p.steps if s.actor != APPLICANT]
+    if any(s.legal_basis for s in agency_steps):
+        steps = [s.id for s in agency_steps if not s.legal_basis]
+    if not docs and not steps:
+        return []
+    parts = []
+    if docs:
+        parts.append("giấy tờ: " + ", ".join(f"«{ctx.documents[d].name}»" for d in docs))
+    if steps:
+        parts.append("bước: " + ", ".join(f"«{ctx.by_id[s].name}»" for s in steps))
+    return [Draft(
+        rule=NO_BASIS, title="Yêu cầu, bước thực hiện không ghi căn cứ pháp lý",
+        explanation="Các yêu cầu sau không dẫn căn cứ pháp lý trong khi các yêu cầu khác có: " + "; ".join(parts)
+        + ". Cần xác định căn cứ; nếu không có, bãi bỏ (mọi bộ phận của thủ tục phải được quy định tại văn bản "
+        "quy phạm pháp luật).",
+        steps=steps, documents=docs,
+    )]
+
+
+def _over_limit(ctx: Context, likely_days: float) -> list[Draft]:
+    limit = ctx.procedure.time_limit_working_days
+    if likely_days <= limit:
+        return []
+    return [Draft(
+        rule=OVER_LIMIT, title="Thời gian thực tế vượt thời hạn luật định",
+        explanation=f"Đường găng (khả dĩ nhất) mất {likely_days:g} ngày làm việc, dài hơn thời hạn giải quyết "
+        f"{limit:g} ngày làm việc. Cần rà soát quy trình nội bộ hoặc thời hạn.",
+    )]
+
+
+def find(ctx: Context) -> list[Draft]:
+    return _no_basis(ctx) + _over_limit(ctx, ctx.baseline_likely_days)

@@ -1,0 +1,61 @@
+"""Rule 1, once-only (chỉ cung cấp thông tin một lần): the applicant hands over a document the state already holds.
+
+A document the state holds is one issued by an agency or kept in a national database (e.g. residence data in the
+national population database, which replaced the household book: Nghị định 104/2022/NĐ-CP), or one that an
+earlier step of the same procedure produced. Suggestion: the agency obtains it itself.
+"""
+
+from __future__ import annotations
+
+from analysis.findings.context import Context, Draft, build
+from models.procedure import APPLICANT
+from models.proposal import ObtainFromState, Operation
+
+RULE = "once-only"
+
+
+def find(ctx: Context) -> list[Draft]:
+    ops: list[Operation] = []
+    names: list[str] = []
+    for doc in ctx.procedure.documents:
+        supplied = ctx.applicant_supplies(doc.id)
+        if not supplied:
+            continue
+        made_by = ctx.producers.get(doc.id, [])
+        earlier = [p for p in made_by if ctx.by_id[p].actor != APPLICANT and any(ctx.is_before(p, s.id) for s in supplied)]
+        if earlier:
+            where = f"bước «{ctx.by_id[earlier[0]].name}» của chính thủ tục này đã tạo ra"
+            database, agency = "", ctx.by_id[earlier[0]].actor
+        elif not made_by and doc.issuer.kind == "national_database":
+            where = f"đã có trong {doc.issuer.database}"
+            database, agency = doc.issuer.database, None
+        elif not made_by and doc.issuer.kind == "agency":
+            where = f"do {ctx.agency_name(doc.issuer.agency)} cấp"
+            database, agency = "", doc.issuer.agency
+        else:
+            continue
+        verb = "xuất trình" if doc.presented else "nộp"
+        names.append(f"«{doc.name}» ({where})")
+        ops.append(build(ObtainFromState,
+            document=doc.id, database=database, agency=agency,
+            rationale=f"Giấy tờ {where}; cơ quan giải quyết tự khai thác, người dân không phải {verb}.",
+            legal_change=ctx.legal_change(
+                doc.legal_basis,
+                f"Bỏ yêu cầu {verb} {doc.name}; cơ quan giải quyết khai thác, sử dụng thông tin sẵn có "
+                "(nguyên tắc chỉ cung cấp thông tin một lần).",
+                "repeal",
+            ),
+        ))
+    if not ops:
+        return []
+    return [Draft(
+        rule=RULE,
+        title="Yêu cầu giấy tờ mà Nhà nước đã có",
+        explanation=(
+            "Người thực hiện phải cung cấp giấy tờ mà cơ quan nhà nước đã nắm giữ: " + "; ".join(names) + ". "
+            "Theo nguyên tắc chỉ cung cấp thông tin một lần, cơ quan giải quyết tự khai thác từ cơ sở dữ liệu "
+            "hoặc từ cơ quan đã cấp, không yêu cầu người dân nộp lại."
+        ),
+        documents=[op.document for op in ops if isinstance(op, ObtainFromState)],
+        suggestion=ops,
+    )]

@@ -1,0 +1,95 @@
+"""Rule 3: order with no dependency.
+
+- `parallel-steps`: two checks of the dossier (review, verify, inspect) by different units are done one after the
+  other although neither uses what the other produces: they can run side by side (consultations sent at once).
+  Saving = the cut in the critical path.
+- `redundant-order`: an ordering edge already implied by another path (transitive reduction, by reachability bit
+  sets): it costs nothing but hides the real structure of the procedure.
+"""
+
+from __future__ import annotations
+
+from analysis.findings.context import REVIEW_KINDS, Context, Draft, build
+from analysis.proposals import ProcedureDraft, ProposalError
+from models.procedure import Step
+from models.proposal import Operation, Parallelize
+
+PARALLEL = "parallel-steps"
+REDUNDANT = "redundant-order"
+
+_ROUNDS = 4
+
+
+def _independent(before: Step, step: Step) -> bool:
+    return (
+        before.kind in REVIEW_KINDS and step.kind in REVIEW_KINDS
+        and (before.actor, before.unit) != (step.actor, step.unit)
+        and not any(d in before.produces for d in step.consumes)
+    )
+
+
+def _who(step: Step) -> str:
+    return f"«{step.name}»"
+
+
+def _parallel(ctx: Context) -> list[Draft]:
+    if not any(_independent(ctx.by_id[b], s) for s in ctx.procedure.steps for b in s.after):
+        return []
+    draft = ProcedureDraft(ctx.procedure)
+    ops: list[Operation] = []
+    pairs: list[tuple[str, str]] = []
+    for _ in range(_ROUNDS):
+        changed = False
+        for step_id in list(draft.steps):
+            for b in list(draft.steps[step_id].after):
+                step, before = draft.steps[step_id], draft.steps.get(b)
+                if before is None or b not in step.after or not _independent(before, step):
+                    continue
+                op = build(Parallelize,
+                    step=step.id, after=b,
+                    rationale=f"{_who(step)} không dùng kết quả của {_who(before)}: hai bước kiểm tra do hai đơn vị "
+                    "khác nhau thực hiện có thể tiến hành đồng thời.",
+                    legal_change=ctx.legal_change(
+                        step.legal_basis, "Quy định các cơ quan, đơn vị thẩm định, lấy ý kiến đồng thời, không tuần tự."),
+                )
+                try:
+                    draft.apply(op)
+                except ProposalError:
+                    continue
+                ops.append(op)
+                pairs.append((b, step.id))
+                changed = True
+        if not changed:
+            break
+    if not ops:
+        return []
+    described = "; ".join(f"{_who(ctx.by_id[a])} rồi mới đến {_who(ctx.by_id[b])}" for a, b in pairs if a in ctx.by_id)
+    return [Draft(
+        rule=PARALLEL, title="Các bước kiểm tra độc lập bị xếp nối tiếp",
+        explanation=f"Các bước sau phải chờ nhau dù không bước nào dùng kết quả của bước kia: {described}. "
+        "Cho thực hiện song song rút ngắn thời gian giải quyết.",
+        steps=list(dict.fromkeys(x for pair in pairs for x in pair)),
+        suggestion=ops, after=draft.procedure(),
+    )]
+
+
+def _redundant(ctx: Context) -> list[Draft]:
+    found: list[tuple[str, str]] = []
+    for step in ctx.procedure.steps:
+        if len(step.after) < 2:
+            continue
+        for b in step.after:
+            if any(o != b and ctx.is_before(b, o) for o in step.after):
+                found.append((b, step.id))
+    if not found:
+        return []
+    return [Draft(
+        rule=REDUNDANT, title="Thứ tự thực hiện ghi thừa",
+        explanation="Các quan hệ thứ tự sau đã được bảo đảm qua bước khác, ghi thêm chỉ làm rối quy trình: "
+        + "; ".join(f"{_who(ctx.by_id[b])} sau {_who(ctx.by_id[a])}" for a, b in found) + ".",
+        steps=list(dict.fromkeys(x for pair in found for x in pair)),
+    )]
+
+
+def find(ctx: Context) -> list[Draft]:
+    return _parallel(ctx) + _redundant(ctx)

@@ -1,0 +1,72 @@
+"""Rule 4: steps that only pass the dossier on (Step.forwards_only), and ping-pong hops A → B → A.
+
+A pass-through adds a hand-over and its waiting time without a decision or a check: remove it (its successors
+then follow its predecessors). A ping-pong sends the dossier to another agency and straight back; when the middle
+step is a mere transfer it can go too.
+"""
+
+from __future__ import annotations
+
+from analysis.findings.context import Context, Draft, build
+from analysis.proposals import ProcedureDraft, ProposalError
+from models.procedure import APPLICANT, Procedure
+from models.proposal import Operation, RemoveStep
+
+PASS_THROUGH = "pass-through"
+PING_PONG = "ping-pong"
+
+
+def _removals(ctx: Context, ids: list[str], why: str) -> tuple[list[Operation], Procedure]:
+    ops: list[Operation] = []
+    draft = ProcedureDraft(ctx.procedure)
+    for sid in ids:
+        step = ctx.by_id[sid]
+        op = build(RemoveStep,
+            step=sid, rationale=why,
+            legal_change=ctx.legal_change(step.legal_basis, f"Bỏ bước «{step.name}» khỏi trình tự thực hiện.", "repeal"),
+        )
+        try:
+            draft.apply(op)
+        except ProposalError:
+            continue
+        ops.append(op)
+    return ops, draft.procedure()
+
+
+def find(ctx: Context) -> list[Draft]:
+    out: list[Draft] = []
+    passing = [s.id for s in ctx.order if s.forwards_only and s.actor != APPLICANT]
+    if passing:
+        ops, after = _removals(ctx, passing, "Bước chỉ chuyển hồ sơ, không xem xét, không quyết định.")
+        out.append(Draft(
+            rule=PASS_THROUGH, title="Bước trung chuyển hồ sơ",
+            explanation="Các bước sau chỉ nhận rồi chuyển hồ sơ đi, không kiểm tra hay quyết định gì: "
+            + ", ".join(f"«{ctx.by_id[s].name}» ({ctx.agency_name(ctx.by_id[s].actor)})" for s in passing)
+            + ". Bỏ bước trung gian, hồ sơ chuyển thẳng đến nơi xử lý.",
+            steps=passing, suggestion=ops, after=after,
+        ))
+
+    hops: list[tuple[str, str, str]] = []
+    for z in ctx.order:
+        if z.actor == APPLICANT:
+            continue
+        for y_id in z.after:
+            y = ctx.by_id[y_id]
+            if y.actor in (APPLICANT, z.actor):
+                continue
+            for x_id in y.after:
+                if ctx.by_id[x_id].actor == z.actor:
+                    hops.append((x_id, y_id, z.id))
+    if hops:
+        middles = list(dict.fromkeys(y for _, y, _ in hops if ctx.by_id[y].kind == "transfer" and not ctx.by_id[y].forwards_only))
+        ops, after = _removals(ctx, middles, "Hồ sơ chuyển sang cơ quan khác rồi quay lại mà không được xử lý ở đó.")
+        out.append(Draft(
+            rule=PING_PONG, title="Hồ sơ chuyển đi rồi quay lại",
+            explanation="Hồ sơ đi từ một cơ quan sang cơ quan khác rồi quay về cơ quan ban đầu: "
+            + "; ".join(
+                f"{ctx.agency_name(ctx.by_id[x].actor)} → {ctx.agency_name(ctx.by_id[y].actor)} → "
+                f"{ctx.agency_name(ctx.by_id[z].actor)} («{ctx.by_id[y].name}»)" for x, y, z in hops)
+            + ". Nên lấy ý kiến song song hoặc liên thông một lần thay vì chuyển qua lại.",
+            steps=list(dict.fromkeys(s for hop in hops for s in hop)), suggestion=ops, after=after,
+        ))
+    return out

@@ -1,0 +1,35 @@
+"""Rule 6: more than one in-person visit, where one visit or none (online, toàn trình) would do."""
+
+from __future__ import annotations
+
+from analysis.findings.context import Context, Draft, build
+from models.procedure import APPLICANT
+from models.proposal import GoOnline, Operation
+
+RULE = "visits"
+
+
+def find(ctx: Context) -> list[Draft]:
+    visits = [s for s in ctx.order if s.in_person]
+    if len(visits) < 2:
+        return []
+    movable = [s for s in visits if s.actor == APPLICANT]
+    online = any(c.kind == "online" for c in ctx.procedure.channels)
+    note = (
+        "Thủ tục đã có kênh trực tuyến nhưng quy trình vẫn buộc đến trực tiếp. " if online
+        else "Thủ tục chưa có kênh trực tuyến. "
+    )
+    suggestion: list[Operation] = [build(GoOnline,
+        steps=[s.id for s in movable],
+        rationale="Nộp hồ sơ, nhận kết quả trực tuyến (kết quả điện tử hoặc qua bưu chính), không phải đến trụ sở.",
+        legal_change=ctx.legal_change(
+            [], "Quy định cách thức thực hiện trực tuyến toàn trình; kết quả điện tử có giá trị như bản giấy "
+            "(Nghị định 45/2020/NĐ-CP; Nghị định 42/2022/NĐ-CP)."),
+    )] if movable else []
+    return [Draft(
+        rule=RULE, title=f"Phải đến trực tiếp {len(visits)} lần",
+        explanation=f"Người thực hiện phải đến trụ sở {len(visits)} lần: "
+        + ", ".join(f"«{s.name}»" for s in visits) + ". " + note
+        + "Mỗi lần đến mất thời gian đi lại, chờ đợi và chi phí đi lại; thực hiện trực tuyến toàn trình bỏ các lần đến.",
+        steps=[s.id for s in visits], suggestion=suggestion,
+    )]

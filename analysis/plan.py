@@ -1,0 +1,133 @@
+"""Evaluate a whole simplification plan: apply each procedure's operations, analyse before and after, compare.
+
+Pure: the catalogue is read, never changed. Raises `PlanError` for a procedure the plan cannot apply to
+(unknown, abolished) and `ProposalError` (with the procedure code) for an operation that cannot apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.analyse import analyse
+from analysis.findings import find_all
+from analysis.proposals import ProposalError, apply_operations, compare, cut_rate
+from models.analysis import ProcedureAnalysis
+from models.catalogue import Catalogue
+from models.common import Source
+from models.findings import Finding
+from models.parameters import CostRates
+from models.procedure import Procedure
+from models.proposal import Comparison, Operation, PlanComparison, ProcedureChanges, Proposal
+
+
+class PlanError(ValueError):
+    """A plan entry that names a procedure it cannot apply to; `entry` is its index in `procedures`."""
+
+    def __init__(self, entry: int, code: str, message: str) -> None:
+        super().__init__(f"procedures[{entry}] ({code}): {message}")
+        self.entry = entry
+        self.code = code
+        self.message = message
+
+
+def baseline(changes: ProcedureChanges, entry: int, catalogue: Catalogue) -> Procedure:
+    """The catalogue's procedure a plan entry applies to; refuses unknown and abolished procedures."""
+    procedure = catalogue.procedures.get(changes.code)
+    if procedure is None:
+        raise PlanError(entry, changes.code, f"procedure {changes.code} is not in the catalogue")
+    if procedure.status == "abolished":
+        raise PlanError(entry, changes.code, f"procedure {changes.code} is abolished: there is nothing to simplify")
+    return procedure
+
+
+def apply_entry(changes: ProcedureChanges, entry: int, catalogue: Catalogue) -> tuple[Procedure, Procedure]:
+    """(before, after) for one plan entry; a ProposalError is re-raised as a PlanError naming the entry."""
+    before = baseline(changes, entry, catalogue)
+    try:
+        return before, apply_operations(before, changes.operations)
+    except ProposalError as exc:
+        raise PlanError(entry, changes.code, str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class EntryEvaluation:
+    """One procedure of a plan: the procedure and its analysis before and after, and their comparison."""
+
+    changes: ProcedureChanges
+    procedure_before: Procedure
+    procedure_after: Procedure
+    before: ProcedureAnalysis
+    after: ProcedureAnalysis
+    comparison: Comparison
+
+
+@dataclass(frozen=True)
+class PlanEvaluation:
+    proposal: Proposal
+    entries: list[EntryEvaluation]
+    summary: PlanComparison
+
+
+def evaluate_entry(changes: ProcedureChanges, entry: int, catalogue: Catalogue, rates: CostRates) -> EntryEvaluation:
+    before, after = apply_entry(changes, entry, catalogue)
+    a_before = analyse(before, catalogue, rates, with_findings=False)
+    a_after = analyse(after, catalogue, rates, with_findings=False)
+    return EntryEvaluation(changes, before, after, a_before, a_after, compare(a_before, a_after, rates))
+
+
+def evaluate(proposal: Proposal, catalogue: Catalogue, rates: CostRates) -> PlanEvaluation:
+    """Per-procedure comparisons and the plan's totals, with the national targets in force on `rates.as_of`."""
+    entries = [evaluate_entry(c, i, catalogue, rates) for i, c in enumerate(proposal.procedures)]
+    return PlanEvaluation(proposal, entries, summarise(proposal, [e.comparison for e in entries], rates))
+
+
+def summarise(proposal: Proposal, comparisons: list[Comparison], rates: CostRates) -> PlanComparison:
+    """Totals over the procedures: annual cost before and after, saving, cut rates (time over summed likely days)."""
+    before = sum(c.annual_before_vnd for c in comparisons)
+    after = sum(c.annual_after_vnd for c in comparisons)
+    days_before = sum(c.row("elapsed_working_days.likely").before for c in comparisons)
+    days_after = sum(c.row("elapsed_working_days.likely").after for c in comparisons)
+    time_cut = cut_rate(days_before, days_after)
+    limit_cut = cut_rate(sum(c.row("time_limit_working_days").before for c in comparisons),
+                         sum(c.row("time_limit_working_days").after for c in comparisons))
+    cost_cut = cut_rate(before, after)
+    return PlanComparison(
+        proposal_id=proposal.id, title=proposal.title, as_of=rates.as_of, procedures=comparisons,
+        annual_before_vnd=before, annual_after_vnd=after, saving_vnd_per_year=before - after,
+        cost_cut_rate=cost_cut, time_cut_rate=time_cut, time_limit_cut_rate=limit_cut,
+        target_time=rates.cut_target_time, target_cost=rates.cut_target_cost,
+        meets_time_target=time_cut >= rates.cut_target_time, meets_cost_target=cost_cut >= rates.cut_target_cost,
+    )
+
+
+def suggest_proposal(code: str, catalogue: Catalogue, rates: CostRates) -> tuple[Proposal | None, list[Finding]]:
+    """A draft plan: the findings' suggestions, best first, each kept only if it still applies after the others."""
+    procedure = catalogue.procedures[code]
+    findings = find_all(procedure, catalogue, rates)
+    operations: list[Operation] = []
+    current = procedure
+    used: list[Finding] = []
+    for f in findings:
+        if not f.suggestion or f.saving is None or (f.saving.annual_vnd <= 0 and f.saving.working_days_likely <= 0):
+            continue
+        try:
+            current = apply_operations(current, f.suggestion)
+        except ProposalError:
+            continue
+        operations += f.suggestion
+        used.append(f)
+    if not operations:
+        return None, findings
+    source = procedure.provenance.sources[0]
+    proposal = Proposal(
+        id="don-gian-hoa-" + code.replace(".", "-"),
+        title=f"Phương án đơn giản hóa {procedure.name}",
+        procedures=[ProcedureChanges(code=code, operations=operations,
+                                     note="Lập tự động từ các phát hiện: " + ", ".join(f.rule for f in used))],
+        sources=[Source(url=source.url, title=source.title, publisher=source.publisher, retrieved=source.retrieved,
+                        note="Bản ghi thủ tục; bổ sung văn bản, đề án làm căn cứ cho phương án")],
+        author="Cán bộ kiểm soát thủ tục hành chính (cần điền)",
+        date=rates.as_of,
+        summary="Bản nháp: cần rà soát từng thao tác trước khi trình.",
+    )
+    return proposal, findings

@@ -1,0 +1,571 @@
+"""Apply a simplification plan's operations to a procedure, and compare the analyses before and after.
+
+`apply_operations` is pure: the baseline is never changed, a new `Procedure` is returned. It refuses, with a
+`ProposalError` naming the operation, anything that would leave the procedure unusable: an unknown or already
+removed step or document, a cycle, or a step left without a document that only a removed step produced.
+
+>>> from tests.factories import tiny_procedure
+>>> from models.proposal import RemoveStep
+>>> after = apply_operations(tiny_procedure(), [RemoveStep(step="b", rationale="Bước trùng lặp")])
+>>> [(s.id, s.after) for s in after.steps]
+[('a', []), ('c', ['a'])]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from analysis.critical_path import StepGraphError, topological_order
+from models.analysis import ProcedureAnalysis, trusted
+from models.common import WorkingDays
+from models.parameters import CostRates
+from models.procedure import APPLICANT, ApplicantTime, Channel, Document, Procedure, Step, TimeLimit
+from models.proposal import (
+    AcceptPlainCopy,
+    ChangeFee,
+    ChangeSubjects,
+    Comparison,
+    DropDocument,
+    GoOnline,
+    LowerFrequency,
+    MergeSteps,
+    MetricChange,
+    ObtainFromState,
+    OneDesk,
+    Operation,
+    Parallelize,
+    RemoveStep,
+    ShortenTimeLimit,
+)
+
+
+class ProposalError(ValueError):
+    """An operation that cannot be applied; `index` is its position in the list (0-based), `kind` its `op`."""
+
+    def __init__(self, index: int, kind: str, message: str) -> None:
+        super().__init__(f"operations[{index}] ({kind}): {message}")
+        self.index = index
+        self.kind = kind
+        self.message = message
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _changed(record: M, **update: Any) -> M:
+    """A copy of a frozen record with some fields replaced by values of the right type (what `model_copy` does,
+    without its deep machinery: the findings apply thousands of operations per second)."""
+    return trusted(type(record), {**record.__dict__, **update})
+
+
+class ProcedureDraft:
+    """A procedure being changed one operation at a time: mutable dictionaries of immutable steps and documents.
+
+    `apply` refuses an operation that cannot apply and then leaves the draft as it was, so a caller can try
+    operations one by one (the findings build their suggestions this way); `procedure()` gives the result.
+    """
+
+    def __init__(self, procedure: Procedure) -> None:
+        self.base = procedure
+        self.steps: dict[str, Step] = {s.id: s for s in procedure.steps}
+        self.documents: dict[str, Document] = {d.id: d for d in procedure.documents}
+        self.channels: list[Channel] = list(procedure.channels)
+        self.online = procedure.online
+        self.annual_volume = procedure.annual_volume
+        self.implementing = list(procedure.agencies.implementing)
+        self.removed_steps: dict[str, tuple[int, str]] = {}
+        self.removed_documents: dict[str, tuple[int, str]] = {}
+        self.applied = 0
+        """How many operations were applied."""
+        self.index = 0
+        self.kind = ""
+        self.base_produced = {d for s in procedure.steps for d in s.produces}
+        self.removed_produced = False
+        """Whether the step removed last produced documents (only then can a later step lose an input)."""
+
+    def apply(self, op: Operation, index: int | None = None) -> None:
+        """Apply one operation (numbered `index` in messages, default: the next one); raises ProposalError and
+        leaves the draft unchanged when it cannot apply."""
+        saved = (dict(self.steps), dict(self.documents), list(self.channels), self.online, self.annual_volume,
+                 list(self.implementing), dict(self.removed_steps), dict(self.removed_documents))
+        self.index, self.kind = (self.applied if index is None else index), op.op
+        try:
+            _APPLY[op.op](self, op)  # type: ignore[operator]
+            if self._may_break(op):
+                self.check_graph()
+        except ProposalError:
+            (self.steps, self.documents, self.channels, self.online, self.annual_volume, self.implementing,
+             self.removed_steps, self.removed_documents) = saved
+            raise
+        self.applied += 1
+
+    def _may_break(self, op: Operation) -> bool:
+        """Whether the operation could close a cycle or leave a step without a document produced for it.
+
+        Removing a step keeps the order of the others, so only the documents it produced can go missing;
+        `parallelize` checks its own pair and keeps every other ancestor; a document nobody produces cannot go
+        missing when it is dropped."""
+        match op:
+            case MergeSteps() | OneDesk():
+                return True
+            case RemoveStep():
+                return self.removed_produced
+            case DropDocument() | ObtainFromState():
+                return op.document in self.base_produced
+        return False
+
+    def check_graph(self) -> None:
+        """Refuse a cycle, or a step left without a document that an earlier step used to produce for it."""
+        if not self.base_produced:
+            if self.kind in _MAY_CYCLE:
+                try:
+                    topological_order(list(self.steps.values()))
+                except StepGraphError as exc:
+                    raise self.fail(str(exc)) from None
+            return
+        before = _baseline_missing(self.base)
+        new = [reason for key, reason in self.missing_inputs().items() if key not in before]
+        if new:
+            raise self.fail("; ".join(new))
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+
+    def fail(self, message: str) -> ProposalError:
+        return ProposalError(self.index, self.kind, message)
+
+    def step(self, step_id: str) -> Step:
+        if step_id in self.steps:
+            return self.steps[step_id]
+        if step_id in self.removed_steps:
+            i, kind = self.removed_steps[step_id]
+            raise self.fail(f"step {step_id!r} was already removed by operations[{i}] ({kind})")
+        raise self.fail(f"unknown step {step_id!r} in procedure {self.base.code}")
+
+    def document(self, document_id: str) -> Document:
+        if document_id in self.documents:
+            return self.documents[document_id]
+        if document_id in self.removed_documents:
+            i, kind = self.removed_documents[document_id]
+            raise self.fail(f"document {document_id!r} was already removed by operations[{i}] ({kind})")
+        raise self.fail(f"unknown document {document_id!r} in procedure {self.base.code}")
+
+    def successors(self, step_id: str) -> list[str]:
+        return [s.id for s in self.steps.values() if step_id in s.after]
+
+    def set_step(self, step: Step, **update: object) -> None:
+        self.steps[step.id] = _changed(step, **update)
+
+    def drop_step(self, step_id: str) -> None:
+        del self.steps[step_id]
+        self.removed_steps[step_id] = (self.index, self.kind)
+
+    def drop_document(self, document_id: str) -> None:
+        del self.documents[document_id]
+        self.removed_documents[document_id] = (self.index, self.kind)
+        for s in list(self.steps.values()):
+            if document_id in s.consumes or document_id in s.produces:
+                self.set_step(
+                    s,
+                    consumes=[d for d in s.consumes if d != document_id],
+                    produces=[d for d in s.produces if d != document_id],
+                )
+
+    def descendants(self, roots: set[str]) -> set[str]:
+        succ: dict[str, list[str]] = {sid: [] for sid in self.steps}
+        for s in self.steps.values():
+            for b in s.after:
+                if b in succ:
+                    succ[b].append(s.id)
+        seen: set[str] = set()
+        todo = list(roots)
+        while todo:
+            for nxt in succ.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    def missing_inputs(self) -> dict[tuple[str, str], str]:
+        """(step, document) pairs where a step consumes a document produced in the procedure, but by no step
+        that comes before it. Value: a readable reason."""
+        producers: dict[str, list[str]] = {}
+        for s in self.steps.values():
+            for d in s.produces:
+                producers.setdefault(d, []).append(s.id)
+        try:
+            order = topological_order(list(self.steps.values()))
+        except StepGraphError as exc:
+            raise self.fail(str(exc)) from None
+        bit = {s.id: 1 << i for i, s in enumerate(order)}
+        ancestors: dict[str, int] = {}
+        out: dict[tuple[str, str], str] = {}
+        for s in order:
+            mask = 0
+            for b in s.after:
+                mask |= ancestors[b] | bit[b]
+            ancestors[s.id] = mask
+            for d in s.consumes:
+                made_by = producers.get(d)
+                if made_by:
+                    if s.id not in made_by and not any(mask & bit[p] for p in made_by):
+                        out[(s.id, d)] = f"step {s.id!r} needs document {d!r}, which no earlier step produces any more"
+                elif d in self.base_produced:
+                    out[(s.id, d)] = f"step {s.id!r} needs document {d!r}, which only a removed step produced"
+        return out
+
+    # -- the result ------------------------------------------------------------------------------------------
+
+    def procedure(self) -> Procedure:
+        base = self.base
+        agencies = base.agencies
+        if self.implementing != agencies.implementing:
+            agencies = agencies.model_copy(update={"implementing": self.implementing})
+        return base.model_copy(update={
+            "steps": list(self.steps.values()),
+            "documents": list(self.documents.values()),
+            "channels": self.channels,
+            "online": self.online,
+            "annual_volume": self.annual_volume,
+            "agencies": agencies,
+        })
+
+
+# -- the operations ------------------------------------------------------------------------------------------
+
+
+def _remove_step(draft: ProcedureDraft, op: RemoveStep) -> None:
+    step = draft.step(op.step)
+    if len(draft.steps) == 1:
+        raise draft.fail(f"step {op.step!r} is the only step left")
+    for sid in draft.successors(step.id):
+        succ = draft.steps[sid]
+        after = _unique(b for a in succ.after for b in (step.after if a == step.id else [a]))
+        draft.set_step(succ, after=after)
+    draft.drop_step(step.id)
+    draft.removed_produced = bool(step.produces)
+
+
+def _merge(draft: ProcedureDraft, ids: Sequence[str], name: str = "", duration: WorkingDays | None = None) -> Step:
+    """Merge steps into the first one; returns the merged step."""
+    group = [draft.step(i) for i in ids]
+    members = {s.id for s in group}
+    downstream = draft.descendants(members)
+    kept = group[0]
+    after: list[str] = []
+    made_downstream = {d for sid in downstream for d in draft.steps[sid].produces}
+    carried: list[str] = []
+    for s in group:
+        passed_on = [b for b in s.after if b not in members and b in downstream]
+        after += [b for b in s.after if b not in members and b not in downstream]
+        handed_on = [d for d in s.consumes if d in made_downstream]
+        carried += [d for d in s.consumes if d not in made_downstream]
+        if passed_on or handed_on:
+            # What came between the merged steps now feeds the merged step's former successors directly: the
+            # agencies pass the dossier and the documents they made on (liên thông); the applicant no longer does.
+            for sid in draft.successors(s.id):
+                if sid not in members:
+                    succ = draft.steps[sid]
+                    draft.set_step(succ, after=_unique([*succ.after, *passed_on]),
+                                   consumes=_unique([*succ.consumes, *handed_on]))
+    times = [s.applicant_time for s in group if s.applicant_time is not None]
+    applicant_time = None
+    if times:
+        travels = [t.travel for t in times if t.travel is not None]
+        applicant_time = ApplicantTime(
+            preparation=max(t.preparation for t in times),
+            travel=max(travels) if travels else None,
+            queue=max(t.queue for t in times),
+            counter=max(t.counter for t in times),
+        )
+    in_person = any(s.in_person for s in group)
+    office = kept.office
+    if in_person and office is None:
+        office = next((s.office for s in group if s.in_person and s.office is not None), None)
+    merged = _changed(kept, **{
+        "name": name or kept.name,
+        "duration": duration or WorkingDays(
+            low=max(s.duration.low for s in group),
+            likely=max(s.duration.likely for s in group),
+            high=max(s.duration.high for s in group),
+        ),
+        "applicant_time": applicant_time,
+        "in_person": in_person,
+        "office": office,
+        "channel": "in_person" if in_person else kept.channel,
+        "after": _unique(after),
+        "consumes": _unique(carried),
+        "produces": _unique(d for s in group for d in s.produces),
+        "forwards_only": all(s.forwards_only for s in group),
+        "other_costs_vnd": max(s.other_costs_vnd for s in group),
+        "legal_basis": list({(c.ref, tuple(c.articles)): c for s in group for c in s.legal_basis}.values()),
+    })
+    draft.steps[kept.id] = merged
+    for s in group[1:]:
+        draft.drop_step(s.id)
+    for other in list(draft.steps.values()):
+        if other.id != kept.id and any(a in members for a in other.after):
+            draft.set_step(other, after=_unique(kept.id if a in members else a for a in other.after))
+    return draft.steps[kept.id]
+
+
+def _merge_steps(draft: ProcedureDraft, op: MergeSteps) -> None:
+    _merge(draft, op.steps, op.name, op.duration)
+
+
+def _parallelize(draft: ProcedureDraft, op: Parallelize) -> None:
+    step, before = draft.step(op.step), draft.step(op.after)
+    if before.id not in step.after:
+        raise draft.fail(f"step {step.id!r} does not come directly after {before.id!r}")
+    shared = [d for d in step.consumes if d in before.produces]
+    if shared:
+        raise draft.fail(f"step {step.id!r} uses {', '.join(shared)} produced by {before.id!r}: they cannot run in parallel")
+    after = _unique(b for a in step.after for b in (before.after if a == before.id else [a]))
+    for sid in draft.successors(step.id):
+        succ = draft.steps[sid]
+        if before.id not in succ.after:
+            draft.set_step(succ, after=[*succ.after, before.id])
+    draft.set_step(draft.steps[step.id], after=after)
+
+
+def _drop_document(draft: ProcedureDraft, op: DropDocument) -> None:
+    draft.drop_document(draft.document(op.document).id)
+
+
+def _accept_plain_copy(draft: ProcedureDraft, op: AcceptPlainCopy) -> None:
+    doc = draft.document(op.document)
+    if doc.certified_copies == 0:
+        raise draft.fail(f"document {doc.id!r} asks for no certified copy")
+    draft.documents[doc.id] = _changed(doc, **{
+        "copies": doc.copies + doc.certified_copies, "certified_copies": 0, "plain_copy_allowed": True,
+    })
+
+
+def _obtain_from_state(draft: ProcedureDraft, op: ObtainFromState) -> None:
+    doc = draft.document(op.document)
+    produced = any(doc.id in s.produces for s in draft.steps.values())
+    supplied_by = [s for s in draft.steps.values()
+                   if s.actor == APPLICANT and doc.id in s.consumes and s.kind not in ("collect", "return_result")]
+    if produced and not supplied_by:
+        raise draft.fail(f"the applicant does not supply document {doc.id!r}")
+    if produced:
+        # Made by an earlier step of this procedure: the agency keeps its own original; the applicant no longer
+        # carries it nor copies it.
+        for s in supplied_by:
+            draft.set_step(s, consumes=[d for d in s.consumes if d != doc.id])
+        draft.documents[doc.id] = _changed(doc, **{
+            "originals": max(doc.originals, 1), "copies": 0, "certified_copies": 0,
+        })
+    else:
+        # Looked up by the agency: it leaves the dossier altogether.
+        draft.drop_document(doc.id)
+
+
+def _applicant_steps(draft: ProcedureDraft, ids: Sequence[str]) -> list[Step]:
+    steps = [draft.step(i) for i in ids]
+    for s in steps:
+        if s.actor != APPLICANT:
+            raise draft.fail(f"step {s.id!r} is done by {s.actor!r}, not by the applicant")
+    return steps
+
+
+def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
+    if op.steps:
+        targets = _applicant_steps(draft, op.steps)
+    else:
+        targets = [s for s in draft.steps.values() if s.actor == APPLICANT and (s.in_person or s.channel in ("in_person", "post"))]
+    if not targets:
+        raise draft.fail("no applicant step is done in person or by post")
+    for s in targets:
+        time = s.applicant_time or ApplicantTime()
+        draft.set_step(
+            s, in_person=False, channel="online", office=None,
+            applicant_time=_changed(time, travel=0, queue=0),
+        )
+    still_in_person = any(s.actor == APPLICANT and (s.in_person or s.channel == "in_person") for s in draft.steps.values())
+    draft.online = "partial" if still_in_person else "full"
+    online = next((c for c in draft.channels if c.kind == "online"), None)
+    if online is None:
+        main = draft.base.main_channel
+        online = Channel(
+            kind="online", time_limit=main.time_limit, fees=main.fees,
+            description="Dịch vụ công trực tuyến (theo phương án đơn giản hóa)",
+        )
+        draft.channels.append(online)
+    if not still_in_person:
+        # Toàn trình: the dossier goes the online way, so the procedure after the plan is modelled on the online
+        # channel (its time limit and fees); the counter stays open by law but is no longer the usual path.
+        draft.channels = [online, *(c for c in draft.channels if c.kind not in ("online", "in_person"))]
+
+
+def _one_desk(draft: ProcedureDraft, op: OneDesk) -> None:
+    for ids in (op.submit_steps, op.collect_steps):
+        if not ids:
+            continue
+        steps = _applicant_steps(draft, ids)
+        merged = _merge(draft, [s.id for s in steps]) if len(steps) > 1 else steps[0]
+        draft.set_step(merged, office=op.desk if merged.in_person else merged.office)
+    if op.desk not in draft.implementing and op.desk not in draft.base.agencies.competent:
+        draft.implementing.append(op.desk)
+
+
+def _shorten_time_limit(draft: ProcedureDraft, op: ShortenTimeLimit) -> None:
+    kinds = set(op.channels) or {c.kind for c in draft.channels}
+    missing = kinds - {c.kind for c in draft.channels}
+    if missing:
+        raise draft.fail(f"the procedure has no {', '.join(sorted(missing))} channel")
+    channels = []
+    for c in draft.channels:
+        if c.kind in kinds:
+            if op.working_days > c.time_limit.working_days:
+                raise draft.fail(
+                    f"{op.working_days:g} working days is longer than the {c.kind} limit of {c.time_limit.working_days:g}"
+                )
+            c = c.model_copy(update={"time_limit": TimeLimit(working_days=op.working_days, text=f"{op.working_days:g} ngày làm việc")})
+        channels.append(c)
+    draft.channels = channels
+    for sid, duration in op.durations.items():
+        draft.set_step(draft.step(sid), duration=duration)
+
+
+def _change_fee(draft: ProcedureDraft, op: ChangeFee) -> None:
+    kinds = set(op.channels) or {c.kind for c in draft.channels}
+    wanted = op.fee.casefold()
+    found = False
+    channels = []
+    for c in draft.channels:
+        if c.kind in kinds and any(f.name.casefold() == wanted for f in c.fees):
+            found = True
+            c = c.model_copy(update={"fees": [
+                f.model_copy(update={"amount_vnd": op.amount_vnd}) if f.name.casefold() == wanted else f for f in c.fees
+            ]})
+        channels.append(c)
+    if not found:
+        names = sorted({f.name for c in draft.channels for f in c.fees})
+        raise draft.fail(f"no fee named {op.fee!r} (fees: {', '.join(names) or 'none'})")
+    draft.channels = channels
+
+
+def _lower_frequency(draft: ProcedureDraft, op: LowerFrequency) -> None:
+    current = draft.annual_volume.frequency_per_subject
+    if op.frequency_per_subject >= current:
+        raise draft.fail(f"frequency {op.frequency_per_subject} is not lower than {current}")
+    draft.annual_volume = draft.annual_volume.model_copy(update={"frequency_per_subject": op.frequency_per_subject})
+
+
+def _change_subjects(draft: ProcedureDraft, op: ChangeSubjects) -> None:
+    current = draft.annual_volume.subjects_per_year
+    if op.subjects_per_year > current:
+        raise draft.fail(f"{op.subjects_per_year} subjects a year is more than today's {current}")
+    draft.annual_volume = draft.annual_volume.model_copy(update={"subjects_per_year": op.subjects_per_year})
+
+
+_APPLY = {
+    "remove_step": _remove_step, "merge_steps": _merge_steps, "parallelize": _parallelize,
+    "drop_document": _drop_document, "accept_plain_copy": _accept_plain_copy,
+    "obtain_from_state": _obtain_from_state, "go_online": _go_online, "one_desk": _one_desk,
+    "shorten_time_limit": _shorten_time_limit, "change_fee": _change_fee, "lower_frequency": _lower_frequency,
+    "change_subjects": _change_subjects,
+}
+
+
+
+_MAY_CYCLE = frozenset({"merge_steps", "one_desk"})
+"""Operations that can close a cycle (removing a step or an ordering edge cannot)."""
+
+_BASELINE: list[tuple[Procedure, dict[tuple[str, str], str]]] = []
+
+
+def _baseline_missing(procedure: Procedure) -> dict[tuple[str, str], str]:
+    """What is already missing in the baseline (refused only when an operation adds to it). The findings apply
+    many suggestions to one procedure in a row, so the last answer is kept."""
+    if _BASELINE and _BASELINE[0][0] is procedure:
+        return _BASELINE[0][1]
+    found = ProcedureDraft(procedure).missing_inputs()
+    _BASELINE[:] = [(procedure, found)]
+    return found
+
+
+def apply_operations(procedure: Procedure, operations: Sequence[Operation]) -> Procedure:
+    """The procedure after the operations, in order; raises ProposalError naming the first one that cannot apply."""
+    draft = ProcedureDraft(procedure)
+    for index, op in enumerate(operations):
+        draft.apply(op, index)
+    return draft.procedure()
+
+
+# -- before / after -------------------------------------------------------------------------------------------
+
+_RATE_PLACES = Decimal("0.0001")
+
+
+def cut_rate(before: float | int | Decimal, after: float | int | Decimal) -> Decimal:
+    """(before − after) ÷ before, to four decimal places; 0 when before is 0."""
+    b, a = Decimal(str(before)), Decimal(str(after))
+    if b == 0:
+        return Decimal(0)
+    return ((b - a) / b).quantize(_RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+def comparison_rows(before: ProcedureAnalysis, after: ProcedureAnalysis) -> list[MetricChange]:
+    """Every metric, before and after, with after − before."""
+    mb, ma = before.metrics, after.metrics
+    spec: list[tuple[str, str, str, int | float, int | float]] = [
+        ("steps", "Số bước thực hiện", "bước", mb.steps, ma.steps),
+        ("agencies", "Số cơ quan tham gia", "cơ quan", mb.agencies, ma.agencies),
+        ("agency_hops", "Số lần chuyển hồ sơ giữa cơ quan", "lần", mb.agency_hops, ma.agency_hops),
+        ("applicant_contacts", "Số lần liên hệ của người dân", "lần", mb.applicant_contacts, ma.applicant_contacts),
+        ("visits", "Số lần đến trực tiếp", "lần", mb.visits, ma.visits),
+        ("documents", "Số thành phần hồ sơ", "giấy tờ", mb.documents, ma.documents),
+        ("certified_copies", "Số bản sao chứng thực", "bản", mb.certified_copies, ma.certified_copies),
+        ("elapsed_working_days.low", "Thời gian giải quyết (thấp)", "ngày làm việc",
+         mb.elapsed_working_days.low, ma.elapsed_working_days.low),
+        ("elapsed_working_days.likely", "Thời gian giải quyết (khả dĩ nhất)", "ngày làm việc",
+         mb.elapsed_working_days.likely, ma.elapsed_working_days.likely),
+        ("elapsed_working_days.high", "Thời gian giải quyết (cao)", "ngày làm việc",
+         mb.elapsed_working_days.high, ma.elapsed_working_days.high),
+        ("time_limit_working_days", "Thời hạn giải quyết theo quy định", "ngày làm việc",
+         mb.time_limit_working_days, ma.time_limit_working_days),
+        ("applicant_hours", "Thời gian của người thực hiện", "giờ",
+         _hours(mb.applicant_minutes.total), _hours(ma.applicant_minutes.total)),
+        ("per_case_vnd", "Chi phí tuân thủ một lần thực hiện", "đồng", before.cost.per_case_vnd, after.cost.per_case_vnd),
+        ("annual_cost_vnd", "Chi phí tuân thủ một năm", "đồng", before.cost.annual_cost_vnd, after.cost.annual_cost_vnd),
+    ]
+    rows = []
+    for metric, label, unit, b, a in spec:
+        diff = a - b
+        if isinstance(diff, float):
+            diff = round(diff, 4)
+        rows.append(MetricChange(metric=metric, label=label, unit=unit, before=b, after=a, difference=diff))
+    return rows
+
+
+def compare(before: ProcedureAnalysis, after: ProcedureAnalysis, rates: CostRates) -> Comparison:
+    """Before / after / difference for every metric, the saving per year, the cut rates and the national targets.
+
+    The targets are the dated `cut_target.time` and `cut_target.cost` parameters in force on `rates.as_of`
+    (Nghị quyết 66/NQ-CP: 30% in 2025).
+    """
+    saving = before.cost.annual_cost_vnd - after.cost.annual_cost_vnd
+    time_cut = cut_rate(before.metrics.elapsed_working_days.likely, after.metrics.elapsed_working_days.likely)
+    cost_cut = cut_rate(before.cost.annual_cost_vnd, after.cost.annual_cost_vnd)
+    return Comparison(
+        code=before.code, name=before.name, rows=comparison_rows(before, after),
+        per_case_before_vnd=before.cost.per_case_vnd, per_case_after_vnd=after.cost.per_case_vnd,
+        annual_before_vnd=before.cost.annual_cost_vnd, annual_after_vnd=after.cost.annual_cost_vnd,
+        saving_vnd_per_year=saving, time_cut_rate=time_cut, cost_cut_rate=cost_cut,
+        time_limit_cut_rate=cut_rate(before.metrics.time_limit_working_days, after.metrics.time_limit_working_days),
+        target_time=rates.cut_target_time, target_cost=rates.cut_target_cost,
+        meets_time_target=time_cut >= rates.cut_target_time, meets_cost_target=cost_cut >= rates.cut_target_cost,
+    )

@@ -1,0 +1,179 @@
+"""Reading legal changes (data/changes/*.yaml) and checking that what they name exists in the catalogue."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from analysis.legal_impact import catalogue_as_of
+from catalogue.loader import validate_record
+from catalogue.problems import CatalogueError, Problem, field_path
+from catalogue.yamlio import Parsed, YamlError, load_yaml_file, parse_yaml
+from models.catalogue import Catalogue
+from models.change import FeeChange, LegalChange, LegalTextChange, MergeAgencies, MoveLevel, RenameAgency
+
+Location = tuple[int | str, ...]
+
+
+@dataclass
+class LoadedChanges:
+    changes: list[LegalChange] = field(default_factory=list)
+    origins: dict[str, tuple[Path, Parsed]] = field(default_factory=dict)
+    """Change id → the file it came from and its parsed YAML (for lines)."""
+    problems: list[Problem] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, LegalChange]:
+        return {c.id: c for c in self.changes}
+
+    def locate(self, change_id: str, location: Location) -> tuple[Path, int | None]:
+        path, parsed = self.origins[change_id]
+        return path, parsed.line_of(location)
+
+
+def changes_folder(data: Path) -> Path:
+    return data / "changes"
+
+
+def read_change_text(text: str, path: Path, into: LoadedChanges) -> LegalChange | None:
+    """Parse and validate one change file's text; problems (file, line, field) go to `into`."""
+    try:
+        parsed = parse_yaml(text, path)
+    except YamlError as exc:
+        into.problems.append(Problem(path, exc.line, "", exc.message))
+        return None
+    return _validated(parsed, path, into)
+
+
+def read_change_file(path: Path, into: LoadedChanges) -> LegalChange | None:
+    try:
+        parsed = load_yaml_file(path)
+    except YamlError as exc:
+        into.problems.append(Problem(path, exc.line, "", exc.message))
+        return None
+    except OSError as exc:
+        into.problems.append(Problem(path, None, "", f"cannot read: {exc.strerror}"))
+        return None
+    return _validated(parsed, path, into)
+
+
+def _validated(parsed: Parsed, path: Path, into: LoadedChanges) -> LegalChange | None:
+    if not isinstance(parsed.data, dict):
+        into.problems.append(Problem(path, 1, "", "a change file holds one mapping (id, title, effective, sources, operations)"))
+        return None
+    change, problems = validate_record(LegalChange, parsed.data, path, parsed)
+    into.problems += [_without_tag(p, parsed) for p in problems]
+    if change is None:
+        return None
+    if change.id in into.origins:
+        first, _ = into.origins[change.id]
+        into.problems.append(Problem(path, parsed.line_of(("id",)), "id", f"change {change.id!r} is defined twice (also in {first})"))
+        return None
+    into.changes.append(change)
+    into.origins[change.id] = (path, parsed)
+    return change
+
+
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def _location(field_path_text: str) -> Location:
+    """`operations[0].fee.amount_vnd` → ('operations', 0, 'fee', 'amount_vnd')."""
+    return tuple(int(i) if i else name for i, name in _PART.findall(field_path_text))
+
+
+def _without_tag(problem: Problem, parsed: Parsed) -> Problem:
+    """Pydantic names the operation's kind in the error location (`operations[0].fee.amount_vnd`): drop it, so
+    the field and the line are those the editor wrote."""
+    loc = _location(problem.field)
+    operations = parsed.data.get("operations") if isinstance(parsed.data, dict) else None
+    if len(loc) >= 3 and loc[0] == "operations" and isinstance(loc[1], int) and isinstance(operations, list):
+        op = operations[loc[1]] if loc[1] < len(operations) else None
+        if isinstance(op, dict) and op.get("op") is not None and loc[2] in (op["op"], "op"):
+            if loc[2] != "op":
+                loc = (*loc[:2], *loc[3:])
+            return Problem(problem.file, parsed.line_of(loc), field_path(loc), problem.message, problem.severity)
+    return problem
+
+
+def load_changes(data: Path) -> LoadedChanges:
+    """Every change under `data/changes/`, in file order, with the problems met."""
+    loaded = LoadedChanges()
+    folder = changes_folder(data)
+    if folder.is_dir():
+        for path in sorted(p for p in folder.glob("*.yaml") if p.is_file()):
+            read_change_file(path, loaded)
+    return loaded
+
+
+def reference_problems(change: LegalChange, catalogue: Catalogue) -> list[tuple[Location, str]]:
+    """What `change` names and the catalogue lacks: legal numbers, agencies, procedure codes."""
+    out: list[tuple[Location, str]] = []
+
+    def legal(loc: Location, number: str | None) -> None:
+        if number is not None and number not in catalogue.legal:
+            out.append((loc, f"unknown legal document {number!r} (not in data/legal/)"))
+
+    def agency(loc: Location, agency_id: str) -> None:
+        if agency_id not in catalogue.agencies:
+            out.append((loc, f"unknown agency {agency_id!r} (not in data/agencies/)"))
+
+    def procedure(loc: Location, code: str) -> None:
+        if code not in catalogue.procedures:
+            out.append((loc, f"unknown procedure {code} (not in data/procedures/)"))
+
+    for i, op in enumerate(change.operations):
+        at: Location = ("operations", i)
+        if isinstance(op, LegalTextChange):
+            legal((*at, "text"), op.text)
+            legal((*at, "by"), op.by)
+        elif isinstance(op, MergeAgencies):
+            for j, old in enumerate(op.agencies):
+                agency((*at, "agencies", j), old)
+            agency((*at, "into"), op.into)
+        elif isinstance(op, RenameAgency):
+            agency((*at, "agency"), op.agency)
+            if op.new_id is not None:
+                agency((*at, "new_id"), op.new_id)
+        elif isinstance(op, MoveLevel):
+            for old, new in op.agencies.items():
+                agency((*at, "agencies", old), old)
+                agency((*at, "agencies", old), new)
+                if old in catalogue.agencies and catalogue.agencies[old].level != op.from_level:
+                    out.append(((*at, "agencies", old), f"agency {old!r} is not of the abolished level {op.from_level}"))
+                if new in catalogue.agencies and catalogue.agencies[new].level == op.from_level:
+                    out.append(((*at, "agencies", old), f"agency {new!r} is itself of the abolished level {op.from_level}"))
+            for code in op.procedures:
+                procedure((*at, "procedures", code), code)
+        elif isinstance(op, FeeChange):
+            for j, code in enumerate(op.procedures):
+                procedure((*at, "procedures", j), code)
+            for j, cite in enumerate(op.legal_basis):
+                legal((*at, "legal_basis", j, "ref"), cite.ref)
+    return out
+
+
+def change_problems(loaded: LoadedChanges, catalogue: Catalogue) -> list[Problem]:
+    """Loading problems of the change files and every reference that does not resolve, with file and line."""
+    problems = list(loaded.problems)
+    for change in loaded.changes:
+        for location, message in reference_problems(change, catalogue):
+            path, line = loaded.locate(change.id, location)
+            problems.append(Problem(path, line, field_path(location), message))
+    return problems
+
+
+def validate_changes(data: Path, catalogue: Catalogue) -> list[Problem]:
+    """`tthc validate`'s check of data/changes/."""
+    return change_problems(load_changes(data), catalogue)
+
+
+def catalogue_with_changes(catalogue: Catalogue, data: Path, day: date) -> Catalogue:
+    """The catalogue as the law stood on `day`, with the changes of `data/changes/` in effect on that day applied
+    (what `tthc analyze --as-of` shows). Raises CatalogueError when a change file is broken."""
+    loaded = load_changes(data)
+    problems = change_problems(loaded, catalogue)
+    if problems:
+        raise CatalogueError(problems)
+    return catalogue_as_of(catalogue, loaded.changes, day)

@@ -1,0 +1,235 @@
+"""`tthc analyze CODE` (one procedure, readable or JSON) and `tthc analyze --all` (tables of the whole catalogue)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from analysis.analyse import analyse, analyse_catalogue, analysis_rows, finding_saving_vnd
+from catalogue.batch.changes import catalogue_with_changes
+from catalogue.console import console, errors, vnd
+from catalogue.diagrams import actor_name
+from catalogue.files import atomic_path, write_atomic
+from catalogue.loader import DEFAULT_DATA
+from catalogue.store import open_catalogue
+from models.analysis import ProcedureAnalysis
+from models.catalogue import Catalogue
+from models.common import fold
+from models.parameters import CostRates
+
+JSON_FORMAT = "tthc-analysis"
+JSON_VERSION = 1
+"""Bump when a field of the JSON (docs/analysis-json.md) changes meaning or goes away; adding fields keeps it."""
+
+TOP = 10
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.print(f"{option}: {value!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+
+
+def resolve_rates(cat: Catalogue, day: date) -> CostRates:
+    try:
+        return CostRates.from_parameters(cat.parameters, day)
+    except LookupError as exc:
+        errors.print(f"data/parameters: {exc}")
+        raise typer.Exit(1) from None
+
+
+def analysis_document(result: ProcedureAnalysis) -> dict[str, Any]:
+    """The stable JSON document of one analysis (fields described in docs/analysis-json.md)."""
+    body = result.model_dump(mode="json")
+    return {"format": JSON_FORMAT, "version": JSON_VERSION, **body}
+
+
+def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
+    """A readable report: metrics, critical path, cost line by line, findings."""
+    procedure = cat.procedures[result.code]
+    m, c = result.metrics, result.cost
+    console.print(f"[bold]{escape(result.code)} · {escape(result.name)}[/bold]")
+    table = Table("Chỉ tiêu", "Giá trị", title="Chỉ số của trình tự")
+    wd = m.elapsed_working_days
+    rows = [
+        ("Số bước", str(m.steps)),
+        ("Số cơ quan tham gia", f"{m.agencies} ({', '.join(actor_name(a, cat) for a in m.agency_ids)})"),
+        ("Số lần chuyển hồ sơ giữa các cơ quan", str(m.agency_hops)),
+        ("Số lần người dân làm việc với cơ quan", str(m.applicant_contacts)),
+        ("  trong đó phải đến trực tiếp", str(m.visits)),
+        ("Số giấy tờ (trường hợp thông thường)", str(m.documents)),
+        ("Bản chính / bản sao / bản sao chứng thực", f"{m.originals} / {m.copies} / {m.certified_copies}"),
+        ("Mẫu đơn, tờ khai", str(m.forms)),
+        ("Số khoản phí, lệ phí phải nộp", str(m.payments)),
+        ("Thời hạn giải quyết theo quy định", f"{m.time_limit_working_days:g} ngày làm việc"),
+        ("Thời gian thực hiện (thấp / khả dĩ / cao)", f"{wd.low:g} / {wd.likely:g} / {wd.high:g} ngày làm việc"),
+    ]
+    if m.elapsed_calendar_days is not None:
+        cd = m.elapsed_calendar_days
+        rows.append(("Số ngày theo lịch (thấp / khả dĩ / cao)",
+                     f"{cd.low} / {cd.likely} / {cd.high} ngày, bắt đầu {cd.start:%d/%m/%Y}, dự kiến xong {cd.end_likely:%d/%m/%Y}"))
+    am = m.applicant_minutes
+    rows.append(("Thời gian của người dân (phút)",
+                 f"{am.total} (chuẩn bị {am.preparation}, đi lại {am.travel}, chờ {am.queue}, tại quầy {am.counter})"))
+    for label, value in rows:
+        table.add_row(label, escape(value))
+    console.print(table)
+
+    names = {s.id: s for s in procedure.steps}
+    path = " → ".join(f"{names[s].name} ({names[s].duration.likely:g})" for s in m.critical_path if s in names)
+    console.print(f"[bold]Đường găng[/bold] ({wd.likely:g} ngày làm việc): {escape(path)}")
+
+    lines = Table("#", "Hoạt động", "Nguồn", "Phút", "Số tiền", title=escape(c.label))
+    lines.add_column("Cách tính", overflow="fold", ratio=3)
+    for i, line in enumerate(c.lines, 1):
+        lines.add_row(str(i), escape(line.activity), escape(f"{line.source_kind}: {line.source_id}"),
+                      str(line.minutes) if line.minutes else "", vnd(line.amount_vnd), escape(line.explanation))
+    console.print(lines)
+    totals = Table("Khoản", "Số tiền", title=f"Chi phí tuân thủ (tham số tại ngày {c.as_of:%d/%m/%Y})")
+    totals.add_row(f"Thời gian ({c.time_minutes} phút × {vnd(int(c.hourly_income_vnd))}/giờ)", vnd(c.time_cost_vnd))
+    totals.add_row("Phí, lệ phí (F)", vnd(c.fees_vnd))
+    totals.add_row("Chi phí khác (O)", vnd(c.other_costs_vnd))
+    totals.add_row("[bold]Chi phí một lần thực hiện (C1)[/bold]", f"[bold]{vnd(c.per_case_vnd)}[/bold]")
+    totals.add_row(f"Số lần/năm × số đối tượng/năm: {c.frequency_per_subject:g} × {c.subjects_per_year:,}".replace(",", "."), "")
+    totals.add_row("[bold]Chi phí tuân thủ một năm (C1 × f × N)[/bold]", f"[bold]{vnd(c.annual_cost_vnd)}[/bold]")
+    console.print(totals)
+    for parameter, used in c.parameters.items():
+        console.print(escape(f"  {parameter} = {used.value} (từ {used.start:%d/%m/%Y}; {used.source.title or used.source.url})"))
+
+    if result.findings:
+        console.print(f"[bold]Phát hiện ({len(result.findings)})[/bold]")
+        for i, f in enumerate(result.findings, 1):
+            saving = finding_saving_vnd(f)
+            tail = f" — tiết kiệm ước tính {vnd(saving)}/năm" if saving else ""
+            console.print(escape(f"{i}. [{f.rule}] {f.title}{tail}"))
+            if f.explanation:
+                console.print(escape(f"   {f.explanation}"))
+    else:
+        console.print("Không có phát hiện nào.")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula (= + - @ at the start) is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_tables(frame: pd.DataFrame, out: Path) -> list[Path]:
+    """CSV, Parquet and Excel copies of the table, each written atomically."""
+    safe = frame.apply(lambda col: col.map(spreadsheet_safe) if pd.api.types.is_string_dtype(col) or col.dtype == object else col)
+    paths = [out / "analysis.csv", out / "analysis.parquet", out / "analysis.xlsx"]
+    write_atomic(paths[0], safe.to_csv(index=False).encode("utf-8-sig"))
+    with atomic_path(paths[1]) as tmp:
+        frame.to_parquet(tmp, index=False)
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with atomic_path(paths[2]) as tmp, pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": options}) as xl:
+        safe.to_excel(xl, sheet_name="Phân tích", index=False)
+    return paths
+
+
+def document_head(name: str) -> str:
+    """The head of a document's name, before a bracket, semicolon or colon: documents are compared by it, folded
+    ("Giấy chứng sinh; trường hợp không có..." and "Giấy chứng sinh (bản chính)" are the same document)."""
+    return re.split(r"[(;:]", " ".join(name.split()), maxsplit=1)[0].strip(" ,.-")
+
+
+def top_opportunities(analyses: list[ProcedureAnalysis], cat: Catalogue) -> None:
+    """Documents asked by most procedures, agencies in most hops, largest annual costs and savings."""
+    asked: Counter[str] = Counter()
+    label: dict[str, str] = {}
+    for code in (a.code for a in analyses):
+        seen: set[str] = set()
+        for d in cat.procedures[code].documents:
+            head = document_head(d.name)
+            key = fold(head)
+            label.setdefault(key, head)
+            seen.add(key)
+        asked.update(seen)
+    hops: Counter[str] = Counter()
+    for a in analyses:
+        for hop in a.metrics.hops:
+            hops[hop.from_agency] += 1
+            hops[hop.to_agency] += 1
+
+    def show(title: str, header: str, value: str, rows: list[tuple[str, str]], caption: str | None = None) -> None:
+        table = Table(header, value, title=title, caption=caption)
+        for left, right in rows:
+            table.add_row(escape(left), escape(right))
+        console.print(table)
+
+    show("Giấy tờ được nhiều thủ tục yêu cầu nhất", "Giấy tờ", "Số thủ tục",
+         [(label[k][:90], f"{n} thủ tục") for k, n in asked.most_common(TOP)])
+    show("Cơ quan có nhiều lần chuyển hồ sơ nhất", "Cơ quan", "Số lần chuyển đi hoặc đến",
+         [(actor_name(k, cat), f"{n} lần") for k, n in hops.most_common(TOP)])
+    by_cost = sorted(analyses, key=lambda a: a.cost.annual_cost_vnd, reverse=True)[:TOP]
+    show("Thủ tục có chi phí tuân thủ một năm lớn nhất", "Thủ tục", "Chi phí một năm",
+         [(f"{a.code} {a.name}"[:90], vnd(a.cost.annual_cost_vnd)) for a in by_cost])
+    savings = [(sum(finding_saving_vnd(f) for f in a.findings), a) for a in analyses]
+    by_saving = [pair for pair in sorted(savings, key=lambda p: p[0], reverse=True) if pair[0] > 0][:TOP]
+    show("Thủ tục có khoản tiết kiệm ước tính lớn nhất", "Thủ tục", "Tiết kiệm một năm",
+         [(f"{a.code} {a.name}"[:90], vnd(s)) for s, a in by_saving] or [("(chưa có phát hiện nào ước tính tiết kiệm)", "")],
+         caption="Cộng khoản tiết kiệm của từng phát hiện; các đề xuất có thể chồng lên nhau.")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def analyze(
+        code: str = typer.Argument(None, help="Procedure code, e.g. 1.001193."),
+        all_: bool = typer.Option(False, "--all", help="Analyse every procedure and write tables."),
+        as_of: str = typer.Option(None, "--as-of", help="Day the cost parameters are read at (YYYY-MM-DD); default today."),
+        start: str = typer.Option(None, "--start", help="Day the dossier is submitted, for calendar days; default --as-of."),
+        method: str = typer.Option("tt02", "--method", help="tt02 (Thông tư 02/2017) or scm (Standard Cost Model cross-check)."),
+        json_: bool = typer.Option(False, "--json", help="Print the analysis as JSON (docs/analysis-json.md)."),
+        out: Path = typer.Option(Path("build/analysis"), "--out", help="Folder for the --all tables."),
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
+    ) -> None:
+        """Phân tích thủ tục: metrics, critical path, compliance cost line by line, findings."""
+        if method not in ("tt02", "scm"):
+            errors.print(f"--method: {method!r} is not one of tt02, scm")
+            raise typer.Exit(2)
+        if (code is None) == (not all_):
+            errors.print("give a procedure code or --all (not both)")
+            raise typer.Exit(2)
+        day = parse_day(as_of, "--as-of") or date.today()
+        start_day = parse_day(start, "--start")
+        cat = open_catalogue(data)
+        if as_of:  # the catalogue as the law stood on that day: legal changes of data/changes/ in effect
+            cat = catalogue_with_changes(cat, data, day)
+        rates = resolve_rates(cat, day)
+        try:
+            if all_:
+                analyses = analyse_catalogue(cat, rates, start=start_day, method=method)
+                frame = pd.DataFrame(analysis_rows(analyses))
+                for path in write_tables(frame, out):
+                    console.print(f"Đã ghi {path}")
+                console.print(f"{len(analyses)} thủ tục; tổng chi phí tuân thủ một năm: "
+                              f"{vnd(int(frame['annual_cost_vnd'].sum()) if len(frame) else 0)}")
+                top_opportunities(analyses, cat)
+                return
+            procedure = cat.procedures.get(code)
+            if procedure is None:
+                errors.print(f"no procedure {code} in {data}")
+                raise typer.Exit(1)
+            result = analyse(procedure, cat, rates, start=start_day, method=method)
+        except LookupError as exc:  # a parameter the method needs has no value on that day
+            errors.print(f"data/parameters: {exc}")
+            raise typer.Exit(1) from None
+        if json_:
+            # Plain stdout, not the rich console: the JSON must stay byte-for-byte what json.dumps wrote.
+            typer.echo(json.dumps(analysis_document(result), ensure_ascii=False, indent=2))
+        else:
+            print_report(result, cat)

@@ -1,0 +1,35 @@
+"""`tthc graph CODE`: the step graph as Mermaid text and SVG, critical path highlighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from analysis.critical_path import longest_paths
+from catalogue.console import console, errors
+from catalogue.diagrams import mermaid_step_graph, svg_step_graph
+from catalogue.files import write_atomic
+from catalogue.loader import DEFAULT_DATA
+from catalogue.store import open_catalogue
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def graph(
+        code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
+        out: Path = typer.Option(Path("build/graphs"), "--out", help="Folder for <code>.mmd and <code>.svg."),
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
+    ) -> None:
+        """Vẽ sơ đồ các bước: Mermaid (.mmd) and SVG, agencies grouped, critical path highlighted."""
+        cat = open_catalogue(data)
+        procedure = cat.procedures.get(code)
+        if procedure is None:
+            errors.print(f"no procedure {code} in {data}")
+            raise typer.Exit(1)
+        path = list(longest_paths(procedure.steps).path)
+        mermaid = mermaid_step_graph(procedure, cat, path)
+        svg = svg_step_graph(procedure, cat, path)
+        write_atomic(out / f"{code}.mmd", mermaid.encode())
+        write_atomic(out / f"{code}.svg", svg.encode())
+        console.print(f"Đã ghi {out / f'{code}.mmd'} và {out / f'{code}.svg'}")

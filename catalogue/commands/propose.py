@@ -1,0 +1,188 @@
+"""`tthc propose`: evaluate a simplification plan (before / after / saving / targets) and write its Excel and Word
+files; `tthc suggest`: draft a plan from the findings of one procedure."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from analysis.analyse import analyse
+from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
+from catalogue.console import console, errors, vnd
+from catalogue.files import write_atomic
+from catalogue.loader import DEFAULT_DATA
+from catalogue.problems import Problem
+from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
+from catalogue.store import open_catalogue
+from models.catalogue import Catalogue
+from models.parameters import CostRates
+from models.proposal import Comparison, PlanComparison
+
+DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
+
+
+def percent(rate: Decimal) -> str:
+    """0.3125 → 31,3% (Vietnamese decimal comma)."""
+    return f"{rate * 100:.1f}%".replace(".", ",")
+
+
+def number(value: int | float, unit: str) -> str:
+    if unit == "đồng":
+        return vnd(value)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def signed(value: int | float, unit: str) -> str:
+    text = number(abs(value), unit)
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+def verdict(met: bool) -> str:
+    return "ĐẠT" if met else "CHƯA ĐẠT"
+
+
+def rates_on(catalogue: Catalogue, day: date) -> CostRates:
+    try:
+        return CostRates.from_parameters(catalogue.parameters, day)
+    except LookupError as exc:
+        errors.print(f"no cost parameters on {day.isoformat()}: {exc}")
+        raise typer.Exit(1) from None
+
+
+def comparison_table(c: Comparison) -> Table:
+    table = Table("Chỉ tiêu", "Trước", "Sau", "Chênh lệch", "Đơn vị", title=escape(f"{c.code} – {c.name}"),
+                  title_justify="left")
+    for row in c.rows:
+        table.add_row(row.label, number(row.before, row.unit), number(row.after, row.unit), signed(row.difference, row.unit), row.unit)
+    return table
+
+
+def targets_lines(saving: int, cost_cut: Decimal, time_cut: Decimal, plan: PlanComparison | Comparison) -> list[str]:
+    return [
+        f"Tiết kiệm chi phí tuân thủ: {vnd(saving)}/năm; tỷ lệ cắt giảm chi phí {percent(cost_cut)}; "
+        f"cắt giảm thời gian giải quyết {percent(time_cut)} (thời hạn theo quy định: {percent(plan.time_limit_cut_rate)}).",
+        f"Mục tiêu cắt giảm chi phí ≥ {percent(plan.target_cost)}: {verdict(plan.meets_cost_target)}; "
+        f"mục tiêu cắt giảm thời gian ≥ {percent(plan.target_time)}: {verdict(plan.meets_time_target)}.",
+    ]
+
+
+def print_evaluation(result: PlanEvaluation) -> None:
+    s = result.summary
+    console.print(f"Phương án: {result.proposal.title} ({result.proposal.id})", markup=False)
+    console.print(f"Tính theo tham số ngày {s.as_of.isoformat()} (Thông tư 02/2017/TT-VPCP, Điều 27)", markup=False)
+    for entry in result.entries:
+        c = entry.comparison
+        console.print(comparison_table(c))
+        for line in targets_lines(c.saving_vnd_per_year, c.cost_cut_rate, c.time_cut_rate, c):
+            console.print(line, markup=False)
+    if len(result.entries) > 1:
+        table = Table("Mã", "Thủ tục", "Chi phí trước (đ/năm)", "Chi phí sau (đ/năm)", "Tiết kiệm (đ/năm)", "Tỷ lệ",
+                      title="Tổng hợp phương án", title_justify="left")
+        for c in s.procedures:
+            table.add_row(c.code, escape(c.name), vnd(c.annual_before_vnd), vnd(c.annual_after_vnd), vnd(c.saving_vnd_per_year), percent(c.cost_cut_rate))
+        table.add_row("", f"Tổng {len(s.procedures)} thủ tục", vnd(s.annual_before_vnd), vnd(s.annual_after_vnd),
+                      vnd(s.saving_vnd_per_year), percent(s.cost_cut_rate))
+        console.print(table)
+        console.print(f"Tổng: {vnd(s.annual_before_vnd)}/năm → {vnd(s.annual_after_vnd)}/năm", markup=False)
+        for line in targets_lines(s.saving_vnd_per_year, s.cost_cut_rate, s.time_cut_rate, s):
+            console.print(line, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def propose(
+        proposal_file: Path = typer.Argument(..., help="The plan, e.g. data/proposals/khai-sinh-truc-tuyen.yaml."),
+        as_of: str = typer.Option(None, "--as-of", help="Day of the cost parameters and targets (YYYY-MM-DD); default today."),
+        xlsx: Path = typer.Option(None, "--xlsx", help="Write the Điều 27 calculation workbook (live formulas)."),
+        docx: Path = typer.Option(None, "--docx", help="Write the plan as a Word document (Vietnamese)."),
+        data: Path = DATA,
+    ) -> None:
+        """Đánh giá phương án đơn giản hóa: trước / sau / chênh lệch, chi phí tiết kiệm, mục tiêu cắt giảm."""
+        day = parse_day(as_of)
+        proposal, parsed, problems = load_proposal_file(proposal_file)
+        if proposal is None:
+            fail(problems)
+        cat = open_catalogue(data)
+        rates = rates_on(cat, day)
+        problems = check_proposal(proposal, cat, proposal_file, parsed, day)
+        for p in problems:
+            if p.severity == "warning":
+                errors.print(str(p), markup=False)
+        if any(p.severity == "error" for p in problems):
+            fail([p for p in problems if p.severity == "error"])
+        try:
+            result = evaluate(proposal, cat, rates)
+        except PlanError as exc:
+            errors.print(f"{proposal_file}: error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        print_evaluation(result)
+        if xlsx is not None:
+            from catalogue.office.xlsx_plan import write_plan_workbook
+
+            write_plan_workbook(result, cat, rates, xlsx)
+            console.print(f"Đã ghi {xlsx}", markup=False)
+        if docx is not None:
+            from catalogue.office.docx_plan import write_plan_document
+
+            write_plan_document(result, cat, docx)
+            console.print(f"Đã ghi {docx}", markup=False)
+
+    @app.command()
+    def suggest(
+        code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
+        out: Path = typer.Option(None, "--out", help="Write the draft here (default: print it)."),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+        as_of: str = typer.Option(None, "--as-of", help="Day of the cost parameters (YYYY-MM-DD); default today."),
+        data: Path = DATA,
+    ) -> None:
+        """Lập bản nháp phương án từ các phát hiện của một thủ tục, xếp theo chi phí tiết kiệm."""
+        day = parse_day(as_of)
+        cat = open_catalogue(data)
+        if code not in cat.procedures:
+            errors.print(f"no procedure {code} in {data}")
+            raise typer.Exit(1)
+        if cat.procedures[code].status == "abolished":
+            errors.print(f"procedure {code} is abolished: there is nothing to simplify")
+            raise typer.Exit(1)
+        if out is not None and out.exists() and not force:
+            errors.print(f"{out} exists: use --force to overwrite it")
+            raise typer.Exit(1)
+        rates = rates_on(cat, day)
+        proposal, findings = suggest_proposal(code, cat, rates)
+        if proposal is None:
+            errors.print(f"{code}: no finding with a saving to propose ({len(findings)} findings)")
+            raise typer.Exit(1)
+        text = draft_yaml(proposal, [f for f in findings if f.suggestion])
+        if out is None:
+            console.print(text, markup=False, end="")
+            return
+        write_atomic(out, text.encode("utf-8"))
+        before = analyse(cat.procedures[code], cat, rates, with_findings=False).cost.annual_cost_vnd
+        console.print(f"Đã ghi bản nháp {out} ({len(proposal.procedures[0].operations)} thao tác; "
+                      f"chi phí hiện nay {vnd(before)}/năm)", markup=False)
+
+
+def parse_day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.print(f"--as-of {text!r}: not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+
+
+def fail(problems: list[Problem]) -> NoReturn:
+    for p in problems:
+        errors.print(str(p), markup=False)
+    raise typer.Exit(1)
+
+
+__all__ = ["print_evaluation", "register"]

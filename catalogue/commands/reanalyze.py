@@ -1,0 +1,160 @@
+"""`tthc reanalyze`: after a legal change, re-analyse the procedures it touches and write a dated report."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from analysis.legal_impact import catalogue_as_of
+from catalogue.batch.changes import LoadedChanges, change_problems, load_changes, read_change_file
+from catalogue.batch.engine import DEFAULT_CHUNK, Scope, Settings, analyse_all, build_report, change_scope
+from catalogue.batch.executors import ExecutorError, ExecutorKind, open_executor
+from catalogue.batch.gitsource import GitError, git_delta, since_scope
+from catalogue.batch.report import LATEST, publish
+from catalogue.batch.results import ResultCache
+from catalogue.cache import default_cache_dir
+from catalogue.console import console, errors, vnd
+from catalogue.loader import DEFAULT_DATA
+from catalogue.store import open_catalogue
+from models.catalogue import Catalogue
+from models.change import LegalChange
+
+
+class RateColumn(ProgressColumn):
+    """Analyses per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} thủ tục/s" if speed else "— thủ tục/s", style="progress.data.speed")
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Progress]:
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=errors, transient=False,
+    ) as progress:
+        progress.add_task(label, total=total)
+        yield progress
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(message, markup=False)
+    return typer.Exit(code)
+
+
+def _checked_changes(data: Path, catalogue: Catalogue) -> LoadedChanges:
+    loaded = load_changes(data)
+    problems = change_problems(loaded, catalogue)
+    if problems:
+        for problem in problems:
+            errors.print(str(problem), markup=False)
+        raise _fail(f"{len(problems)} problems in {data / 'changes'}: fix them first (`tthc validate` lists them)")
+    return loaded
+
+
+def _one_change(path: Path, loaded: LoadedChanges, catalogue: Catalogue) -> LegalChange:
+    resolved = path.resolve()
+    for change_id, (origin, _) in loaded.origins.items():
+        if origin.resolve() == resolved:
+            return loaded.by_id()[change_id]
+    single = LoadedChanges()
+    change = read_change_file(path, single)
+    problems = change_problems(single, catalogue)
+    if change is None or problems:
+        for problem in problems:
+            errors.print(str(problem), markup=False)
+        raise _fail(f"{path}: not a valid change file")
+    return change
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def reanalyze(
+        change: Path | None = typer.Option(None, "--change", help="A change file (data/changes/*.yaml)."),
+        since: str | None = typer.Option(None, "--since", help="A git revision: every change and procedure file changed since."),
+        everything: bool = typer.Option(False, "--all", help="Analyse the whole catalogue (fills the cache; no report)."),
+        as_of: str | None = typer.Option(None, "--as-of", help="The day (YYYY-MM-DD); default: the change's effective date, or today."),
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
+        out: Path | None = typer.Option(None, "--out", help="Report folder (default reports/<date>-<change>/)."),
+        executor: str = typer.Option("local", "--executor", help="local (processes on this machine) or dask."),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://host:8786."),
+        workers: int | None = typer.Option(None, "--workers", help="Local processes (default: every core)."),
+        chunk_size: int = typer.Option(DEFAULT_CHUNK, "--chunk-size", min=1, help="Procedures per task."),
+        cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Default: .tthc-cache/ beside the data folder."),
+        latest: bool = typer.Option(True, help="Also write reports/latest.json for the published site."),
+    ) -> None:
+        """Phân tích lại sau thay đổi pháp luật: thủ tục bị ảnh hưởng, chỉ số trước/sau, thủ tục cần rà soát."""
+        if sum((change is not None, since is not None, everything)) != 1:
+            raise _fail("give exactly one of --change FILE, --since REVISION or --all", 2)
+        if executor not in ("local", "dask"):
+            raise _fail("--executor is local or dask", 2)
+        try:
+            day = date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise _fail(f"--as-of {as_of!r}: write the day as YYYY-MM-DD", 2) from None
+        catalogue = open_catalogue(data)
+        gc.freeze()  # the catalogue lives until the command ends: keep the collector from walking it again and again
+        loaded = _checked_changes(data, catalogue)
+        kind: ExecutorKind = "dask" if executor == "dask" else "local"
+        cache = ResultCache(cache_dir or default_cache_dir(data))
+        try:
+            if everything:
+                when = day or date.today()
+                current = catalogue_as_of(catalogue, loaded.changes, when)
+                with progress_bar(len(current.procedures), "Phân tích") as bar:
+                    settings = Settings(cache, lambda: open_executor(kind, scheduler, workers), chunk_size, chunk_size,
+                                        progress=lambda n: bar.advance(bar.task_ids[0], n))
+                    outcome = analyse_all(current, when, settings)
+                console.print(f"{len(current.procedures)} procedures as of {when}: {outcome.computed} analysed, "
+                              f"{outcome.from_cache} from the cache ({cache.path})")
+                return
+            scope: Scope
+            if change is not None:
+                scope = change_scope(catalogue, loaded.changes, _one_change(change, loaded, catalogue), day)
+            else:
+                assert since is not None
+                delta = git_delta(data, since)
+                touched = [c for c in loaded.changes if loaded.origins[c.id][0].resolve() in delta.changes]
+                when = day or max([date.today(), *(c.effective for c in touched)])
+                scope = since_scope(catalogue, loaded, delta, when)
+            total = sum(code in scope.before.procedures for code in scope.reasons)
+            total += sum(code in scope.after.procedures for code in scope.reasons)
+            with progress_bar(total, "Phân tích lại") as bar:
+                settings = Settings(cache, lambda: open_executor(kind, scheduler, workers), chunk_size, chunk_size,
+                                    progress=lambda n: bar.advance(bar.task_ids[0], n))
+                report = build_report(scope, settings)
+        except (ExecutorError, GitError) as exc:
+            raise _fail(str(exc)) from None
+        finally:
+            cache.close()
+        reports = data.resolve().parent / "reports"
+        folder = publish(report, out or reports / scope.slug, reports / LATEST if latest else None)
+        s = report.summary
+        table = Table(title=f"{report.title} ({report.as_of:%d/%m/%Y})", show_header=False)
+        table.add_row("Thủ tục bị ảnh hưởng", str(s.affected))
+        table.add_row("Cần rà soát lại", str(s.needs_review))
+        table.add_row("ADDED / AMENDED / UNCHANGED / WITHDRAWN",
+                      " / ".join(str(s.by_status.get(k, 0)) for k in ("ADDED", "AMENDED", "UNCHANGED", "WITHDRAWN")))
+        table.add_row("Chi phí tuân thủ/năm", f"{vnd(s.annual_cost_before_vnd)} → {vnd(s.annual_cost_after_vnd)}")
+        table.add_row("Phân tích mới / từ bộ nhớ đệm", f"{s.analysed} / {s.from_cache}")
+        console.print(table)
+        console.print(f"Báo cáo: {folder}/report.md, report.xlsx, report.json")

@@ -1,0 +1,162 @@
+"""A simplification plan as a Word document in Vietnamese, laid out like the plans ministries and provinces file:
+for each procedure, what is simplified and why, the legal texts to amend (kiến nghị thực thi), and the benefit
+(chi phí tuân thủ trước, sau, chi phí tiết kiệm, tỷ lệ cắt giảm)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from analysis.plan import EntryEvaluation, PlanEvaluation
+from catalogue.console import vnd
+from catalogue.files import atomic_path
+from models.catalogue import Catalogue
+from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, LegalChange, Operation
+
+BENEFIT_ROWS = (
+    "steps", "visits", "documents", "certified_copies", "elapsed_working_days.likely", "time_limit_working_days",
+    "applicant_hours", "per_case_vnd", "annual_cost_vnd",
+)
+
+
+def percent(rate: object) -> str:
+    return f"{float(str(rate)) * 100:.1f}%".replace(".", ",")
+
+
+def number(value: int | float, unit: str) -> str:
+    if unit == "đồng":
+        return vnd(value)
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return f"{value:,}".replace(",", ".")
+
+
+def describe(op: Operation, entry: EntryEvaluation) -> str:
+    """One operation in words, naming the steps and documents by their Vietnamese names."""
+    before = entry.procedure_before
+    steps = {s.id: s.name for s in before.steps}
+    docs = {d.id: d.name for d in before.documents}
+    label = OPERATION_LABELS_VI[op.op]
+    match op.op:
+        case "remove_step":
+            return f"{label}: «{steps.get(op.step, op.step)}»"
+        case "merge_steps":
+            return f"{label}: " + ", ".join(f"«{steps.get(s, s)}»" for s in op.steps)
+        case "parallelize":
+            return f"{label}: «{steps.get(op.step, op.step)}» không phải chờ «{steps.get(op.after, op.after)}»"
+        case "drop_document" | "accept_plain_copy":
+            return f"{label}: «{docs.get(op.document, op.document)}»"
+        case "obtain_from_state":
+            where = op.database or op.agency or "cơ quan nhà nước"
+            return f"{label}: «{docs.get(op.document, op.document)}» (khai thác từ {where})"
+        case "go_online":
+            return label + (": " + ", ".join(f"«{steps.get(s, s)}»" for s in op.steps) if op.steps else "")
+        case "one_desk":
+            return f"{label}: tiếp nhận và trả kết quả tại {op.desk}"
+        case "shorten_time_limit":
+            return f"{label}: còn {op.working_days:g} ngày làm việc"
+        case "change_fee":
+            return f"{label}: {op.fee} còn {vnd(op.amount_vnd)}" if op.amount_vnd else f"{label}: miễn {op.fee}"
+        case "lower_frequency":
+            return f"{label}: còn {op.frequency_per_subject} lần/năm"
+        case "change_subjects":
+            return f"{label}: còn {op.subjects_per_year:,} đối tượng/năm".replace(",", ".")
+    return label
+
+
+def legal_text(change: LegalChange) -> str:
+    """`123/2015/NĐ-CP, Điều 9 (sửa đổi): Cho nộp hồ sơ trực tuyến.`"""
+    where = "".join(f", {a}" for a in change.articles)
+    head = f"{change.ref}{where} ({LEGAL_ACTION_VI[change.action].lower()})"
+    return f"{head}: {change.text}" if change.text else head
+
+
+def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int) -> None:
+    c = entry.comparison
+    doc.add_heading(f"{number_}. {c.name} (mã {c.code})", level=2)
+    doc.add_heading(f"{number_}.1. Nội dung đơn giản hóa", level=3)
+    for op in entry.changes.operations:
+        doc.add_paragraph(describe(op, entry), style="List Bullet")
+        doc.add_paragraph(f"Lý do: {op.rationale}")
+    doc.add_heading(f"{number_}.2. Kiến nghị thực thi", level=3)
+    changes = list(dict.fromkeys(legal_text(ch) for op in entry.changes.operations for ch in op.legal_change))
+    if not changes:
+        doc.add_paragraph("Không cần sửa đổi văn bản quy phạm pháp luật.")
+    for text in changes:
+        doc.add_paragraph(text, style="List Bullet")
+    doc.add_heading(f"{number_}.3. Lợi ích phương án đơn giản hóa", level=3)
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, ("Chỉ tiêu", "Trước", "Sau", "Chênh lệch"), strict=True):
+        cell.text = label
+    for metric in BENEFIT_ROWS:
+        row = c.row(metric)
+        cells = table.add_row().cells
+        cells[0].text = f"{row.label} ({row.unit})"
+        cells[1].text = number(row.before, row.unit)
+        cells[2].text = number(row.after, row.unit)
+        cells[3].text = number(row.difference, row.unit) if row.difference >= 0 else "−" + number(-row.difference, row.unit)
+    for line in (
+        f"Chi phí tuân thủ TTHC trước khi đơn giản hóa: {vnd(c.annual_before_vnd)}/năm.",
+        f"Chi phí tuân thủ TTHC sau khi đơn giản hóa: {vnd(c.annual_after_vnd)}/năm.",
+        f"Chi phí tiết kiệm: {vnd(c.saving_vnd_per_year)}/năm.",
+        f"Tỷ lệ cắt giảm chi phí: {percent(c.cost_cut_rate)}; tỷ lệ cắt giảm thời gian giải quyết: {percent(c.time_cut_rate)}.",
+    ):
+        doc.add_paragraph(line)
+
+
+def build_plan_document(result: PlanEvaluation) -> Document:
+    """The plan as a python-docx Document (tests read it back; `write_plan_document` saves it)."""
+    proposal, s = result.proposal, result.summary
+    doc = new_document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    title = doc.add_heading("PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH", level=1)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para = doc.add_paragraph(proposal.title)
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(f"Người lập: {proposal.author}; ngày {proposal.date.strftime('%d/%m/%Y')}. "
+                      f"Chi phí tính theo Thông tư 02/2017/TT-VPCP, Điều 27, tham số ngày {s.as_of.strftime('%d/%m/%Y')}.")
+    if proposal.summary:
+        doc.add_paragraph(proposal.summary)
+    doc.add_heading("Căn cứ", level=2)
+    for src in proposal.sources:
+        doc.add_paragraph(f"{src.title or src.url} ({src.publisher}). {src.note}".strip(), style="List Bullet")
+    doc.add_heading("I. Nội dung phương án theo từng thủ tục", level=2)
+    for i, entry in enumerate(result.entries, start=1):
+        _procedure_section(doc, entry, i)
+    doc.add_heading("II. Tổng hợp lợi ích", level=2)
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, ("Thủ tục", "Trước (đ/năm)", "Sau (đ/năm)", "Tiết kiệm (đ/năm)", "Tỷ lệ"), strict=True):
+        cell.text = label
+    for c in s.procedures:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (f"{c.code} – {c.name}", vnd(c.annual_before_vnd), vnd(c.annual_after_vnd),
+                                      vnd(c.saving_vnd_per_year), percent(c.cost_cut_rate)), strict=True):
+            cell.text = text
+    cells = table.add_row().cells
+    for cell, text in zip(cells, (f"Tổng {len(s.procedures)} thủ tục", vnd(s.annual_before_vnd), vnd(s.annual_after_vnd),
+                                  vnd(s.saving_vnd_per_year), percent(s.cost_cut_rate)), strict=True):
+        cell.text = text
+    met = "đạt" if s.meets_cost_target else "chưa đạt"
+    doc.add_paragraph(
+        f"Tổng chi phí tuân thủ: {vnd(s.annual_before_vnd)}/năm trước và {vnd(s.annual_after_vnd)}/năm sau khi đơn giản "
+        f"hóa; tiết kiệm {vnd(s.saving_vnd_per_year)}/năm ({percent(s.cost_cut_rate)}), {met} mục tiêu cắt giảm "
+        f"{percent(s.target_cost)} chi phí tuân thủ; thời gian giải quyết giảm {percent(s.time_cut_rate)} "
+        f"({'đạt' if s.meets_time_target else 'chưa đạt'} mục tiêu {percent(s.target_time)})."
+    )
+    return doc
+
+
+def write_plan_document(result: PlanEvaluation, catalogue: Catalogue, path: Path) -> None:
+    """Write the plan's Word document to `path` atomically."""
+    del catalogue  # names come from the analysed procedures; kept for a uniform writer signature
+    doc = build_plan_document(result)
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))

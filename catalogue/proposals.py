@@ -1,0 +1,147 @@
+"""Simplification plans on disk (data/proposals/*.yaml): load them with file / line / field errors, check them
+against the catalogue, and write the drafts `tthc suggest` makes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from analysis.plan import PlanError, apply_entry
+from catalogue.loader import validate_record
+from catalogue.problems import Problem, field_path
+from catalogue.yamlio import Parsed, YamlError, dump_yaml, load_yaml_file
+from models.catalogue import Catalogue
+from models.findings import Finding
+from models.procedure import Procedure
+from models.proposal import Operation, ProcedureChanges, Proposal
+
+Location = tuple[int | str, ...]
+
+
+def load_proposal_file(path: Path) -> tuple[Proposal | None, Parsed | None, list[Problem]]:
+    """Read and validate one proposal file; problems name the file, line and field."""
+    try:
+        parsed = load_yaml_file(path)
+    except YamlError as exc:
+        return None, None, [Problem(path, exc.line, "", exc.message)]
+    except OSError as exc:
+        return None, None, [Problem(path, None, "", f"cannot read: {exc.strerror}")]
+    if not isinstance(parsed.data, dict):
+        return None, parsed, [Problem(path, 1, "", "a proposal file holds one mapping (id, title, procedures...)")]
+    proposal, problems = validate_record(Proposal, parsed.data, path, parsed)
+    return proposal, parsed, problems
+
+
+def _at(path: Path, parsed: Parsed | None, location: Location, message: str, severity: str = "error") -> Problem:
+    line = parsed.line_of(location) if parsed is not None else None
+    return Problem(path, line, field_path(location), message, severity)  # type: ignore[arg-type]
+
+
+def _references(changes: ProcedureChanges, base: Location, catalogue: Catalogue, path: Path,
+                parsed: Parsed | None) -> list[Problem]:
+    """Agencies and legal texts the operations name must exist in the registries."""
+    out: list[Problem] = []
+    for k, op in enumerate(changes.operations):
+        loc = (*base, "operations", k)
+        for attr in ("desk", "agency"):
+            agency = getattr(op, attr, None)
+            if agency is not None and agency not in catalogue.agencies:
+                out.append(_at(path, parsed, (*loc, attr), f"unknown agency {agency!r} (not in data/agencies/)"))
+        for j, change in enumerate(op.legal_change):
+            if change.ref not in catalogue.legal:
+                out.append(_at(path, parsed, (*loc, "legal_change", j, "ref"),
+                               f"legal document {change.ref!r} is not in data/legal/", "warning"))
+    return out
+
+
+def repealed_basis(procedure: Procedure, catalogue: Catalogue, day: date) -> list[str]:
+    """The procedure's legal bases, when every one of them known to the registry is out of force on `day`."""
+    known = [catalogue.legal[c.ref] for c in procedure.legal_basis if c.ref in catalogue.legal]
+    if known and not any(d.in_force_on(day) for d in known):
+        return [d.number for d in known]
+    return []
+
+
+def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed: Parsed | None,
+                   day: date | None = None) -> list[Problem]:
+    """Every problem of a valid-looking proposal against the catalogue: unknown or abolished procedures, procedures
+    whose legal bases are all repealed on `day`, operations that cannot apply, unknown agencies and legal texts."""
+    day = day or date.today()
+    out: list[Problem] = []
+    for i, changes in enumerate(proposal.procedures):
+        base: Location = ("procedures", i)
+        try:
+            before, _ = apply_entry(changes, i, catalogue)
+        except PlanError as exc:
+            cause = exc.__cause__
+            index = getattr(cause, "index", None)
+            loc = (*base, "operations", index) if index is not None else (*base, "code")
+            message = getattr(cause, "message", exc.message)
+            if index is not None:
+                message = f"{changes.code}: {cause}"
+            out.append(_at(path, parsed, loc, message))
+            continue
+        repealed = repealed_basis(before, catalogue, day)
+        if repealed:
+            out.append(_at(path, parsed, (*base, "code"),
+                           f"procedure {changes.code} rests only on texts no longer in force on {day.isoformat()} "
+                           f"({', '.join(repealed)}): it is repealed, there is nothing to simplify"))
+        out += _references(changes, base, catalogue, path, parsed)
+    return out
+
+
+def proposal_files(data: Path) -> list[Path]:
+    folder = data / "proposals"
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
+
+
+def load_proposals(data: Path, catalogue: Catalogue, day: date | None = None) -> tuple[dict[str, Proposal], list[Problem]]:
+    """Every proposal under data/proposals/, by id, with the problems of each file (checked against `catalogue`)."""
+    proposals: dict[str, Proposal] = {}
+    where: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for path in proposal_files(data):
+        proposal, parsed, found = load_proposal_file(path)
+        problems += found
+        if proposal is None:
+            continue
+        if proposal.id in proposals:
+            problems.append(_at(path, parsed, ("id",), f"proposal {proposal.id!r} is defined twice (also in {where[proposal.id]})"))
+            continue
+        if path.stem != proposal.id:
+            problems.append(_at(path, parsed, ("id",), f"file is named {path.name} but holds {proposal.id}: name it {proposal.id}.yaml"))
+        proposals[proposal.id] = proposal
+        where[proposal.id] = path
+        problems += check_proposal(proposal, catalogue, path, parsed, day)
+    return proposals, problems
+
+
+# -- drafts ----------------------------------------------------------------------------------------------------
+
+def _prune(value: Any) -> Any:
+    """Drop empty values so a draft shows only what matters (the operation's `op` always stays)."""
+    if isinstance(value, dict):
+        kept = {k: _prune(v) for k, v in value.items() if k == "op" or v not in ("", [], {}, None)}
+        return {"op": kept.pop("op"), **kept} if "op" in kept else kept
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def operations_data(operations: list[Operation]) -> list[dict[str, Any]]:
+    return [_prune(op.model_dump(mode="json")) for op in operations]
+
+
+def draft_yaml(proposal: Proposal, findings: list[Finding]) -> str:
+    """A proposal as YAML for staff to edit, headed by a comment listing the findings it comes from."""
+    head = [
+        "# Bản nháp phương án đơn giản hóa, lập tự động từ kết quả rà soát (tthc suggest).",
+        "# Cán bộ kiểm soát TTHC cần: kiểm tra từng thao tác, bổ sung căn cứ (sources), tác giả, kiến nghị thực thi.",
+        "# Các phát hiện, xếp theo chi phí tiết kiệm được mỗi năm:",
+    ]
+    for f in findings:
+        saving = f"{f.saving.annual_vnd:,} đ/năm".replace(",", ".") if f.saving else "cần xem xét"
+        head.append(f"#  - [{f.rule}] {f.title}: {saving}")
+    data = _prune(proposal.model_dump(mode="json"))
+    return "\n".join(head) + "\n" + dump_yaml(data)

@@ -1,0 +1,193 @@
+"""`tthc analyze` and `tthc graph` on a small catalogue folder written from the test records, read back as a
+user would: JSON parsed, tables opened with pandas and openpyxl, SVG parsed, Mermaid checked for escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from lxml import etree
+from typer.testing import CliRunner
+
+from catalogue.cli import app
+from catalogue.diagrams import mermaid_step_graph, mermaid_text
+from catalogue.loader import DEFAULT_DATA
+from models.procedure import Procedure
+from tests import analysis_records as rec
+
+HOSTILE = 'Nộp "đơn" <script>alert(1)</script> | [x] `y` #1; =HYPERLINK("http://x")'
+
+
+def hostile_procedure() -> Procedure:
+    p = rec.doi_gplx()
+    steps = [p.steps[0].model_copy(update={"name": HOSTILE}), *p.steps[1:]]
+    return p.model_copy(update={"code": "9.000666", "name": "=HYPERLINK(\"http://x\",\"bấm\")", "steps": steps})
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("data")
+    (folder / "procedures").mkdir()
+    (folder / "agencies").mkdir()
+    shutil.copytree(DEFAULT_DATA / "parameters", folder / "parameters")
+    agencies = [a.model_dump(mode="json", exclude_defaults=True) for a in rec.AGENCIES.values()]
+    (folder / "agencies" / "test.yaml").write_text(yaml.safe_dump(agencies, allow_unicode=True), encoding="utf-8")
+    for make in (*rec.REAL, hostile_procedure):
+        p = make()
+        text = yaml.safe_dump(p.model_dump(mode="json", exclude_defaults=True), allow_unicode=True, sort_keys=False)
+        (folder / "procedures" / f"{p.code}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+runner = CliRunner()
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_analyze_json(data: Path) -> None:
+    out = run("analyze", "9.233448", "--data", str(data), "--as-of", "2025-06-01", "--start", "2026-04-20", "--json")
+    doc = json.loads(out)
+    assert (doc["format"], doc["version"], doc["code"]) == ("tthc-analysis", 1, "9.233448")
+    m, c = doc["metrics"], doc["cost"]
+    assert (m["agency_hops"], m["elapsed_working_days"]["likely"], m["elapsed_calendar_days"]["likely"]) == (4, 8.5, 16)
+    assert m["critical_path"] == ["chuan-bi", "nop", "khai-sinh", "thuong-tru", "tra", "nhan"]
+    assert c["method"] == "tt02" and c["as_of"] == "2025-06-01"
+    assert c["per_case_vnd"] in range(c["time_cost_vnd"] + c["fees_vnd"] + c["other_costs_vnd"] - 1,
+                                      c["time_cost_vnd"] + c["fees_vnd"] + c["other_costs_vnd"] + 2)
+    assert "hourly_income_vnd" in c["parameters"] and c["parameters"]["hourly_income_vnd"]["source"]["url"]
+    assert all({"activity", "source_kind", "source_id", "minutes", "amount_vnd", "explanation"} <= set(line) for line in c["lines"])
+    assert doc["findings"] == [] or isinstance(doc["findings"], list)
+
+
+def test_analyze_report(data: Path) -> None:
+    out = run("analyze", "9.000023", "--data", str(data), "--as-of", "2025-06-01")
+    assert "Đường găng" in out and "Công an tỉnh xác minh án tích" in out
+    assert "Chi phí tuân thủ một năm" in out and "Phí cung cấp thông tin lý lịch tư pháp" in out
+
+
+def test_hostile_text_is_shown_as_text(data: Path) -> None:
+    out = run("analyze", "9.000666", "--data", str(data), "--as-of", "2025-06-01")
+    assert "<script>alert(1)</script>" in " ".join(out.split())  # rich markup did not eat the brackets
+
+
+def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
+    out = run("analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out", str(tmp_path))
+    assert "Giấy tờ được nhiều thủ tục yêu cầu nhất" in out and "Cơ quan có nhiều lần chuyển hồ sơ nhất" in out
+    csv = pd.read_csv(tmp_path / "analysis.csv", encoding="utf-8-sig", dtype={"code": str})
+    parquet = pd.read_parquet(tmp_path / "analysis.parquet")
+    assert len(csv) == len(parquet) == 7
+    row = parquet.set_index("code").loc["9.233448"]
+    assert (row["agency_hops"], row["elapsed_working_days_likely"]) == (4, 8.5)
+    # The formula-looking name is text in CSV and Excel, the raw value in Parquet.
+    assert csv.set_index("code").loc["9.000666", "name"].startswith("'=HYPERLINK")
+    assert parquet.set_index("code").loc["9.000666", "name"].startswith("=HYPERLINK")
+    sheet = openpyxl.load_workbook(tmp_path / "analysis.xlsx").active
+    assert sheet is not None
+    names = [cell.value for cell in sheet["B"]]
+    assert "'=HYPERLINK(\"http://x\",\"bấm\")" in names
+    assert all(cell.data_type != "f" for row_cells in sheet.iter_rows() for cell in row_cells)
+    assert not list(tmp_path.glob(".*"))  # no temporary file left behind
+
+
+def test_graph_files(data: Path, tmp_path: Path) -> None:
+    run("graph", "9.233448", "--data", str(data), "--out", str(tmp_path))
+    mermaid = (tmp_path / "9.233448.mmd").read_text(encoding="utf-8")
+    assert mermaid.startswith("flowchart LR")
+    assert mermaid.count("subgraph") == 4  # the applicant and three agencies
+    assert 'subgraph g2["Công an cấp xã"]' in mermaid
+    assert "class s0,s1,s2,s3,s5,s6 critical" in mermaid  # the health-insurance branch (s4) is not critical
+    svg = etree.parse(str(tmp_path / "9.233448.svg"))
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Bảo hiểm xã hội cấp huyện" in texts
+
+
+def test_graph_escapes_catalogue_text(data: Path, tmp_path: Path) -> None:
+    run("graph", "9.000666", "--data", str(data), "--out", str(tmp_path))
+    mermaid = (tmp_path / "9.000666.mmd").read_text(encoding="utf-8")
+    label_line = next(line for line in mermaid.splitlines() if "script" in line)
+    inner = label_line.split('["', 1)[1].rsplit('"]', 1)[0]
+    assert not set(re.sub(r"#\d+;", "", inner.replace("<br/>", ""))) & set('"<>[]|`;#')
+    svg = (tmp_path / "9.000666.svg").read_text(encoding="utf-8")
+    etree.fromstring(svg.encode())  # well-formed despite <script> in a name
+    assert "<script>" not in svg
+
+
+def test_mermaid_text_escapes_each_active_character() -> None:
+    assert mermaid_text('a"b') == "a#34;b"
+    assert mermaid_text("x\ny") == "x y"
+    assert mermaid_text("#35;") == "#35;#51;#53;#59;".replace("#51;#53;", "35")  # an entity in the text stays literal
+
+
+def test_mermaid_of_the_bundled_record() -> None:
+    from catalogue.store import open_catalogue
+
+    cat = open_catalogue()
+    p = cat.procedures["1.001193"]
+    text = mermaid_step_graph(p, cat, [p.steps[0].id])
+    assert text.count("-->") == sum(len(s.after) for s in p.steps)
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["analyze", "1.999999"], 1, "no procedure 1.999999"),
+    (["analyze", "9.233448", "--as-of", "20/4/2026"], 2, "not a date"),
+    (["analyze", "9.233448", "--as-of", "1990-01-01"], 1, "no value on 1990-01-01"),
+    (["analyze", "9.233448", "--method", "xyz"], 2, "tt02, scm"),
+    (["analyze"], 2, "give a procedure code or --all"),
+    (["graph", "1.999999"], 1, "no procedure 1.999999"),
+])
+def test_errors(data: Path, args: list[str], code: int, message: str) -> None:
+    result = runner.invoke(app, [*args, "--data", str(data)])
+    assert result.exit_code == code
+    assert message in " ".join(result.output.split())
+
+
+MERMAID_CHECK = """
+import { JSDOM } from "jsdom";
+import fs from "fs";
+const dom = new JSDOM("<!doctype html><html><body></body></html>");
+globalThis.window = dom.window; globalThis.document = dom.window.document;
+const { default: mermaid } = await import("mermaid");
+mermaid.initialize({ startOnLoad: false });
+for (const f of process.argv.slice(2)) { await mermaid.parse(fs.readFileSync(f, "utf8")); }
+"""
+
+
+def mermaid_modules() -> Path | None:
+    """A node_modules folder with the `mermaid` and `jsdom` npm packages: $TTHC_NODE_MODULES or the repository's."""
+    import os
+
+    for candidate in (os.environ.get("TTHC_NODE_MODULES"), str(DEFAULT_DATA.parent / "node_modules")):
+        if candidate and (Path(candidate) / "mermaid").is_dir() and (Path(candidate) / "jsdom").is_dir():
+            return Path(candidate)
+    return None
+
+
+def test_mermaid_parses_with_the_real_parser(tmp_path: Path) -> None:
+    """Mermaid's own parser (npm `mermaid`, run by node) accepts every diagram, hostile names included."""
+    import subprocess
+
+    modules = mermaid_modules()
+    if modules is None or shutil.which("node") is None:
+        pytest.skip("node with the npm packages mermaid and jsdom not found (set TTHC_NODE_MODULES)")
+    from analysis.critical_path import longest_paths
+
+    files = []
+    for make in (*rec.REAL, hostile_procedure):
+        p = make()
+        path = tmp_path / f"{p.code}.mmd"
+        path.write_text(mermaid_step_graph(p, rec.catalogue(p), list(longest_paths(p.steps).path)), encoding="utf-8")
+        files.append(str(path))
+    (tmp_path / "node_modules").symlink_to(modules)
+    (tmp_path / "check.mjs").write_text(MERMAID_CHECK, encoding="utf-8")
+    done = subprocess.run(["node", str(tmp_path / "check.mjs"), *files], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

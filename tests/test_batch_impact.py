@@ -1,0 +1,205 @@
+"""Legal changes applied to a small catalogue: statuses as at a day, agencies and levels moved, fees, parameters,
+and which procedures each change touches and why."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from analysis.analyse import analyse
+from analysis.legal_impact import affected, apply_changes, citation_touched, legal_status_on, related_texts
+from catalogue.synthetic import synthetic_catalogue
+from models.common import Citation
+from models.parameters import CostRates
+from tests.batch_helpers import SOURCE, TWO_LEVEL, change, small_catalogue
+
+JULY = date(2025, 7, 1)
+
+
+def test_replace_ends_the_text_on_the_effective_day_only() -> None:
+    cat = small_catalogue()
+    two_level = change(TWO_LEVEL)
+    before = apply_changes(cat, [two_level], date(2025, 6, 30))
+    after = apply_changes(cat, [two_level], JULY)
+    assert before.legal["61/2018/NĐ-CP"].status == "amended"  # 107/2021 amends it since 2022
+    assert before.legal["61/2018/NĐ-CP"].in_force_on(date(2025, 6, 30))
+    assert after.legal["61/2018/NĐ-CP"].status == "replaced"
+    assert after.legal["61/2018/NĐ-CP"].ended == JULY
+    assert "61/2018/NĐ-CP" in after.legal["118/2025/NĐ-CP"].replaces
+    assert before.legal["118/2025/NĐ-CP"].status == "not_yet"
+
+
+def test_status_as_at_a_day_reads_the_registry_dates() -> None:
+    cat = small_catalogue()
+    replaced = cat.legal["61/2018/NĐ-CP"].model_copy(update={"status": "replaced", "ended": JULY})
+    registry = {**cat.legal, replaced.number: replaced}
+    assert legal_status_on(replaced, date(2019, 1, 1), registry).status == "in_force"
+    assert legal_status_on(replaced, date(2023, 1, 1), registry).status == "amended"
+    assert legal_status_on(replaced, JULY, registry).status == "replaced"
+    assert legal_status_on(replaced, date(2015, 2, 28), registry).status == "not_yet"  # effective 1/3/2015
+
+
+def test_district_procedure_moves_to_the_commune_and_names_the_commune() -> None:
+    cat = small_catalogue()
+    after = apply_changes(cat, [change(TWO_LEVEL)], JULY)
+    moved = after.procedures["9.000002"]
+    assert moved.levels == ["commune"]
+    assert moved.agencies.competent == ["ubnd-xa"]
+    assert moved.agencies.implementing == ["ubnd-xa"]
+    assert [s.actor for s in moved.steps] == ["applicant", "ubnd-xa", "ubnd-xa", "applicant"]
+    assert moved.steps[0].office == "ubnd-xa"
+    assert after.agencies["ubnd-huyen"].successor == "ubnd-xa"
+    assert after.agencies["ubnd-huyen"].abolished == JULY
+    assert after.procedures["9.000001"] == cat.procedures["9.000001"]  # nothing to move
+    assert cat.procedures["9.000002"].levels == ["district"]  # the baseline is not modified
+
+
+def test_moving_to_the_commune_cuts_the_travel_cost_by_the_parameter_difference() -> None:
+    """Two visits to the district office become two visits to the commune office: time and money per case fall by
+    2 × (travel minutes × hourly income / 60 + travel cost), each from the dated parameters."""
+    cat = small_catalogue()
+    after = apply_changes(cat, [change(TWO_LEVEL)], JULY)
+    rates = CostRates.from_parameters(cat.parameters, JULY)
+    old = analyse(cat.procedures["9.000002"], cat, rates, with_findings=False).cost
+    new = analyse(after.procedures["9.000002"], after, rates, with_findings=False).cost
+    minutes = rates.travel_minutes["district"] - rates.travel_minutes["commune"]
+    assert old.time_minutes - new.time_minutes == 2 * minutes
+    money = 2 * (rates.travel_cost_vnd["district"] - rates.travel_cost_vnd["commune"])
+    expected = Decimal(2 * minutes) * rates.hourly_income_vnd / 60 + money
+    assert abs((old.per_case_vnd - new.per_case_vnd) - expected) <= 1
+
+
+def test_affected_lists_each_procedure_with_its_reasons() -> None:
+    cat = small_catalogue()
+    found = affected(cat, change(TWO_LEVEL))
+    assert list(found) == ["9.000001", "9.000002"]
+    commune = {(r.kind, r.ref) for r in found["9.000001"]}
+    # cites 61/2018 on step b: directly changed, and no longer in force from 1/7/2025
+    assert commune == {("cites_text", "61/2018/NĐ-CP"), ("not_in_force", "61/2018/NĐ-CP")}
+    district = {(r.kind, r.ref) for r in found["9.000002"]}
+    assert ("cites_related_text", "107/2021/NĐ-CP") in district  # 107/2021 amends 61/2018
+    assert ("level", "district") in district
+    assert ("agency", "ubnd-huyen") in district and ("agency", "phong-tu-phap-huyen") in district
+    assert any("bước b" in r.text for r in found["9.000001"])
+    assert all(r.change == "thu" for rs in found.values() for r in rs)
+
+
+def test_articles_narrow_the_procedures_touched() -> None:
+    cat = small_catalogue()
+    other_article = change([{"op": "amend", "text": "23/2015/NĐ-CP", "by": "118/2025/NĐ-CP", "articles": ["Điều 7"]}])
+    same_article = change([{"op": "amend", "text": "23/2015/NĐ-CP", "by": "118/2025/NĐ-CP", "articles": ["Điều 5"]}])
+    assert affected(cat, other_article) == {}
+    assert list(affected(cat, same_article)) == ["9.000002"]
+    assert citation_touched(Citation(ref="x", articles=["khoản 1 Điều 11"]), ["Điều 11"])
+    assert not citation_touched(Citation(ref="x", articles=["Điều 12"]), ["khoản 1 Điều 11"])
+    assert citation_touched(Citation(ref="x"), ["Điều 3"])  # citing the whole text
+
+
+def test_related_texts_follow_amends_and_replaces_chains() -> None:
+    cat = small_catalogue()
+    legal = dict(cat.legal)
+    legal["118/2025/NĐ-CP"] = legal["118/2025/NĐ-CP"].model_copy(update={"replaces": ["107/2021/NĐ-CP"]})
+    related = related_texts(legal, "61/2018/NĐ-CP")
+    assert set(related) == {"107/2021/NĐ-CP", "118/2025/NĐ-CP"}  # 118 replaces 107, which amends 61
+    assert "107/2021/NĐ-CP" not in related_texts(legal, "61/2018/NĐ-CP", exclude=["107/2021/NĐ-CP"])
+    assert set(related_texts(legal, "107/2021/NĐ-CP")) == {"118/2025/NĐ-CP", "61/2018/NĐ-CP"}
+
+
+def test_merge_and_rename_agencies() -> None:
+    cat = small_catalogue()
+    merge = change([{"op": "merge_agencies", "agencies": ["phong-tu-phap-huyen"], "into": "ubnd-huyen"}])
+    after = apply_changes(cat, [merge], JULY)
+    assert after.procedures["9.000002"].agencies.implementing == ["ubnd-huyen"]
+    assert {s.actor for s in after.procedures["9.000002"].steps} == {"applicant", "ubnd-huyen"}
+    assert list(affected(cat, merge)) == ["9.000002"]
+    rename = change([{"op": "rename_agency", "agency": "ubnd-xa", "name": "Ủy ban nhân dân phường"}])
+    renamed = apply_changes(cat, [rename], JULY)
+    assert renamed.agencies["ubnd-xa"].name == "Ủy ban nhân dân phường"
+    assert renamed.procedures["9.000001"] == cat.procedures["9.000001"]
+    assert list(affected(cat, rename)) == ["9.000001"]
+
+
+def test_fee_change_and_parameter_change() -> None:
+    cat = small_catalogue()
+    fee = change([{"op": "fee", "procedures": ["9.000002"], "fee": "lệ phí chứng thực", "amount_vnd": 10000}])
+    after = apply_changes(cat, [fee], JULY)
+    assert after.procedures["9.000002"].main_channel.fees[0].amount_vnd == 10000
+    assert apply_changes(cat, [fee], date(2025, 6, 30)).procedures["9.000002"] == cat.procedures["9.000002"]
+    assert [r.kind for r in affected(cat, fee)["9.000002"]] == ["fee"]
+    income = change([{"op": "parameter", "name": "hourly_income_vnd", "values": [
+        {"start": JULY, "value": 40000, "source": SOURCE, "origin": "estimate"}]}])
+    assert CostRates.from_parameters(apply_changes(cat, [income], JULY).parameters, JULY).hourly_income_vnd == 40000
+    assert set(affected(cat, income)) == {"9.000001", "9.000002"}
+
+
+def test_change_models_refuse_inconsistent_operations() -> None:
+    with pytest.raises(ValidationError, match="names the text it is done `by`"):
+        change([{"op": "replace", "text": "61/2018/NĐ-CP"}])
+    with pytest.raises(ValidationError, match="must differ"):
+        change([{"op": "move_level", "from_level": "district", "to_level": "district"}])
+    with pytest.raises(ValidationError, match="merge into itself"):
+        change([{"op": "merge_agencies", "agencies": ["a", "b"], "into": "a"}])
+    with pytest.raises(ValidationError):
+        change([{"op": "abolish_everything"}])
+
+
+@settings(max_examples=30, deadline=None)
+@given(effective=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+       as_of=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)))
+def test_a_change_matters_only_from_its_effective_date(effective: date, as_of: date) -> None:
+    cat = small_catalogue()
+    two_level = change(TWO_LEVEL, effective=effective)
+    after = apply_changes(cat, [two_level], as_of)
+    baseline = apply_changes(cat, [], as_of)
+    if as_of < effective:
+        assert dict(after.procedures) == dict(baseline.procedures)
+        assert after.legal == baseline.legal
+    else:
+        assert after.procedures["9.000002"].levels == ["commune"]
+        assert not after.legal["61/2018/NĐ-CP"].in_force_on(as_of)
+
+
+SYNTHETIC = synthetic_catalogue(30, seed=5)
+AGENCY_IDS = sorted(SYNTHETIC.agencies)
+LEGAL_NUMBERS = sorted(SYNTHETIC.legal)
+LEVELS = ["central", "province", "district", "commune"]
+
+operations = st.one_of(
+    st.builds(lambda old, into: {"op": "merge_agencies", "agencies": [old], "into": into},
+              st.sampled_from(AGENCY_IDS), st.sampled_from(AGENCY_IDS)).filter(lambda o: o["agencies"] != [o["into"]]),
+    st.builds(lambda a, b: {"op": "move_level", "from_level": a, "to_level": b},
+              st.sampled_from(LEVELS), st.sampled_from(LEVELS)).filter(lambda o: o["from_level"] != o["to_level"]),
+    st.builds(lambda text, by: {"op": "replace", "text": text, "by": by},
+              st.sampled_from(LEGAL_NUMBERS), st.sampled_from(LEGAL_NUMBERS)).filter(lambda o: o["text"] != o["by"]),
+    st.builds(lambda codes, amount: {"op": "fee", "procedures": codes, "fee": "Lệ phí", "amount_vnd": amount},
+              st.lists(st.sampled_from(sorted(SYNTHETIC.procedures)), min_size=1, max_size=5, unique=True),
+              st.integers(0, 500_000)),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(ops=st.lists(operations, min_size=1, max_size=3))
+def test_a_procedure_the_change_rewrites_is_always_among_the_affected(ops: list[dict[str, object]]) -> None:
+    """No silent edits: every record a change rewrites is reported, with at least one reason."""
+    candidate = change(ops)
+    after = apply_changes(SYNTHETIC, [candidate], JULY)
+    found = affected(SYNTHETIC, candidate)
+    rewritten = {code for code, p in SYNTHETIC.procedures.items() if after.procedures[code] != p}
+    assert rewritten <= set(found)
+    assert all(found[code] for code in found)
+    assert set(found) <= set(SYNTHETIC.procedures)
+
+
+def test_a_procedure_can_be_sent_to_another_level_than_its_agencies_imply() -> None:
+    cat = small_catalogue()
+    to_province = change([{**TWO_LEVEL[0], "procedures": {"9.000002": "province"}}])
+    moved = apply_changes(cat, [to_province], JULY).procedures["9.000002"]
+    assert moved.levels == ["province"]
+    assert moved.agencies.competent == ["ubnd-xa"]  # who acts still follows the agency mapping
+    reasons = affected(cat, to_province)["9.000002"]
+    assert any(r.kind == "level" and "Cấp tỉnh" in r.text for r in reasons)

@@ -1,0 +1,55 @@
+"""Properties of the findings over many procedures of realistic size (synthetic, 10–60 steps): a suggestion never
+raises the cost or the time, applying it leaves the baseline untouched, and the savings are what a full re-run of
+the analysis gives."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.analyse import analyse
+from analysis.findings import find_all
+from analysis.proposals import apply_operations
+from catalogue.synthetic import synthetic_catalogue, synthetic_record
+from models.catalogue import Catalogue
+from models.parameters import CostRates
+from models.procedure import Procedure
+from tests.analysis_records import rates
+
+
+@pytest.fixture(scope="module")
+def base() -> Catalogue:
+    return synthetic_catalogue(1)
+
+
+def one(base: Catalogue, index: int, seed: int) -> tuple[Procedure, Catalogue]:
+    p = Procedure.model_validate_json(json.dumps(synthetic_record(index, seed)))
+    return p, replace(base, procedures={p.code: p})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, 10_000), seed=st.integers(0, 50))
+def test_a_suggestion_never_raises_cost_or_time(base: Catalogue, index: int, seed: int) -> None:
+    p, cat = one(base, index, seed)
+    r: CostRates = rates()
+    snapshot = p.model_dump()
+    before = analyse(p, cat, r, with_findings=False)
+    found = find_all(p, cat, r)
+    assert found, "every realistic procedure has something to review"
+    for f in found:
+        if f.saving is None:
+            assert f.suggestion == []
+            continue
+        assert f.saving.per_case_vnd >= 0 and f.saving.annual_vnd >= 0, f.rule
+        assert f.saving.working_days_likely >= 0, f.rule
+        after = analyse(apply_operations(p, f.suggestion), cat, r, with_findings=False)
+        assert f.saving.annual_vnd == before.cost.annual_cost_vnd - after.cost.annual_cost_vnd
+        assert f.saving.working_days_likely == pytest.approx(
+            before.metrics.elapsed_working_days.likely - after.metrics.elapsed_working_days.likely)
+    assert p.model_dump() == snapshot
+    savings = [f.annual_saving_vnd for f in found]
+    assert savings == sorted(savings, reverse=True)

@@ -1,0 +1,289 @@
+"""Each redundancy rule fires on a small real-like procedure and stays silent on a clean one; savings are the
+re-computed cost and critical path of the procedure with the suggestion applied (figures worked by hand)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from analysis.cost import compliance_cost
+from analysis.critical_path import longest_paths
+from analysis.findings import find_all
+from analysis.proposals import apply_operations
+from models.findings import Finding
+from models.procedure import Procedure
+from tests.analysis_records import (
+    catalogue,
+    chung_thuc,
+    doi_gplx,
+    khai_sinh,
+    lien_thong_khai_sinh,
+    ly_lich_tu_phap,
+    procedure,
+    rates,
+    step,
+    thanh_lap_cong_ty,
+    visit,
+)
+
+W = Decimal(30682)  # đồng per hour in tests.analysis_records.rates()
+
+
+def findings(p: Procedure, *others: Procedure) -> list[Finding]:
+    return find_all(p, catalogue(p, *others), rates())
+
+
+def by_rule(found: list[Finding], rule: str) -> list[Finding]:
+    return [f for f in found if f.rule == rule]
+
+
+def change(p: Procedure, **update: Any) -> Procedure:
+    return Procedure.model_validate({**p.model_dump(), **update})
+
+
+def with_document(p: Procedure, doc_id: str, **update: Any) -> Procedure:
+    docs = [{**d.model_dump(), **update} if d.id == doc_id else d.model_dump() for d in p.documents]
+    return change(p, documents=docs)
+
+
+def minutes_cost(minutes: int) -> Decimal:
+    return W * minutes / 60
+
+
+# -- rule 1: once-only ------------------------------------------------------------------------------------------
+
+def test_once_only_fires_for_a_copy_of_data_the_population_database_holds() -> None:
+    # Lý lịch tư pháp asks for a photocopy (2 pages) of the citizen-ID card, which the national population
+    # database already holds: the copy costs 2 × 500 đ per case, 1.000.000 cases a year.
+    p = with_document(ly_lich_tu_phap(), "ban-chup-cccd",
+                      issuer={"kind": "national_database", "database": "Cơ sở dữ liệu quốc gia về dân cư"})
+    [f] = by_rule(findings(p), "once-only")
+    assert f.documents == ["ban-chup-cccd"]
+    assert [op.op for op in f.suggestion] == ["obtain_from_state"]
+    assert f.saving is not None
+    assert (f.saving.per_case_vnd, f.saving.annual_vnd) == (1000, 1_000_000_000)
+    assert "Cơ sở dữ liệu quốc gia về dân cư" in f.explanation
+
+
+def test_once_only_fires_when_the_applicant_hands_back_what_an_earlier_step_produced() -> None:
+    # The commune issues a certificate, then the applicant must bring a copy of it to the next counter.
+    base = khai_sinh()
+    data = base.model_dump()
+    data["documents"].append({"id": "trich-luc", "name": "Trích lục khai sinh", "copies": 1, "pages": 1})
+    steps = data["steps"]
+    steps[3]["produces"] = ["trich-luc"]  # ky-cap
+    steps.append(step("nop-lai", "Nộp bản sao trích lục tại bộ phận một cửa", "applicant", "submit", (0, 0, 0),
+                      ["ky-cap"], consumes=["trich-luc"], channel="online"))
+    steps[4]["after"] = ["nop-lai"]
+    p = Procedure.model_validate(data)
+    [f] = by_rule(findings(p), "once-only")
+    assert "trich-luc" in f.documents
+    assert f.saving is not None and f.saving.per_case_vnd == 500  # the photocopy of one page is no longer made
+
+
+def test_once_only_is_silent_when_every_document_comes_from_the_applicant_or_a_third_party() -> None:
+    assert by_rule(findings(doi_gplx()), "once-only") == []
+
+
+# -- rule 2: asked twice ----------------------------------------------------------------------------------------
+
+def test_asked_twice_within_one_dossier() -> None:
+    data = doi_gplx().model_dump()
+    data["documents"].append({"id": "ban-sao-gplx-2", "name": "Bản sao giấy phép lái xe,  thẻ căn cước công dân",
+                              "copies": 1})
+    data["steps"][1]["consumes"] = ["ban-sao-gplx", "ban-sao-gplx-2"]
+    [f] = by_rule(findings(Procedure.model_validate(data)), "asked-twice")
+    assert f.documents == ["ban-sao-gplx-2"]
+    assert f.saving is not None and f.saving.per_case_vnd == 500  # one page less to photocopy
+
+
+def test_asked_twice_across_a_lien_thong_group() -> None:
+    first = lien_thong_khai_sinh()
+    second = procedure(
+        "9.233449", "Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi", "https://example.invalid/bhyt",
+        interagency_group="khai-sinh-thuong-tru-bhyt", agencies={"competent": ["bhxh-huyen"]},
+        channels=[{"kind": "in_person", "time_limit": {"working_days": 5}}],
+        annual_volume={"subjects_per_year": 100000, "origin": "estimate"},
+        documents=[{"id": "giay-chung-sinh", "name": "Giấy chứng sinh", "copies": 1, "pages": 1}],
+        steps=[step("nop", "Nộp hồ sơ", "applicant", "submit", (0, 0, 0), consumes=["giay-chung-sinh"],
+                    **visit("bhxh-huyen", 10, 5)),
+               step("cap", "Cấp thẻ", "bhxh-huyen", "issue", (1, 2, 3), ["nop"])],
+    )
+    [f] = by_rule(findings(second, first), "asked-twice")
+    assert f.documents == ["giay-chung-sinh"]
+    assert f.suggestion[0].op == "obtain_from_state"
+    assert f.saving is not None and f.saving.annual_vnd == 500 * 100000
+    # The first procedure of the group (in code order) is where the document is collected: no finding there.
+    assert by_rule(findings(first, second), "asked-twice") == []
+
+
+def test_asked_twice_is_silent_on_a_clean_dossier() -> None:
+    assert by_rule(findings(khai_sinh()), "asked-twice") == []
+
+
+# -- rule 3: order with no dependency ---------------------------------------------------------------------------
+
+def test_independent_checks_in_sequence_can_run_in_parallel() -> None:
+    # Sở Tư pháp looks up its records (1 day) and only then asks the police (5 days); neither uses the other's
+    # output. In parallel the critical path goes from 0+1+5+2+1 = 9 to max(1, 5)+2+1 = 8 working days.
+    [f] = by_rule(findings(ly_lich_tu_phap()), "parallel-steps")
+    assert [(op.op, op.step, op.after) for op in f.suggestion] == [("parallelize", "xac-minh", "tra-cuu")]  # type: ignore[union-attr]
+    assert f.saving is not None
+    assert f.saving.working_days_likely == 1
+    assert (f.saving.per_case_vnd, f.saving.annual_vnd) == (0, 0)
+
+
+def test_checks_that_use_each_others_output_stay_in_sequence() -> None:
+    data = ly_lich_tu_phap().model_dump()
+    data["documents"].append({"id": "ket-qua-tra-cuu", "name": "Kết quả tra cứu", "originals": 1})
+    data["steps"][2]["produces"] = ["ket-qua-tra-cuu"]
+    data["steps"][3]["consumes"] = ["ket-qua-tra-cuu"]
+    assert by_rule(findings(Procedure.model_validate(data)), "parallel-steps") == []
+
+
+def test_redundant_ordering_edge_is_reported_without_a_suggestion() -> None:
+    data = khai_sinh().model_dump()
+    data["steps"][4]["after"] = ["ky-cap", "kiem-tra"]  # kiem-tra is already before ky-cap
+    [f] = by_rule(findings(Procedure.model_validate(data)), "redundant-order")
+    assert f.steps == ["kiem-tra", "nhan-ket-qua"]
+    assert f.suggestion == [] and f.saving is None
+    assert by_rule(findings(khai_sinh()), "redundant-order") == []
+
+
+def test_edges_only_suggestions_keep_the_baseline_cost() -> None:
+    # find_all skips the cost re-run for parallelize suggestions: check that a full re-run agrees.
+    p = ly_lich_tu_phap()
+    [f] = by_rule(findings(p), "parallel-steps")
+    after = apply_operations(p, f.suggestion)
+    cat = catalogue(p)
+    assert compliance_cost(after, cat, rates()).per_case_vnd == compliance_cost(p, cat, rates()).per_case_vnd
+
+
+# -- rule 4: pass-through and ping-pong -------------------------------------------------------------------------
+
+def test_pass_through_step_is_removed() -> None:
+    data = lien_thong_khai_sinh().model_dump()
+    data["steps"][5]["forwards_only"] = True  # "tra": the commune only collects the results to hand them over
+    p = Procedure.model_validate(data)
+    [f] = by_rule(findings(p), "pass-through")
+    assert f.steps == ["tra"]
+    assert [op.op for op in f.suggestion] == ["remove_step"]
+    assert f.saving is not None and f.saving.working_days_likely == 0.5  # 1 + 7 + 0.5 → 1 + 7
+    assert by_rule(findings(lien_thong_khai_sinh()), "pass-through") == []
+
+
+def test_ping_pong_through_a_transfer_step() -> None:
+    # UBND xã → công an xã (only sends it back) → UBND xã.
+    p = procedure(
+        "9.000777", "Thủ tục thử chuyển qua lại", "https://example.invalid/ping-pong",
+        agencies={"competent": ["ubnd-xa"]}, channels=[{"kind": "in_person", "time_limit": {"working_days": 5}}],
+        annual_volume={"subjects_per_year": 1000, "origin": "estimate"},
+        steps=[
+            step("nop", "Nộp", "applicant", "submit", (0, 0, 0), **visit("ubnd-xa", 10, 5)),
+            step("xem", "Xem xét", "ubnd-xa", "review", (1, 1, 1), ["nop"]),
+            step("chuyen", "Công an xã nhận rồi gửi trả", "cong-an-xa", "transfer", (1, 1, 2), ["xem"]),
+            step("ky", "Ký", "ubnd-xa", "approve", (0.5, 0.5, 0.5), ["chuyen"]),
+        ],
+    )
+    [f] = by_rule(findings(p), "ping-pong")
+    assert f.steps == ["xem", "chuyen", "ky"]
+    assert f.saving is not None and f.saving.working_days_likely == 1
+    assert by_rule(findings(khai_sinh()), "ping-pong") == []
+
+
+# -- rule 5: repeated review ------------------------------------------------------------------------------------
+
+def test_same_documents_reviewed_again_by_another_unit() -> None:
+    data = thanh_lap_cong_ty().model_dump()
+    steps = data["steps"]
+    steps[2]["kind"] = "review"
+    steps.insert(2, step("kiem-tra", "Bộ phận một cửa kiểm tra hồ sơ", "phong-dkkd", "review", (0.5, 1, 1), ["nop"],
+                         unit="Bộ phận một cửa", consumes=["giay-de-nghi", "dieu-le", "danh-sach-thanh-vien"]))
+    steps[3]["after"] = ["kiem-tra"]
+    steps[3]["unit"] = "Chuyên viên thẩm định"
+    steps[3]["consumes"] = ["giay-de-nghi", "dieu-le"]
+    [f] = by_rule(findings(Procedure.model_validate(data)), "repeated-review")
+    assert f.steps == ["kiem-tra", "xem-xet"]
+    assert f.suggestion[0].op == "merge_steps"
+    assert f.saving is not None and f.saving.working_days_likely == 1  # 1 + 3 → max(1, 3)
+    assert by_rule(findings(thanh_lap_cong_ty()), "repeated-review") == []
+
+
+# -- rule 6: visits ---------------------------------------------------------------------------------------------
+
+def test_two_visits_where_none_online_would_do() -> None:
+    # Khai sinh: two trips to the commune (30 min, 10.000 đ each), 20 + 15 min queue; online keeps the 30 min of
+    # preparation and the 10 + 10 min at the counter (now on screen).
+    [f] = by_rule(findings(khai_sinh()), "visits")
+    before = minutes_cost(30 + 30 + 20 + 10 + 30 + 15 + 10) + 20000
+    after = minutes_cost(30 + 10 + 10)
+    assert f.saving is not None
+    assert f.saving.per_case_vnd == round(before) - round(after)
+    assert f.saving.annual_vnd == round((before - after) * 1_200_000)
+    assert by_rule(findings(chung_thuc()), "visits") == []  # one visit only
+
+
+# -- rule 7: certified copies -----------------------------------------------------------------------------------
+
+def test_certified_copies_handed_over_at_the_counter() -> None:
+    # Two certified copies of a 2-page ID: fee 2 × 2 × 2.000 đ, plus the trip to the commune to certify them
+    # (30 min, 10.000 đ) and the 45 min wait there.
+    [f] = by_rule(findings(thanh_lap_cong_ty()), "certified-copy")
+    assert f.documents == ["giay-to-phap-ly"]
+    assert f.suggestion[0].legal_change[-1].ref == "23/2015/NĐ-CP"
+    saving = 8000 + 10000 + minutes_cost(45 + 30)
+    assert saving == Decimal("56352.5")
+    assert f.saving is not None
+    assert f.saving.annual_vnd == 56352.5 * 30000  # annual cost is rounded once, from the exact C1
+    assert f.saving.per_case_vnd == 56353  # each C1 is rounded half-up: the half đồng falls on the "before" side
+    assert by_rule(findings(khai_sinh()), "certified-copy") == []
+
+
+# -- rule 8: legal basis and time limit -------------------------------------------------------------------------
+
+def test_requirement_without_legal_basis_when_others_cite_one() -> None:
+    p = with_document(doi_gplx(), "don", legal_basis=[{"ref": "12/2017/TT-BGTVT", "articles": ["Điều 37"]}])
+    [f] = by_rule(findings(p), "no-legal-basis")
+    assert f.documents == ["ban-sao-gplx", "giay-kham-suc-khoe"]
+    assert f.suggestion == []
+    assert by_rule(findings(doi_gplx()), "no-legal-basis") == []
+
+
+def test_likely_critical_path_longer_than_the_time_limit() -> None:
+    p = ly_lich_tu_phap()
+    assert by_rule(findings(p), "over-time-limit") == []  # 9 working days ≤ 10
+    tight = change(p, channels=[{**p.channels[0].model_dump(), "time_limit": {"working_days": 7}}])
+    [f] = by_rule(findings(tight), "over-time-limit")
+    assert "9 ngày làm việc" in f.explanation and "7 ngày làm việc" in f.explanation
+
+
+# -- ranking ----------------------------------------------------------------------------------------------------
+
+def test_findings_are_ranked_by_annual_saving() -> None:
+    found = findings(thanh_lap_cong_ty())
+    savings = [f.annual_saving_vnd for f in found]
+    assert savings == sorted(savings, reverse=True)
+    assert found[0].rule in {"visits", "certified-copy"}
+
+
+@pytest.mark.parametrize("make", [khai_sinh, chung_thuc, ly_lich_tu_phap, lien_thong_khai_sinh, doi_gplx, thanh_lap_cong_ty])
+def test_every_saving_is_the_recomputed_difference(make: Any) -> None:
+    p = make()
+    cat = catalogue(p)
+    base = compliance_cost(p, cat, rates())
+    for f in find_all(p, cat, rates()):
+        if f.saving is None:
+            continue
+        after = apply_operations(p, f.suggestion)
+        cost = compliance_cost(after, cat, rates())
+        assert f.saving.annual_vnd == base.annual_cost_vnd - cost.annual_cost_vnd
+        assert f.saving.working_days_likely == pytest.approx(longest_paths(p.steps).likely - longest_paths(after.steps).likely)
+
+
+@pytest.mark.parametrize("make", [khai_sinh, chung_thuc, ly_lich_tu_phap, lien_thong_khai_sinh, doi_gplx, thanh_lap_cong_ty])
+def test_findings_validate_as_their_own_type(make: Any) -> None:
+    # Findings and their operations are built without re-validation on the hot path: they must still be valid.
+    for f in findings(make()):
+        assert Finding.model_validate(f.model_dump()) == f

@@ -1,0 +1,138 @@
+"""`tthc propose`, `tthc suggest` and the proposal checks of `tthc validate`, run as a user would."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+import pytest
+
+from catalogue.proposals import check_proposal, load_proposal_file
+from catalogue.store import open_catalogue
+from tests import analysis_records as rec
+from tests.proposals_support import PLAN, make_data, run, write_plan, write_procedure
+
+GOLDEN = Path(__file__).parent / "fixtures" / "proposals" / "propose-golden.txt"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return make_data(tmp_path / "data")
+
+
+def test_propose_prints_the_golden_report(data: Path) -> None:
+    path = write_plan(data, PLAN)
+    result = run("propose", str(path), "--as-of", "2025-06-01", "--data", str(data))
+    assert result.exit_code == 0, result.output
+    text = result.output.replace(str(data), "<data>")
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_propose_report_says_saving_cut_rate_and_targets(data: Path) -> None:
+    path = write_plan(data, PLAN)
+    out = run("propose", str(path), "--as-of", "2025-06-01", "--data", str(data)).output
+    assert "Tổng hợp phương án" in out
+    assert "Tổng 3 thủ tục" in out
+    assert "Mục tiêu cắt giảm chi phí ≥ 30,0%" in out
+    assert "Tiết kiệm chi phí tuân thủ:" in out
+    # The 2024 target was 20% (Nghị quyết 68/NQ-CP): the same plan is judged against it.
+    out_2024 = run("propose", str(path), "--as-of", "2024-06-01", "--data", str(data)).output
+    assert "Mục tiêu cắt giảm chi phí ≥ 20,0%" in out_2024
+
+
+def bad(plan_change: dict[str, object]) -> dict[str, object]:
+    plan = copy.deepcopy(PLAN)
+    plan["procedures"] = [{**plan["procedures"][0], **plan_change}]  # type: ignore[index]
+    return plan
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"code": "1.000894"}, "procedures[0].code", "procedure 1.000894 is not in the catalogue"),
+    ({"operations": [{"op": "remove_step", "step": "khong-co", "rationale": "x"}]}, "procedures[0].operations[0]",
+     "unknown step 'khong-co'"),
+    ({"operations": [{"op": "drop_document", "document": "khong-co", "rationale": "x"}]}, "procedures[0].operations[0]",
+     "unknown document 'khong-co'"),
+    ({"operations": [{"op": "remove_step", "step": "kiem-tra", "rationale": "x"},
+                     {"op": "merge_steps", "steps": ["kiem-tra", "ky-cap"], "rationale": "x"}]},
+     "procedures[0].operations[1]", "step 'kiem-tra' was already removed by operations[0] (remove_step)"),
+    ({"operations": [{"op": "teleport", "rationale": "x"}]}, "procedures[0].operations[0]", "does not match any of the expected tags"),
+    ({"operations": [{"op": "one_desk", "desk": "khong-co", "submit_steps": ["nop-ho-so"], "rationale": "x"}]},
+     "procedures[0].operations[0].desk", "unknown agency 'khong-co'"),
+])
+def test_bad_plans_are_refused_with_file_line_and_field(data: Path, change: dict[str, object], field: str, message: str) -> None:
+    path = write_plan(data, bad(change))
+    xlsx, docx = data / "out.xlsx", data / "out.docx"
+    result = run("propose", str(path), "--as-of", "2025-06-01", "--data", str(data), "--xlsx", str(xlsx), "--docx", str(docx))
+    assert result.exit_code == 1
+    assert f"{path}:" in result.output and field in result.output and message in result.output
+    assert not xlsx.exists() and not docx.exists()
+    assert list(data.glob("*.tmp")) == [] and list(data.glob(".out*")) == []
+
+
+def test_a_plan_for_an_abolished_procedure_is_refused(data: Path) -> None:
+    write_procedure(data, rec.khai_sinh().model_copy(update={"code": "1.004884", "status": "abolished"}))
+    result = run("propose", str(write_plan(data, bad({"code": "1.004884"}))), "--data", str(data))
+    assert result.exit_code == 1
+    assert "procedure 1.004884 is abolished" in result.output
+
+
+def test_a_plan_for_a_procedure_resting_on_repealed_texts_is_refused(data: Path) -> None:
+    (data / "legal" / "repealed.yaml").write_text(
+        "- number: 99/2009/NĐ-CP\n  type: nghi-dinh\n  title: Nghị định đã bãi bỏ\n  issuer: Chính phủ\n"
+        "  issued: 2009-01-01\n  effective: 2009-03-01\n  status: repealed\n  ended: 2020-01-01\n"
+        "  sources: [{url: https://example.invalid/99, retrieved: 2026-11-23}]\n", encoding="utf-8")
+    p = rec.khai_sinh().model_copy(update={"code": "1.004885"})
+    p = p.model_copy(update={"legal_basis": [p.legal_basis[0].model_copy(update={"ref": "99/2009/NĐ-CP"})]})
+    write_procedure(data, p)
+    result = run("propose", str(write_plan(data, bad({"code": "1.004885"}))), "--as-of", "2025-06-01", "--data", str(data))
+    assert result.exit_code == 1
+    assert "rests only on texts no longer in force on 2025-06-01 (99/2009/NĐ-CP)" in result.output
+
+
+def test_malformed_yaml_names_the_line(data: Path) -> None:
+    path = data / "proposals" / "hong.yaml"
+    path.write_text("id: hong\ntitle: [không đóng\n", encoding="utf-8")
+    result = run("propose", str(path), "--data", str(data))
+    assert result.exit_code == 1
+    assert f"{path}:" in result.output and "malformed YAML" in result.output
+
+
+def test_validate_reports_proposal_problems(data: Path) -> None:
+    write_plan(data, PLAN)
+    first = run("validate", str(data)).output  # the test records cite texts the fixture registry lacks: errors
+    assert "proposals/" not in first.replace("proposals/ho-tich-va-ly-lich.yaml:31: warning", "")
+    broken = {**bad({"operations": [{"op": "remove_step", "step": "khong-co", "rationale": "x"}]}), "id": "sai-id"}
+    path = write_plan(data, broken, "sai")
+    result = run("validate", str(data))
+    assert result.exit_code == 1
+    assert f"{path}:" in result.output and "unknown step 'khong-co'" in result.output
+    assert "file is named sai.yaml but holds sai-id" in result.output
+
+
+def test_suggest_drafts_a_plan_staff_can_load_and_never_overwrites(data: Path) -> None:
+    out = data / "proposals" / "nhap.yaml"
+    result = run("suggest", "9.004101", "--out", str(out), "--as-of", "2025-06-01", "--data", str(data))
+    assert result.exit_code == 0, result.output
+    proposal, parsed, problems = load_proposal_file(out)
+    assert proposal is not None and problems == []
+    ops = [op.op for op in proposal.procedures[0].operations]
+    assert ops[0] == "go_online"  # the largest saving first
+    assert "accept_plain_copy" in ops
+    cat = open_catalogue(data)
+    assert [p for p in check_proposal(proposal, cat, out, parsed) if p.severity == "error"] == []
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Bản nháp phương án đơn giản hóa")
+    again = run("suggest", "9.004101", "--out", str(out), "--data", str(data))
+    assert again.exit_code == 1 and "use --force" in again.output
+    assert out.read_text(encoding="utf-8") == text
+    assert run("suggest", "9.004101", "--out", str(out), "--force", "--data", str(data)).exit_code == 0
+
+
+def test_suggest_for_an_unknown_procedure(data: Path) -> None:
+    result = run("suggest", "1.999999", "--out", str(data / "x.yaml"), "--data", str(data))
+    assert result.exit_code == 1 and "no procedure 1.999999" in result.output
+    assert not (data / "x.yaml").exists()

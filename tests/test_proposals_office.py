@@ -1,0 +1,161 @@
+"""The plan's Excel workbook and Word document, read back: the live formulas recomputed independently give the
+figures `tthc propose` prints, the cached values match them, catalogue text stays text, and both render."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+
+from catalogue.console import vnd
+from tests.proposals_support import HOSTILE_NAME, PLAN, make_data, run, write_plan
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    data = make_data(tmp_path_factory.mktemp("office") / "data")
+    path = write_plan(data, PLAN)
+    xlsx, docx_path = data / "plan.xlsx", data / "plan.docx"
+    result = run("propose", str(path), "--as-of", "2025-06-01", "--data", str(data), "--xlsx", str(xlsx), "--docx", str(docx_path))
+    assert result.exit_code == 0, result.output
+    return result.output, xlsx, docx_path
+
+
+def printed_savings(output: str) -> list[str]:
+    """The "Tiết kiệm chi phí tuân thủ: X đ/năm" figures the CLI printed (per procedure, then the plan)."""
+    return re.findall(r"Tiết kiệm chi phí tuân thủ: ([\d.]+ đ)/năm", output)
+
+
+class Sheets:
+    """A small evaluator for the formulas the workbook uses (cell refs, SUM, SUMIF, ROUND, IF, + − × ÷),
+    computing in Decimal with Excel's half-away-from-zero ROUND."""
+
+    def __init__(self, path: Path) -> None:
+        self.wb = openpyxl.load_workbook(path)
+        self.memo: dict[tuple[str, str], Any] = {}
+
+    def value(self, sheet: str, cell: str) -> Any:
+        key = (sheet, cell.replace("$", ""))
+        if key not in self.memo:
+            raw = self.wb[sheet][key[1]].value
+            if isinstance(raw, str) and raw.startswith("="):
+                self.memo[key] = self.formula(sheet, raw[1:])
+            elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                self.memo[key] = Decimal(str(raw))
+            else:
+                self.memo[key] = raw
+        return self.memo[key]
+
+    def cells(self, sheet: str, first: str, last: str) -> list[Any]:
+        rows = self.wb[sheet][first.replace("$", ""):last.replace("$", "")]
+        return [self.value(sheet, c.coordinate) for row in rows for c in row]
+
+    def formula(self, sheet: str, text: str) -> Any:
+        ref = r"(?:'([^']+)'!|([A-Za-z]+)!)?(\$?[A-Z]+\$?\d+)"
+        tokens: list[str] = []
+
+        def keep(code: str) -> str:  # references become opaque tokens before numbers are wrapped
+            tokens.append(code)
+            return f"TOKEN{chr(65 + len(tokens) - 1)}"
+
+        expr = re.sub(r'"[^"]*"', lambda m: keep(repr(m[0][1:-1])), text)
+        expr = re.sub(ref + r":(\$?[A-Z]+\$?\d+)",
+                      lambda m: keep(f"_R({(m[1] or m[2] or sheet)!r},{m[3]!r},{m[4]!r})"), expr)
+        expr = re.sub(ref, lambda m: keep(f"_C({(m[1] or m[2] or sheet)!r},{m[3]!r})"), expr)
+        expr = expr.replace("<>", "!=").replace(">=", "§").replace("<=", "¤")
+        expr = re.sub(r"(?<![=!<>])=(?!=)", "==", expr).replace("§", ">=").replace("¤", "<=")
+        expr = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w.])", r"_D('\1')", expr)
+        expr = re.sub(r"TOKEN([A-Z])", lambda m: tokens[ord(m[1]) - 65], expr)
+
+        def sumif(crit_range: list[Any], criterion: str, values: list[Any]) -> Decimal:
+            return sum((v for c, v in zip(crit_range, values, strict=True) if c == criterion and v is not None), Decimal(0))
+
+        env = {
+            "_R": lambda s, a, b: self.cells(s, a, b), "_C": self.value, "_D": Decimal,
+            "SUM": lambda r: sum((v for v in r if isinstance(v, Decimal)), Decimal(0)),
+            "SUMIF": sumif, "IF": lambda c, a, b: a if c else b,
+            "ROUND": lambda x, n: x.quantize(Decimal(1).scaleb(-int(n)), rounding=ROUND_HALF_UP),
+        }
+        return eval(expr, {"__builtins__": {}}, env)
+
+
+def test_workbook_formulas_recompute_the_printed_figures(outputs: tuple[str, Path, Path]) -> None:
+    output, xlsx, _ = outputs
+    sheets = Sheets(xlsx)
+    summary = sheets.wb["Tổng hợp"]
+    totals_row = next(r for r in range(1, 40) if str(summary.cell(r, 2).value or "").startswith("Tổng 3 thủ tục"))
+    saving_cells = [f"E{r}" for r in range(5, totals_row)] + [f"E{totals_row}"]
+    computed = [vnd(int(sheets.value("Tổng hợp", c))) for c in saving_cells]
+    assert computed == printed_savings(output)
+    verdict = sheets.value("Tổng hợp", f"C{totals_row + 2}")
+    assert verdict == ("ĐẠT" if "chi phí ≥ 30,0%: ĐẠT" in output.split("Tổng:")[-1] else "CHƯA ĐẠT")
+
+
+def test_workbook_cached_values_are_the_printed_figures(outputs: tuple[str, Path, Path]) -> None:
+    output, xlsx, _ = outputs
+    cached = openpyxl.load_workbook(xlsx, data_only=True)["Tổng hợp"]
+    values = [cached.cell(r, 5).value for r in range(5, 9)]
+    assert [vnd(v) for v in values] == printed_savings(output)
+
+
+def test_workbook_lays_out_each_activity_with_its_formula(outputs: tuple[str, Path, Path]) -> None:
+    _, xlsx, _ = outputs
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["1. 1.001193"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=60)]
+    travel = next(r for r in rows if r[1] == "Đi lại")
+    assert travel[4] == 30 and travel[7].endswith("*'Tham số'!$C$4/60") and travel[8] == "T × W"
+    labels = [r[3] for r in rows if r[3]]
+    for label in ("Chi phí thời gian Σ T_i × W (đồng)", "Phí, lệ phí F (đồng)", "Chi phí khác O (đồng)",
+                  "Chi phí tuân thủ một năm C_year = C1 × f × N (đồng)", "Chi phí tiết kiệm (đồng/năm)"):
+        assert label in labels
+    assert wb["Tham số"]["C4"].value == 30682
+
+
+def test_catalogue_text_is_never_a_formula(outputs: tuple[str, Path, Path]) -> None:
+    _, xlsx, _ = outputs
+    ws = openpyxl.load_workbook(xlsx)["3. 9.004101"]
+    cell = ws["A1"]
+    assert cell.value == f"9.004101 – {HOSTILE_NAME}" and cell.data_type == "s"
+    summary = openpyxl.load_workbook(xlsx)["Tổng hợp"]
+    hostile = next(c for row in summary.iter_rows() for c in row if c.value == HOSTILE_NAME)
+    assert hostile.data_type == "s" and hostile.quotePrefix
+
+
+def test_word_plan_holds_the_printed_figures_and_legal_changes(outputs: tuple[str, Path, Path]) -> None:
+    output, _, path = outputs
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH" in text
+    savings = re.findall(r"Chi phí tiết kiệm: ([\d.]+ đ)/năm", text)
+    assert savings == printed_savings(output)[:3]
+    assert f"tiết kiệm {printed_savings(output)[3]}/năm" in text
+    assert "123/2015/NĐ-CP, Điều 9 (sửa đổi): Cho nộp hồ sơ trực tuyến." in text
+    assert "Lý do: Xác minh đồng thời." in text
+    assert "Thực hiện song song: «Công an tỉnh xác minh án tích» không phải chờ «Tra cứu lý lịch tư pháp»" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert HOSTILE_NAME in " ".join(cells)
+    assert "Tổng 3 thủ tục" in cells
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None,
+                    reason="needs LibreOffice and poppler: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils")
+def test_both_documents_render_to_png(outputs: tuple[str, Path, Path], tmp_path: Path) -> None:
+    _, xlsx, path = outputs
+    for source, stem in ((path, "plan-word"), (xlsx, "plan-excel")):
+        copy = tmp_path / f"{stem}{source.suffix}"
+        shutil.copy(source, copy)
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                        "--outdir", str(tmp_path), str(copy)], check=True, capture_output=True, timeout=240)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / f"{stem}.pdf"),
+                        str(tmp_path / stem)], check=True, capture_output=True, timeout=60)
+        [png] = tmp_path.glob(f"{stem}-*.png")
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.stat().st_size > 5000  # a page with text on it, not a blank
