@@ -24,11 +24,12 @@ app = typer.Typer(
 COMMANDS = [
     "catalogue.commands.validate",
     "catalogue.commands.browse",
-    "catalogue.commands.interchange",
     "catalogue.commands.analyze",
     "catalogue.commands.graph",
+    "catalogue.commands.site",
     "catalogue.commands.propose",
     "catalogue.commands.reanalyze",
+    "catalogue.commands.interchange",
 ]
 
 for module in COMMANDS:

@@ -1,0 +1,91 @@
+"""`tthc site build` and `tthc site serve`: the published catalogue as a static MkDocs site."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from catalogue.console import console, errors
+from catalogue.loader import DEFAULT_DATA
+from catalogue.proposals import load_proposals
+from catalogue.site import DEFAULT_OUT, DEFAULT_WORK
+from catalogue.store import open_catalogue
+
+if TYPE_CHECKING:
+    from catalogue.site.build import BuildReport
+
+DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
+OUT = typer.Option(DEFAULT_OUT, "--out", help="Where the built site goes (replaced as a whole when the build succeeds).")
+WORK = typer.Option(DEFAULT_WORK, "--work", help="Where the generated Markdown and mkdocs.yml go.")
+AS_OF = typer.Option(None, "--as-of", help="Compute figures with the parameters in force on this day (YYYY-MM-DD); default today.")
+
+
+def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool) -> BuildReport:
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        errors.print(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+    from catalogue.site.build import SiteBuildError, build_site  # the site's stack loads only for this command
+
+    catalogue = open_catalogue(data)
+    proposals, problems = load_proposals(data, catalogue, day)
+    for problem in problems:
+        errors.print(str(problem), markup=False)
+    if any(p.severity == "error" for p in problems):
+        errors.print("the simplification plans have errors: nothing was built")
+        raise typer.Exit(1)
+    try:
+        report = build_site(catalogue, out, work, as_of=day, proposals=proposals.values(), strict=strict)
+    except SiteBuildError as exc:
+        errors.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+    for warning in report.warnings:
+        errors.print(f"MkDocs: {warning}", markup=False)
+    console.print(
+        f"{report.procedures} thủ tục, {report.html_pages} trang HTML → {report.out} "
+        f"({report.written_files} tệp Markdown viết lại, {report.removed_files} tệp xóa)"
+    )
+    console.print(
+        f"Thời gian: phân tích {report.analysis_s:.1f} s, sinh trang {report.generation_s:.1f} s, "
+        f"MkDocs {report.mkdocs_s:.1f} s, Pagefind {report.pagefind_s:.1f} s"
+    )
+    return report
+
+
+def register(app: typer.Typer) -> None:
+    site = typer.Typer(help="Trang danh mục công khai (MkDocs + Pagefind), chạy được không cần Internet.",
+                       no_args_is_help=True)
+    app.add_typer(site, name="site")
+
+    @site.command("build")
+    def build(
+        out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF,
+        strict: bool = typer.Option(False, "--strict", help="Fail on any MkDocs warning (a broken link...)."),
+    ) -> None:
+        """Xây dựng trang: generate the pages, build them with MkDocs, index them with Pagefind."""
+        _build(data, out, work, as_of, strict)
+
+    @site.command("serve")
+    def serve(
+        out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF,
+        port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1."),
+        no_build: bool = typer.Option(False, "--no-build", help="Serve the site already built in --out."),
+    ) -> None:
+        """Xem trước trang tại http://127.0.0.1:PORT (search works: it needs http, not file://)."""
+        if not no_build:
+            _build(data, out, work, as_of, strict=False)
+        if not (out / "index.html").is_file():
+            errors.print(f"no built site in {out}: run `tthc site build` first")
+            raise typer.Exit(1)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+        with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+            console.print(f"http://127.0.0.1:{port}/ (Ctrl+C để dừng)")
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve_forever()

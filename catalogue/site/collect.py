@@ -1,0 +1,55 @@
+"""Everything the pages show, computed once: each procedure's analysis and the simplification plans' comparisons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from analysis.analyse import analyse
+from analysis.plan import evaluate
+from models.analysis import ProcedureAnalysis
+from models.catalogue import Catalogue
+from models.parameters import CostRates
+from models.proposal import Comparison, PlanComparison, ProcedureChanges, Proposal
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One procedure's part of a simplification plan: the operations and the before / after comparison."""
+
+    proposal: Proposal
+    changes: ProcedureChanges
+    comparison: Comparison
+
+
+@dataclass
+class SiteData:
+    """The catalogue, the day its figures are computed for, and the results the pages show."""
+
+    catalogue: Catalogue
+    as_of: date
+    rates: CostRates
+    analyses: dict[str, ProcedureAnalysis]
+    plans: list[PlanComparison] = field(default_factory=list)
+    plan_entries: dict[str, list[PlanEntry]] = field(default_factory=dict)
+    """By procedure code."""
+
+
+def collect(
+    catalogue: Catalogue, as_of: date, proposals: Iterable[Proposal] = (), *, with_findings: bool = True,
+) -> SiteData:
+    """Analyse every procedure with the parameters in force on `as_of`, and evaluate every plan (in id order)."""
+    rates = CostRates.from_parameters(catalogue.parameters, as_of)
+    analyses = {
+        code: analyse(catalogue.procedures[code], catalogue, rates, with_findings=with_findings)
+        for code in sorted(catalogue.procedures)
+    }
+    site = SiteData(catalogue=catalogue, as_of=as_of, rates=rates, analyses=analyses)
+    for proposal in sorted(proposals, key=lambda p: p.id):
+        evaluation = evaluate(proposal, catalogue, rates)
+        site.plans.append(evaluation.summary)
+        for entry in evaluation.entries:
+            site.plan_entries.setdefault(entry.changes.code, []).append(
+                PlanEntry(proposal, entry.changes, entry.comparison))
+    return site

@@ -1,0 +1,794 @@
+"""The generated Markdown pages of the published catalogue, in Vietnamese.
+
+Every catalogue string goes through `md()` (Markdown text: headings, paragraphs, lists) or `h()` (raw HTML: the
+card and the tables); the step graph's Mermaid text comes escaped for Mermaid from `catalogue.diagrams` and is
+HTML-escaped here. Tables are raw HTML blocks, so their links are HTML links to the built `.html` pages (MkDocs
+checks only Markdown links: the site's tests check every link of the built site).
+
+Layout of the generated folder (paths relative to the docs folder):
+
+- `thu-tuc/<code>.md`: one page per procedure; `thu-tuc/index.md` lists them all;
+- `linh-vuc/`, `co-quan/`, `cap/`: an index page and a page per field, agency and level;
+- `tong-quan.md` (dashboard) with its charts in `bieu-do/`; `tim-kiem.md` (search).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+
+from catalogue.console import vnd
+from catalogue.diagrams import mermaid_step_graph
+from catalogue.site import charts
+from catalogue.site.collect import PlanEntry, SiteData
+from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
+from models.analysis import CostLine, ProcedureAnalysis
+from models.catalogue import Catalogue
+from models.common import LEVEL_LABELS_VI, Source
+from models.findings import Finding
+from models.procedure import (
+    APPLICANT,
+    CHANNEL_LABELS_VI,
+    ONLINE_LABELS_VI,
+    STEP_KIND_LABELS_VI,
+    Channel,
+    Document,
+    Procedure,
+    Step,
+)
+from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, Operation
+from models.registry import LEGAL_STATUS_VI
+
+PROCEDURES = "thu-tuc"
+FIELDS = "linh-vuc"
+AGENCIES = "co-quan"
+LEVELS = "cap"
+CHARTS = "bieu-do"
+DASHBOARD = "tong-quan.md"
+SEARCH = "tim-kiem.md"
+
+SUBJECT_LABELS_VI = {"citizen": "Công dân", "business": "Doanh nghiệp", "organisation": "Tổ chức"}
+PROCEDURE_STATUS_VI = {"in_force": "Đang áp dụng", "amended": "Đã được sửa đổi", "abolished": "Đã bãi bỏ"}
+PROPOSAL_STATUS_VI = {"draft": "Dự thảo", "submitted": "Đã trình", "approved": "Đã phê duyệt", "implemented": "Đã thực hiện"}
+ORIGIN_VI = {"published": "công bố", "derived": "tính từ số liệu công bố", "estimate": "ước tính"}
+MODELLED_FIELDS_VI = {
+    "steps": "các bước", "steps.duration": "thời gian các bước", "steps.applicant_time": "thời gian của người nộp",
+    "annual_volume": "số hồ sơ mỗi năm", "documents": "thành phần hồ sơ", "documents.pages": "số trang giấy tờ",
+    "name": "tên thủ tục", "channels": "cách thức thực hiện", "fees": "phí, lệ phí", "legal_basis": "căn cứ pháp lý",
+}
+ESTIMATE = '<span class="tthc-estimate">(ước tính)</span>'
+ROLE_VI = {"competent": "Có thẩm quyền", "implementing": "Thực hiện", "coordinating": "Phối hợp", "steps": "Tham gia các bước"}
+
+
+# ---- small formatting helpers -------------------------------------------------------------------------------
+
+
+def num(value: float | int | Decimal) -> str:
+    """A number as Vietnamese write it: comma for decimals, dot for thousands (`1.234,5`)."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
+    return whole.replace(",", ".") + ("," + decimals if decimals else "")
+
+
+def percent(rate: Decimal | float) -> str:
+    return num(round(float(rate) * 100, 2)) + "%"
+
+
+def day(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    """Cut long catalogue text for a table cell (before escaping: an entity is never cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A table as a raw HTML block; cells are HTML already escaped (`h()`, `md()`) or generated markup.
+
+    Raw HTML, not a Markdown table: Python-Markdown leaves the block alone instead of running its inline patterns
+    over every cell, which is where most of the build time of a big catalogue went.
+    """
+    head = "".join(f"<th>{h(title)}</th>" for title in headers)
+    body = "\n".join("<tr>" + "".join(f"<td>{' '.join(cell.split())}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def front_matter(title: str, wide: bool = False, **flags: bool) -> str:
+    """YAML front matter: the escaped title, the theme's switches, and `wide` pages without the left navigation."""
+    lines = ["---", f"title: {front_matter_title(title)}"]
+    if wide:
+        lines.append("hide: [navigation]")
+    lines += [f"{key}: {json.dumps(value)}" for key, value in flags.items() if value]
+    return "\n".join([*lines, "---", ""])
+
+
+def rel(from_dir: str, target: str) -> str:
+    """A link from a page in `from_dir` (a top-level folder, or `""` for the site root) to `target`."""
+    if not from_dir:
+        return target
+    return target.removeprefix(f"{from_dir}/") if target.startswith(f"{from_dir}/") else f"../{target}"
+
+
+def money(amount: int | Decimal) -> str:
+    return vnd(round(amount))
+
+
+def large_money(amount: int) -> str:
+    """Big totals also in tỷ đồng (10⁹ đ), the unit plans and reports use: `5.625.181.499.499 đ (≈ 5.625,2 tỷ đồng)`."""
+    if abs(amount) < 1_000_000_000:
+        return vnd(amount)
+    return f"{vnd(amount)} (≈ {num(round(Decimal(amount) / 1_000_000_000, 1))} tỷ đồng)"
+
+
+# ---- the context pages share --------------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """The data and the indexes every page generator reads."""
+
+    data: SiteData
+    field_slugs: dict[str, str] = field(default_factory=dict)
+    by_field: dict[str, list[str]] = field(default_factory=dict)
+    by_level: dict[str, list[str]] = field(default_factory=dict)
+    by_agency: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """agency id → procedure code → roles."""
+
+    @classmethod
+    def index(cls, data: SiteData) -> Site:
+        site = cls(data)
+        procedures = data.catalogue.procedures
+        for code in sorted(procedures):
+            p = procedures[code]
+            site.by_field.setdefault(p.field, []).append(code)
+            for level in p.levels:
+                site.by_level.setdefault(level, []).append(code)
+            roles: dict[str, list[str]] = defaultdict(list)
+            for role in ("competent", "implementing", "coordinating"):
+                for agency in getattr(p.agencies, role):
+                    roles[agency].append(role)
+            for step in p.steps:
+                if step.actor != APPLICANT and "steps" not in roles[step.actor]:
+                    roles[step.actor].append("steps")
+            for agency, agency_roles in roles.items():
+                site.by_agency.setdefault(agency, {})[code] = agency_roles
+        taken: set[str] = set()
+        for name in sorted(site.by_field):
+            base = candidate = slug(name)
+            n = 2
+            while candidate in taken:  # two names that fold to the same slug ("Đất đai", "Dat dai")
+                candidate, n = f"{base}-{n}", n + 1
+            taken.add(candidate)
+            site.field_slugs[name] = candidate
+        return site
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.data.catalogue
+
+    def agency_name(self, agency_id: str) -> str:
+        agency = self.catalogue.agencies.get(agency_id)
+        return agency.name if agency is not None else agency_id
+
+    # Links are HTML to the built `.html` pages: they sit in raw HTML blocks (tables, the card), which MkDocs does
+    # not rewrite; the site's tests check that every one of them leads to a page.
+
+    def agency_link(self, agency_id: str, from_dir: str) -> str:
+        """The agency's name linked to its page (its id as text when the registry does not know it)."""
+        if agency_id in self.catalogue.agencies:
+            return f'<a href="{rel(from_dir, f"{AGENCIES}/{agency_id}.html")}">{h(self.agency_name(agency_id))}</a>'
+        return h(agency_id)
+
+    def procedure_link(self, code: str, from_dir: str, text: str | None = None) -> str:
+        name = self.catalogue.procedures[code].name if text is None else text
+        return f'<a href="{rel(from_dir, f"{PROCEDURES}/{code}.html")}">{h(name)}</a>'
+
+    def field_link(self, name: str, from_dir: str) -> str:
+        return f'<a href="{rel(from_dir, f"{FIELDS}/{self.field_slugs[name]}.html")}">{h(name)}</a>'
+
+    def level_link(self, level: str, from_dir: str) -> str:
+        return f'<a href="{rel(from_dir, f"{LEVELS}/{level}.html")}">{h(LEVEL_LABELS_VI[level])}</a>'
+
+    def legal_status(self, ref: str) -> str:
+        doc = self.catalogue.legal.get(ref)
+        if doc is None:
+            return "Chưa có trong danh mục văn bản"
+        text = LEGAL_STATUS_VI[doc.status] + (f" (từ {day(doc.ended)})" if doc.ended else "")
+        if doc.in_force_on(self.data.as_of):
+            return md(text)
+        return f'<span class="tthc-warning">{md(text)}</span>'
+
+    def procedure_table(self, codes: Sequence[str], from_dir: str) -> str:
+        """The list of procedures shown on the index pages."""
+        rows = []
+        for code in codes:
+            p = self.catalogue.procedures[code]
+            a = self.data.analyses.get(code)
+            rows.append([
+                md(code), self.procedure_link(code, from_dir), md(p.field),
+                md(", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels)), num(p.time_limit_working_days),
+                vnd(a.cost.per_case_vnd) if a else "",
+            ])
+        return table(["Mã", "Thủ tục", "Lĩnh vực", "Cấp", "Thời hạn (ngày làm việc)", "Chi phí một lần"], rows)
+
+
+# ---- the procedure page -------------------------------------------------------------------------------------
+
+
+def _fees(channel: Channel) -> str:
+    if not channel.fees:
+        return "không thu phí, lệ phí"
+    parts = []
+    for fee in channel.fees:
+        amount = vnd(fee.total_vnd) if fee.total_vnd else "miễn"
+        parts.append(f"{h(fee.name)}: {amount}" + (f" ({h(fee.note)})" if fee.note else ""))
+    return "; ".join(parts)
+
+
+def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
+    """The summary card, as a raw HTML block (links to `.html`: MkDocs leaves raw HTML alone)."""
+    rows: list[tuple[str, str, str]] = [
+        ("Mã thủ tục", h(p.code), ""),
+        ("Lĩnh vực", site.field_link(p.field, PROCEDURES), "Lĩnh vực"),
+        ("Cấp thực hiện", ", ".join(site.level_link(lv, PROCEDURES) for lv in p.levels), "Cấp"),
+        ("Cơ quan có thẩm quyền", ", ".join(site.agency_link(x, PROCEDURES) for x in p.agencies.competent), ""),
+    ]
+    if p.agencies.implementing:
+        rows.append(("Cơ quan thực hiện", ", ".join(site.agency_link(x, PROCEDURES) for x in p.agencies.implementing), ""))
+    if p.agencies.coordinating:
+        rows.append(("Cơ quan phối hợp", ", ".join(site.agency_link(x, PROCEDURES) for x in p.agencies.coordinating), ""))
+    rows.append(("Đối tượng thực hiện", h(", ".join(SUBJECT_LABELS_VI[s] for s in p.subjects)), ""))
+    channels = "".join(
+        f"<li><strong>{h(CHANNEL_LABELS_VI[c.kind])}</strong>: thời hạn {num(c.time_limit.working_days)} ngày làm việc"
+        + f"; {_fees(c)}" + (f'<br><small>{h(c.time_limit.text)}</small>' if c.time_limit.text else "") + "</li>"
+        for c in p.channels
+    )
+    rows.append(("Cách thức thực hiện", f"<ul>{channels}</ul>", ""))
+    rows.append(("Dịch vụ công trực tuyến", h(ONLINE_LABELS_VI[p.online]), "Dịch vụ công trực tuyến"))
+    rows.append(("Kết quả", "; ".join(h(r.name) + (f" ({h(r.code)})" if r.code else "") for r in p.results), ""))
+    if a is not None:
+        e = a.metrics.elapsed_working_days
+        rows.append(("Thời gian giải quyết theo các bước",
+                     f"khoảng {num(e.likely)} ngày làm việc (từ {num(e.low)} đến {num(e.high)}) {ESTIMATE}", ""))
+        volume_note = ESTIMATE if p.annual_volume.origin == "estimate" else ""
+        rows.append(("Chi phí tuân thủ", f"{vnd(a.cost.per_case_vnd)} một lần; {vnd(a.cost.annual_cost_vnd)} "
+                     f"một năm {volume_note}", ""))
+    rows.append(("Tình trạng", h(PROCEDURE_STATUS_VI[p.status]), ""))
+    items = "".join(
+        f"<dt>{label}</dt><dd" + (f' data-pagefind-filter="{h(name)}"' if name else "") + f">{value}</dd>"
+        for label, value, name in rows
+    )
+    # One line: a blank line inside catalogue text would end the raw HTML block early.
+    return " ".join(f'<div class="tthc-card"><dl>{items}</dl></div>'.split())
+
+
+def _step_who(step: Step, site: Site) -> str:
+    who = "Người nộp hồ sơ" if step.actor == APPLICANT else site.agency_link(step.actor, PROCEDURES)
+    return who + (f" ({md(step.unit)})" if step.unit else "")
+
+
+def _applicant_minutes(step: Step) -> str:
+    t = step.applicant_time
+    if t is None:
+        return ""
+    parts = [(t.preparation, "chuẩn bị"), (t.travel or 0, "đi lại"), (t.queue, "chờ"), (t.counter, "tại quầy")]
+    shown = [f"{m} phút {label}" for m, label in parts if m]
+    return ", ".join(shown)
+
+
+def _document_names(ids: Sequence[str], p: Procedure) -> str:
+    names = []
+    for doc_id in ids:
+        try:
+            names.append(md(shorten(p.document(doc_id).name, 60)))
+        except KeyError:
+            names.append(md(doc_id))
+    return "; ".join(names)
+
+
+def _document_numbers(ids: Sequence[str], p: Procedure) -> str:
+    number = {d.id: i for i, d in enumerate(p.documents, 1)}
+    return ", ".join(f'<a href="#giay-to-{number[i]}">{number[i]}</a>' if i in number else h(i) for i in ids)
+
+
+def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
+    number = {s.id: i for i, s in enumerate(p.steps, 1)}
+    critical = set(a.metrics.critical_path) if a else set()
+    rows = []
+    for i, s in enumerate(p.steps, 1):
+        d = s.duration
+        name = md(s.name)
+        if s.id in critical:
+            name = f'<span class="tthc-critical">{name}</span> ★'
+        # Documents by their number in the documents table: names there, once (a step may use twenty).
+        documents = []
+        if s.consumes:
+            documents.append("Cần: " + _document_numbers(s.consumes, p))
+        if s.produces:
+            documents.append("Tạo ra: " + _document_numbers(s.produces, p))
+        rows.append([
+            str(i), f"{name}<br><small>{md(STEP_KIND_LABELS_VI[s.kind])}</small>", _step_who(s, site),
+            f"{num(d.low)} / {num(d.likely)} / {num(d.high)}" + (f" {ESTIMATE}" if s.origin == "estimate" else ""),
+            _applicant_minutes(s), "<br>".join(documents), ", ".join(str(number[b]) for b in s.after if b in number),
+        ])
+    out = [
+        "## Trình tự thực hiện {#trinh-tu}", "",
+        table(["#", "Bước", "Ai thực hiện", "Thời gian (ngày làm việc: thấp / khả dĩ / cao)",
+               "Thời gian của người nộp", "Giấy tờ (số ở bảng Thành phần hồ sơ)", "Sau bước"], rows),
+        "",
+    ]
+    if critical:
+        out += ["★ Bước nằm trên đường găng: chuỗi bước dài nhất quyết định tổng thời gian giải quyết.", ""]
+    return "\n".join(out)
+
+
+def _diagram_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
+    critical = a.metrics.critical_path if a else []
+    text = mermaid_step_graph(p, site.catalogue, critical)
+    return "\n".join([
+        "## Sơ đồ các bước {#so-do}", "",
+        f'<div class="tthc-diagram" data-pagefind-ignore><pre class="tthc-mermaid">{fenced_text(text)}</pre></div>', "",
+        "Mỗi khung là một cơ quan (hoặc người nộp hồ sơ); các bước tô đậm nằm trên đường găng.", "",
+    ])
+
+
+def _issuer(doc: Document, site: Site) -> str:
+    issuer = doc.issuer
+    if issuer.kind == "national_database":
+        return f"<strong>Nhà nước đã có</strong>: {h(issuer.database)}"
+    if issuer.kind == "agency" and issuer.agency:
+        return f"<strong>Nhà nước đã có</strong>: do {site.agency_link(issuer.agency, PROCEDURES)} cấp"
+    if issuer.kind == "third_party":
+        return "Tổ chức, cá nhân khác cấp"
+    return "Người nộp chuẩn bị"
+
+
+def _documents_section(p: Procedure, site: Site) -> str:
+    if not p.documents:
+        return "## Thành phần hồ sơ {#ho-so}\n\nKhông yêu cầu giấy tờ.\n"
+    rows = []
+    for i, doc in enumerate(p.documents, 1):
+        notes = []
+        if doc.presented:
+            notes.append("chỉ xuất trình")
+        if doc.plain_copy_allowed:
+            notes.append("được nộp bản sao kèm bản chính để đối chiếu")
+        rows.append([
+            f'<span id="giay-to-{i}">{i}</span>', h(doc.name) + (f"<br><small>{h(', '.join(notes))}</small>" if notes else ""),
+            h(doc.case),
+            str(doc.originals), str(doc.copies), str(doc.certified_copies), h(doc.form), _issuer(doc, site),
+        ])
+    return "\n".join([
+        "## Thành phần hồ sơ {#ho-so}", "",
+        table(["#", "Giấy tờ", "Trường hợp", "Bản chính", "Bản sao", "Bản sao chứng thực", "Mẫu đơn, tờ khai",
+               "Nguồn giấy tờ"], rows),
+        "",
+    ])
+
+
+def _legal_section(p: Procedure, site: Site) -> str:
+    rows = []
+    for citation in p.legal_basis:
+        doc = site.catalogue.legal.get(citation.ref)
+        rows.append([
+            md(citation.ref), md(doc.title) if doc else "", md(", ".join(citation.articles)),
+            day(doc.issued) if doc else "", md(doc.issuer) if doc else "", site.legal_status(citation.ref),
+        ])
+    return "\n".join([
+        "## Căn cứ pháp lý {#can-cu}", "",
+        table(["Số ký hiệu", "Trích yếu", "Điều, khoản", "Ngày ban hành", "Cơ quan ban hành", "Tình trạng hiệu lực"],
+              rows),
+        "", f"Tình trạng hiệu lực tính đến ngày {day(site.data.as_of)}.", "",
+    ])
+
+
+def _line_source(line: CostLine, p: Procedure) -> str:
+    try:
+        if line.source_kind == "step":
+            return md(shorten(p.step(line.source_id).name, 60))
+        if line.source_kind == "document":
+            return md(shorten(p.document(line.source_id).name, 60))
+    except KeyError:
+        pass
+    return md(line.source_id)
+
+
+def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
+    if a is None:
+        return ""
+    c = a.cost
+    volume = p.annual_volume
+    volume_note = f" {ESTIMATE}" if volume.origin == "estimate" else ""
+    out = [
+        "## Chi phí tuân thủ {#chi-phi}", "",
+        f"Tính theo Thông tư 02/2017/TT-VPCP, Điều 27, với các tham số có hiệu lực ngày {day(c.as_of)}.", "",
+        f"- Chi phí một lần thực hiện (C1): **{vnd(c.per_case_vnd)}** = thời gian {num(c.time_minutes)} phút × "
+        f"{money(c.hourly_income_vnd)}/giờ ({vnd(c.time_cost_vnd)}) + phí, lệ phí {vnd(c.fees_vnd)} + chi phí khác "
+        f"{vnd(c.other_costs_vnd)}",
+        f"- Số lần thực hiện mỗi năm: {num(c.subjects_per_year)} đối tượng × {num(c.frequency_per_subject)} lần"
+        f"{volume_note}" + (f" ({md(volume.note)})" if volume.note else ""),
+        f"- Chi phí một năm: **{vnd(c.annual_cost_vnd)}**", "",
+    ]
+    if c.lines:
+        rows = [
+            [md(line.activity), _line_source(line, p), num(line.minutes) if line.minutes else "",
+             num(line.quantity) if line.quantity else "", money(line.rate_vnd) + ("/giờ" if line.kind == "time" else ""),
+             vnd(line.amount_vnd), md(line.explanation)]
+            for line in c.lines
+        ]
+        out += [table(["Khoản", "Phát sinh từ", "Thời gian (phút)", "Số lượng", "Đơn giá", "Thành tiền", "Cách tính"],
+                      rows), ""]
+    if c.parameters:
+        rows = []
+        for name, value in sorted(c.parameters.items()):
+            parameter = site.catalogue.parameters.parameters.get(name)
+            label = parameter.description if parameter else name
+            unit = parameter.unit if parameter else ""
+            origin = ORIGIN_VI.get(value.origin, value.origin)
+            if value.origin == "estimate":
+                origin = f'<span class="tthc-estimate">{origin}</span>'
+            rows.append([md(label), md(f"{num(value.value)} {unit}".strip()), day(value.start), origin,
+                         _source(value.source)])
+        out += ["Tham số sử dụng:", "", table(["Tham số", "Giá trị", "Áp dụng từ", "Loại số liệu", "Nguồn"], rows), ""]
+    return "\n".join(out)
+
+
+def _operation(op: Operation, p: Procedure) -> str:
+    text = f"**{md(OPERATION_LABELS_VI[op.op])}**"
+    target = getattr(op, "step", None) or getattr(op, "document", None)
+    if isinstance(target, str):
+        try:
+            name = p.step(target).name if hasattr(op, "step") else p.document(target).name
+        except KeyError:
+            name = target
+        text += f" ({md(shorten(name, 80))})"
+    text += f": {md(op.rationale)}"
+    for change in op.legal_change:
+        target = " ".join(part for part in (", ".join(change.articles), change.ref) if part)
+        text += f"<br>Kiến nghị: {md(LEGAL_ACTION_VI[change.action].lower())} {md(target)}"
+        if change.text:
+            text += f": {md(change.text)}"
+    return text
+
+
+def _finding(f: Finding, p: Procedure) -> str:
+    out = [f"### {md(f.title)}", ""]
+    if f.explanation:
+        out += [md(f.explanation), ""]
+    if f.steps:
+        out.append("- Bước liên quan: " + "; ".join(md(_step_name(p, s)) for s in f.steps))
+    if f.documents:
+        out.append("- Giấy tờ liên quan: " + _document_names(f.documents, p))
+    for op in f.suggestion:
+        out.append("- Đề xuất: " + _operation(op, p))
+    if f.saving is not None:
+        s = f.saving
+        out.append(f"- Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần, {vnd(s.annual_vnd)} mỗi năm, "
+                   f"{num(s.working_days_likely)} ngày làm việc {ESTIMATE}")
+    return "\n".join([*out, ""])
+
+
+def _step_name(p: Procedure, step_id: str) -> str:
+    try:
+        return p.step(step_id).name
+    except KeyError:
+        return step_id
+
+
+def _findings_section(p: Procedure, a: ProcedureAnalysis | None) -> str:
+    if a is None:
+        return ""
+    if not a.findings:
+        return "## Phát hiện khi rà soát {#phat-hien}\n\nKhông có phát hiện nào theo các quy tắc rà soát hiện có.\n"
+    return "\n".join(["## Phát hiện khi rà soát {#phat-hien}", "", *(_finding(f, p) for f in a.findings)])
+
+
+def _plan_section(p: Procedure, entries: Sequence[PlanEntry]) -> str:
+    if not entries:
+        return ""
+    out = ["## Phương án đơn giản hóa {#phuong-an}", ""]
+    for entry in entries:
+        proposal, c = entry.proposal, entry.comparison
+        out += [
+            f"### {md(proposal.title)}", "",
+            f"{md(PROPOSAL_STATUS_VI[proposal.status])}, ngày {day(proposal.date)}, {md(proposal.author)}. "
+            f"[Xem cả phương án]({rel(PROCEDURES, DASHBOARD)}#phuong-an-don-gian-hoa).", "",
+        ]
+        out += [f"- {_operation(op, p)}" for op in entry.changes.operations]
+        rows = [[md(r.label), f"{num(r.before)} {md(r.unit)}", f"{num(r.after)} {md(r.unit)}",
+                 f"{'+' if r.difference > 0 else ''}{num(r.difference)}"] for r in c.rows]
+        out += ["", table(["Chỉ tiêu", "Trước", "Sau", "Chênh lệch"], rows), ""]
+        met = "đạt" if c.meets_cost_target else "chưa đạt"
+        out += [
+            f"Tiết kiệm: **{large_money(c.saving_vnd_per_year)} mỗi năm** (cắt giảm {percent(c.cost_cut_rate)} chi phí, "
+            f"{percent(c.time_cut_rate)} thời gian; {met} mục tiêu cắt giảm {percent(c.target_cost)} chi phí) {ESTIMATE}",
+            "",
+        ]
+        out += [f"- Căn cứ: {_source(s)}" for s in proposal.sources]
+        out.append("")
+    return "\n".join(out)
+
+
+def _source(s: Source) -> str:
+    label = s.title or s.url
+    text = link(s.url, label)
+    if s.publisher:
+        text += f", {md(s.publisher)}"
+    return text + f" (truy cập {day(s.retrieved)})"
+
+
+def _sources_section(p: Procedure) -> str:
+    prov = p.provenance
+    out = ["## Nguồn và ngày truy cập {#nguon}", ""]
+    out += [f"- {_source(s)}" for s in prov.sources]
+    if prov.publishing_decision:
+        out.append(f"- Quyết định công bố: {md(prov.publishing_decision)}")
+    if prov.transcribed:
+        out.append("- Nội dung chép từ nguồn: " + md(", ".join(MODELLED_FIELDS_VI.get(f, f) for f in prov.transcribed)))
+    if prov.modelled:
+        out.append('- <span class="tthc-estimate">Nội dung do biên tập viên ước tính</span>: '
+                   + md(", ".join(MODELLED_FIELDS_VI.get(f, f) for f in prov.modelled)))
+    if prov.note:
+        out.append(f"- Ghi chú: {md(prov.note)}")
+    out += ["", "Các con số đánh dấu *(ước tính)* là ước tính của biên tập viên danh mục, không do nguồn công bố.", ""]
+    return "\n".join(out)
+
+
+def procedure_page(code: str, site: Site) -> str:
+    """The page of one procedure: card, step graph, steps, documents, legal basis, cost, findings, plans, sources."""
+    p = site.catalogue.procedures[code]
+    a = site.data.analyses.get(code)
+    diagram = _diagram_section(p, a, site)
+    parts = [
+        front_matter(f"{p.code} · {p.name}", wide=True, tthc_search_index=True, tthc_diagram=bool(diagram)),
+        f"# {md(p.name)}",
+        _card(p, a, site),
+        diagram,
+        _steps_section(p, a, site),
+        _documents_section(p, site),
+        _legal_section(p, site),
+        _cost_section(p, a, site),
+        _findings_section(p, a),
+        _plan_section(p, site.data.plan_entries.get(code, ())),
+        _sources_section(p),
+    ]
+    # Sections are separated by a blank line: raw HTML blocks (card, diagram) must stand alone.
+    return "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
+
+
+# ---- agencies -----------------------------------------------------------------------------------------------
+
+
+def agency_page(agency_id: str, site: Site) -> str:
+    """An agency: where it sits, its procedures and role in each, and the dossiers it passes to other agencies."""
+    agency = site.catalogue.agencies[agency_id]
+    here = AGENCIES
+    out = [front_matter(agency.name, tthc_search_index=True), f"# {md(agency.name)}", ""]
+    facts = [f"- Cấp: {site.level_link(agency.level, here)}"]
+    if agency.parent:
+        facts.append(f"- Trực thuộc: {site.agency_link(agency.parent, here)}")
+    if agency.abolished:
+        facts.append(f"- Chấm dứt hoạt động từ {day(agency.abolished)}")
+    if agency.successor:
+        facts.append(f"- Nhiệm vụ chuyển cho: {site.agency_link(agency.successor, here)}")
+    out += [*facts, ""]
+    procedures = site.by_agency.get(agency_id, {})
+    out += [f"## Thủ tục ({num(len(procedures))}) {{#thu-tuc}}", ""]
+    if procedures:
+        rows = [[md(code), site.procedure_link(code, here), md(", ".join(ROLE_VI[r] for r in roles)),
+                 md(site.catalogue.procedures[code].field)] for code, roles in sorted(procedures.items())]
+        out += [table(["Mã", "Thủ tục", "Vai trò", "Lĩnh vực"], rows), ""]
+    else:
+        out += ["Chưa có thủ tục nào trong danh mục.", ""]
+    sent: Counter[str] = Counter()
+    received: Counter[str] = Counter()
+    shared: dict[str, set[str]] = defaultdict(set)
+    for code in procedures:
+        a = site.data.analyses.get(code)
+        for hop in a.metrics.hops if a else ():
+            if hop.from_agency == agency_id:
+                sent[hop.to_agency] += 1
+                shared[hop.to_agency].add(code)
+            elif hop.to_agency == agency_id:
+                received[hop.from_agency] += 1
+                shared[hop.from_agency].add(code)
+    out += ["## Chuyển hồ sơ với cơ quan khác {#chuyen-ho-so}", ""]
+    if shared:
+        rows = []
+        for other in sorted(shared, key=lambda o: (-(sent[o] + received[o]), o)):
+            codes = sorted(shared[other])
+            listed = ", ".join(site.procedure_link(c, here, c) for c in codes[:5])
+            rows.append([site.agency_link(other, here), num(sent[other]), num(received[other]),
+                         listed + (f" và {num(len(codes) - 5)} thủ tục khác" if len(codes) > 5 else "")])
+        out += [table(["Cơ quan", "Chuyển đến (lần)", "Nhận từ (lần)", "Thủ tục"], rows), ""]
+    else:
+        out += ["Không có bước chuyển hồ sơ trực tiếp giữa cơ quan này và cơ quan khác.", ""]
+    return "\n".join(out)
+
+
+def agencies_index(site: Site) -> str:
+    here = AGENCIES
+    rows = []
+    for agency_id, agency in sorted(site.catalogue.agencies.items(), key=lambda kv: kv[1].name):
+        rows.append([site.agency_link(agency_id, here), md(LEVEL_LABELS_VI[agency.level]),
+                     num(len(site.by_agency.get(agency_id, {})))])
+    return "\n".join([front_matter("Theo cơ quan"), "# Thủ tục theo cơ quan", "",
+                      table(["Cơ quan", "Cấp", "Số thủ tục"], rows), ""])
+
+
+# ---- fields, levels, the full list --------------------------------------------------------------------------
+
+
+def fields_index(site: Site) -> str:
+    rows = [[site.field_link(name, FIELDS), num(len(codes))] for name, codes in sorted(site.by_field.items())]
+    return "\n".join([front_matter("Theo lĩnh vực"), "# Thủ tục theo lĩnh vực", "",
+                      table(["Lĩnh vực", "Số thủ tục"], rows), ""])
+
+
+def field_page(name: str, site: Site) -> str:
+    codes = site.by_field[name]
+    return "\n".join([front_matter(f"Lĩnh vực {name}"), f"# Lĩnh vực {md(name)}", "",
+                      f"{num(len(codes))} thủ tục.", "", site.procedure_table(codes, FIELDS), ""])
+
+
+def levels_index(site: Site) -> str:
+    rows = [[site.level_link(level, LEVELS), num(len(site.by_level.get(level, [])))] for level in LEVEL_LABELS_VI]
+    return "\n".join([front_matter("Theo cấp thực hiện"), "# Thủ tục theo cấp thực hiện", "",
+                      table(["Cấp thực hiện", "Số thủ tục"], rows), ""])
+
+
+def level_page(level: str, site: Site) -> str:
+    codes = site.by_level.get(level, [])
+    label = LEVEL_LABELS_VI[level]
+    listing = site.procedure_table(codes, LEVELS) if codes else "Chưa có thủ tục nào ở cấp này trong danh mục."
+    return "\n".join([front_matter(f"Thủ tục {label}"), f"# Thủ tục thực hiện ở {md(label)}", "",
+                      f"{num(len(codes))} thủ tục.", "", listing, ""])
+
+
+def procedures_index(site: Site) -> str:
+    codes = sorted(site.catalogue.procedures)
+    return "\n".join([front_matter("Tất cả thủ tục"), "# Tất cả thủ tục", "",
+                      f"{num(len(codes))} thủ tục trong danh mục.", "", site.procedure_table(codes, PROCEDURES), ""])
+
+
+def search_page() -> str:
+    return "\n".join([
+        front_matter("Tìm kiếm", tthc_search_page=True), "# Tìm kiếm", "",
+        "Gõ tên thủ tục, cơ quan hoặc giấy tờ; có dấu hay không dấu đều được (ví dụ: *dang ky khai sinh*).", "",
+        '<div id="tthc-search"></div>', "",
+        '<noscript>Trang tìm kiếm cần JavaScript; có thể xem danh sách <a href="linh-vuc/index.html">theo lĩnh vực</a>.'
+        "</noscript>",
+        "",
+    ])
+
+
+# ---- the dashboard ------------------------------------------------------------------------------------------
+
+COST_BUCKETS_VND = (50_000, 200_000, 1_000_000, 5_000_000, 20_000_000)
+DAY_BUCKETS = (1, 5, 10, 20, 40)
+
+
+def _bucket_labels(limits: Sequence[int], fmt: str) -> list[str]:
+    labels = [f"dưới {fmt.format(num(limits[0]))}"]
+    labels += [f"{num(lo)}–{fmt.format(num(hi))}" for lo, hi in pairwise(limits)]
+    labels.append(f"từ {fmt.format(num(limits[-1]))}")
+    return labels
+
+
+def _histogram(values: Iterable[float], limits: Sequence[int]) -> list[int]:
+    counts = [0] * (len(limits) + 1)
+    for v in values:
+        counts[next((i for i, limit in enumerate(limits) if v < limit), len(limits))] += 1
+    return counts
+
+
+def dashboard(site: Site) -> tuple[str, dict[str, str]]:
+    """The dashboard page and its SVG charts (file name → SVG text)."""
+    analyses = list(site.data.analyses.values())
+    svgs: dict[str, str] = {}
+    out = [front_matter("Tổng quan"), "# Tổng quan danh mục", "",
+           f"Số liệu tính theo tham số có hiệu lực ngày {day(site.data.as_of)}; thời gian và chi phí dựa trên "
+           "các bước và số hồ sơ mỗi năm, trong đó có phần ước tính.", ""]
+    total_annual = sum(a.cost.annual_cost_vnd for a in analyses)
+    out += [
+        f"- Số thủ tục: **{num(len(site.catalogue.procedures))}**; lĩnh vực: {num(len(site.by_field))}; "
+        f"cơ quan: {num(len(site.catalogue.agencies))}",
+        f"- Tổng chi phí tuân thủ ước tính mỗi năm: **{large_money(total_annual)}**",
+        f"- Số phát hiện khi rà soát: {num(sum(len(a.findings) for a in analyses))}", "",
+    ]
+
+    def chart(name: str, title: str, svg: str, caption: str) -> None:
+        svgs[name] = svg
+        out.extend([f"## {title}", "", f'<figure class="tthc-chart"><img src="{CHARTS}/{name}" alt="{h(caption)}">'
+                    f"<figcaption>{h(caption)}</figcaption></figure>", ""])
+
+    labels = _bucket_labels(COST_BUCKETS_VND, "{} đ")
+    counts = _histogram((a.cost.per_case_vnd for a in analyses), COST_BUCKETS_VND)
+    chart("chi-phi-mot-lan.svg", "Phân bố chi phí một lần thực hiện",
+          charts.bar_chart("Số thủ tục theo chi phí một lần thực hiện", labels, counts, num),
+          "Số thủ tục theo khoảng chi phí tuân thủ một lần thực hiện")
+    labels = _bucket_labels(DAY_BUCKETS, "{} ngày")
+    counts = _histogram((a.metrics.elapsed_working_days.likely for a in analyses), DAY_BUCKETS)
+    chart("thoi-gian.svg", "Phân bố thời gian giải quyết",
+          charts.bar_chart("Số thủ tục theo thời gian giải quyết (ngày làm việc, khả dĩ nhất)", labels, counts, num),
+          "Số thủ tục theo khoảng thời gian giải quyết tính theo các bước")
+
+    by_rule: Counter[str] = Counter()
+    rule_titles: dict[str, str] = {}
+    rule_saving: Counter[str] = Counter()
+    for a in analyses:
+        for f in a.findings:
+            by_rule[f.rule] += 1
+            rule_titles.setdefault(f.rule, f.title)
+            rule_saving[f.rule] += f.annual_saving_vnd
+    if by_rule:
+        top = by_rule.most_common(10)
+        chart("phat-hien.svg", "Những trùng lặp, thừa thường gặp",
+              charts.bar_chart("Số phát hiện theo quy tắc rà soát", [rule_titles[r] for r, _ in top],
+                               [n for _, n in top], num),
+              "Số phát hiện theo quy tắc rà soát, nhiều nhất trước")
+        rows = [[md(rule_titles[r]), num(n), vnd(rule_saving[r])] for r, n in top]
+        out += [table(["Quy tắc", "Số phát hiện", "Tiết kiệm ước tính mỗi năm"], rows), ""]
+
+    top_cost = sorted(analyses, key=lambda a: -a.cost.annual_cost_vnd)[:10]
+    if top_cost:
+        out += ["## Thủ tục tốn kém nhất mỗi năm", ""]
+        rows = [[site.procedure_link(a.code, ""), vnd(a.cost.per_case_vnd), vnd(a.cost.annual_cost_vnd)]
+                for a in top_cost]
+        out += [table(["Thủ tục", "Chi phí một lần", "Chi phí một năm"], rows), ""]
+
+    out += ["## Phương án đơn giản hóa {#phuong-an-don-gian-hoa}", ""]
+    plans = site.data.plans
+    if plans:
+        total_saving = sum(plan.saving_vnd_per_year for plan in plans)
+        out += [f"Tổng tiết kiệm ước tính của {num(len(plans))} phương án: **{large_money(total_saving)} mỗi năm**.", ""]
+        chart("tiet-kiem.svg", "Tiết kiệm theo phương án",
+              charts.bar_chart("Tiết kiệm mỗi năm theo phương án (đồng)", [plan.title for plan in plans],
+                               [plan.saving_vnd_per_year for plan in plans], vnd),
+              "Chi phí tuân thủ tiết kiệm mỗi năm của từng phương án")
+        rows = []
+        for plan in plans:
+            codes = ", ".join(site.procedure_link(c.code, "", c.code) for c in plan.procedures)
+            rows.append([md(plan.title), codes, vnd(plan.annual_before_vnd), vnd(plan.annual_after_vnd),
+                         vnd(plan.saving_vnd_per_year), percent(plan.cost_cut_rate)])
+        out += [table(["Phương án", "Thủ tục", "Chi phí trước (năm)", "Chi phí sau (năm)", "Tiết kiệm", "Tỷ lệ cắt giảm"],
+                      rows), ""]
+    else:
+        out += ["Chưa có phương án đơn giản hóa nào trong danh mục.", ""]
+    return "\n".join(out), svgs
+
+
+# ---- the whole set ------------------------------------------------------------------------------------------
+
+
+def generate(data: SiteData) -> dict[str, str]:
+    """Every generated file of the site: path relative to the docs folder → text."""
+    site = Site.index(data)
+    pages: dict[str, str] = {}
+    for code in sorted(site.catalogue.procedures):
+        pages[f"{PROCEDURES}/{code}.md"] = procedure_page(code, site)
+    pages[f"{PROCEDURES}/index.md"] = procedures_index(site)
+    for name in site.by_field:
+        pages[f"{FIELDS}/{site.field_slugs[name]}.md"] = field_page(name, site)
+    pages[f"{FIELDS}/index.md"] = fields_index(site)
+    for level in LEVEL_LABELS_VI:
+        pages[f"{LEVELS}/{level}.md"] = level_page(level, site)
+    pages[f"{LEVELS}/index.md"] = levels_index(site)
+    for agency_id in site.catalogue.agencies:
+        pages[f"{AGENCIES}/{agency_id}.md"] = agency_page(agency_id, site)
+    pages[f"{AGENCIES}/index.md"] = agencies_index(site)
+    page, svgs = dashboard(site)
+    pages[DASHBOARD] = page
+    pages.update({f"{CHARTS}/{name}": svg for name, svg in svgs.items()})
+    pages[SEARCH] = search_page()
+    return pages

@@ -1,0 +1,146 @@
+"""The built site in a real browser (headless Chromium): diagrams drawn, search with and without diacritics,
+links followed, nothing fetched from other hosts. Skipped with the reason when Chromium or Playwright is absent."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.site_support import HOSTILE, HOSTILE_CODE, built_site
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).is_file()), None)
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+try:
+    from playwright.sync_api import Dialog, Page, Request, sync_playwright
+except ImportError:  # pragma: no cover - the test extra installs it
+    sync_playwright = None  # type: ignore[assignment]
+
+if CHROMIUM is None:
+    pytest.skip("no Chromium installed (apt-get install chromium): browser tests skipped", allow_module_level=True)
+if sync_playwright is None:
+    pytest.skip("the playwright Python package is not installed: browser tests skipped", allow_module_level=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """The built site served over http on 127.0.0.1 from a thread (search needs http, not file://)."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site().root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A browser page that records every request to another host and every dialog (an alert would be one)."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.foreign_requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.local = urlsplit(base_url).netloc
+        page.on("request", self._request)
+        page.on("dialog", self._dialog)
+
+    def _request(self, request: Request) -> None:
+        if not request.url.startswith("data:") and urlsplit(request.url).netloc != self.local:
+            self.foreign_requests.append(request.url)
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def visit(browser: Any, base_url: str) -> Iterator[Visit]:
+    context = browser.new_context()
+    yield Visit(context.new_page(), base_url)
+    context.close()
+
+
+def test_a_procedure_page_draws_its_step_graph_and_tables(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "thu-tuc/1.001193.html")
+    diagram = page.locator("pre.tthc-mermaid svg")
+    diagram.wait_for(state="visible", timeout=20_000)
+    assert page.locator("pre.tthc-mermaid svg g.cluster").count() >= 2  # the applicant and at least one agency
+    assert page.locator("pre.tthc-mermaid svg .node").count() == len(built_site().catalogue.procedures["1.001193"].steps)
+    steps = page.locator('xpath=//h2[@id="trinh-tu"]/following::table[1]/tbody/tr')
+    assert steps.count() == len(built_site().catalogue.procedures["1.001193"].steps)
+    assert steps.first.is_visible()
+    documents = page.locator('xpath=//h2[@id="ho-so"]/following::table[1]/tbody/tr')
+    assert documents.count() == len(built_site().catalogue.procedures["1.001193"].documents)
+    assert page.locator("h1").inner_text().startswith("Thủ tục đăng ký khai sinh")
+    assert visit.foreign_requests == []
+
+
+def test_a_hostile_record_runs_nothing_and_still_draws(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + f"thu-tuc/{HOSTILE_CODE}.html")
+    page.locator("pre.tthc-mermaid svg").wait_for(state="visible", timeout=20_000)
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == " ".join(HOSTILE.split())
+    assert visit.dialogs == []
+    assert page.locator("pre.tthc-mermaid svg .node").count() == 3
+
+
+@pytest.mark.parametrize("query", ["dang ky khai sinh", "đăng ký khai sinh"])
+def test_search_finds_birth_registration_with_or_without_diacritics(visit: Visit, base_url: str, query: str) -> None:
+    page = visit.page
+    page.goto(base_url + "tim-kiem.html")
+    box = page.locator("#tthc-search input.pagefind-ui__search-input")
+    box.wait_for(state="visible", timeout=20_000)
+    box.fill(query)
+    results = page.locator(".pagefind-ui__result-title .pagefind-ui__result-link")
+    results.first.wait_for(state="visible", timeout=20_000)
+    shown = {results.nth(i).inner_text(): results.nth(i).get_attribute("href") or "" for i in range(results.count())}
+    assert shown.get("Thủ tục đăng ký khai sinh", "").split("#")[0].endswith("thu-tuc/1.001193.html"), shown
+    assert visit.foreign_requests == []
+
+
+def test_the_search_box_on_every_page_opens_the_search(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "co-quan/index.html")
+    page.fill(".tthc-search-box input[name=q]", "dang ky khai sinh")
+    page.click(".tthc-search-box button")
+    page.locator(".pagefind-ui__result-link").first.wait_for(state="visible", timeout=20_000)
+    assert page.url.split("?")[0].endswith("/tim-kiem.html")
+
+
+def test_links_lead_from_an_index_to_a_procedure_and_an_agency(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "linh-vuc/index.html")
+    page.get_by_role("link", name="Hộ tịch", exact=True).first.click()
+    page.wait_for_url("**/linh-vuc/ho-tich.html")
+    page.get_by_role("link", name="Thủ tục đăng ký khai sinh", exact=True).click()
+    page.wait_for_url("**/thu-tuc/1.001193.html")
+    page.locator(".tthc-card").get_by_role("link", name="Ủy ban nhân dân cấp xã").first.click()
+    page.wait_for_url("**/co-quan/ubnd-xa.html")
+    assert page.locator("h1").inner_text().startswith("Ủy ban nhân dân cấp xã")
+    assert page.get_by_role("link", name="Thủ tục đăng ký khai sinh", exact=True).count() == 1

@@ -1,0 +1,213 @@
+"""The published site's pages for real procedures: what a citizen or a reviewer reads on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+from typer.testing import CliRunner
+
+from analysis.analyse import analyse
+from catalogue.cli import app
+from catalogue.console import vnd
+from catalogue.site.build import sync_folder
+from catalogue.site.pages import num
+from models.parameters import CostRates
+from models.registry import LEGAL_STATUS_VI
+from tests.site_support import AS_OF, BuiltSite, built_site
+
+CODE = "1.001193"  # Thủ tục đăng ký khai sinh
+
+
+def section_table(page: lxml_html.HtmlElement, section_id: str) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows (cell texts) of the table that follows the heading `section_id`."""
+    tables = page.xpath(f'//h2[@id="{section_id}"]/following-sibling::table[1]')
+    assert tables, f"no table after #{section_id}"
+    table = tables[0]
+    headers = [th.text_content().strip() for th in table.xpath("./thead/tr/th")]
+    rows = [[td.text_content().strip() for td in tr.xpath("./td")] for tr in table.xpath("./tbody/tr")]
+    return headers, rows
+
+
+def card(page: lxml_html.HtmlElement) -> dict[str, str]:
+    dts = page.xpath('//div[@class="tthc-card"]//dt')
+    return {dt.text_content(): dt.getnext().text_content() for dt in dts}
+
+
+def test_the_birth_registration_page_reads_as_the_record() -> None:
+    site = built_site()
+    procedure = site.catalogue.procedures[CODE]
+    page = site.page(f"thu-tuc/{CODE}.html")
+
+    assert page.xpath("//h1")[0].text_content().rstrip("¶") == "Thủ tục đăng ký khai sinh"
+    facts = card(page)
+    assert facts["Mã thủ tục"] == CODE
+    assert facts["Lĩnh vực"] == "Hộ tịch"
+    assert facts["Cấp thực hiện"] == "Cấp xã"
+    assert facts["Dịch vụ công trực tuyến"] == "Toàn trình"
+    assert "Trực tiếp: thời hạn 1 ngày làm việc" in facts["Cách thức thực hiện"]
+    assert "Trực tuyến: thời hạn 1 ngày làm việc" in facts["Cách thức thực hiện"]
+    assert "Giấy khai sinh" in facts["Kết quả"]
+
+    headers, steps = section_table(page, "trinh-tu")
+    assert len(steps) == len(procedure.steps)
+    assert all(len(row) == len(headers) == 7 for row in steps)
+    assert [row[0] for row in steps] == [str(i) for i in range(1, len(procedure.steps) + 1)]
+    assert steps[0][1].startswith(procedure.steps[0].name)
+    assert "(ước tính)" in steps[0][3]  # the preparation time is the editors' estimate
+
+    headers, documents = section_table(page, "ho-so")
+    assert len(documents) == len(procedure.documents)
+    for row, document in zip(documents, procedure.documents, strict=True):
+        assert row[1].startswith(" ".join(document.name.split()))
+    counts = [(int(r[3]), int(r[4]), int(r[5])) for r in documents]
+    assert counts == [(d.originals, d.copies, d.certified_copies) for d in procedure.documents]
+    held = [row[7] for row in documents if row[7].startswith("Nhà nước đã có")]
+    assert held, "the identity document is in the national population database"
+
+    _, legal = section_table(page, "can-cu")
+    assert [row[0] for row in legal] == [c.ref for c in procedure.legal_basis]
+    luat = next(row for row in legal if row[0] == "60/2014/QH13")
+    assert luat[5] == LEGAL_STATUS_VI[site.catalogue.legal["60/2014/QH13"].status]
+
+
+def test_the_cost_section_shows_the_analysis_figures() -> None:
+    site = built_site()
+    procedure = site.catalogue.procedures[CODE]
+    cost = analyse(procedure, site.catalogue, CostRates.from_parameters(site.catalogue.parameters, AS_OF)).cost
+    page = site.page(f"thu-tuc/{CODE}.html")
+    text = page.xpath('//h2[@id="chi-phi"]/following-sibling::ul[1]')[0].text_content()
+    assert f"(C1): {vnd(cost.per_case_vnd)}" in text
+    assert f"Chi phí một năm: {vnd(cost.annual_cost_vnd)}" in text
+    assert f"{num(cost.subjects_per_year)} đối tượng" in text
+    _, lines = section_table(page, "chi-phi")
+    assert len(lines) == len(cost.lines)
+    assert [row[5] for row in lines] == [vnd(line.amount_vnd) for line in cost.lines]
+
+
+def test_sources_keep_their_retrieval_dates() -> None:
+    site = built_site()
+    procedure = site.catalogue.procedures[CODE]
+    page = site.page(f"thu-tuc/{CODE}.html")
+    sources = page.xpath('//h2[@id="nguon"]/following-sibling::ul[1]')[0]
+    links = sources.xpath(".//a/@href")
+    for source in procedure.provenance.sources:
+        assert source.url in links
+        assert f"truy cập {source.retrieved:%d/%m/%Y}" in sources.text_content()
+
+
+def test_the_step_graph_is_a_mermaid_flowchart_with_agency_groups() -> None:
+    page = built_site().page(f"thu-tuc/{CODE}.html")
+    graph = page.xpath('//pre[@class="tthc-mermaid"]')[0].text_content()
+    assert graph.startswith("flowchart")
+    assert 'subgraph g0["Người nộp hồ sơ"]' in graph
+    assert "class " in graph and "critical" in graph
+    assert page.xpath('//script[contains(@src, "assets/tthc/mermaid.min.js")]')
+
+
+def test_a_plan_shows_before_after_and_saving() -> None:
+    site = built_site()
+    pages_with_plans = [p for p in sorted((site.root / "thu-tuc").glob("*.html"))
+                        if lxml_html.fromstring(p.read_bytes()).xpath('//h2[@id="phuong-an"]')]
+    assert pages_with_plans, "the bundled plans apply to some procedures"
+    page = lxml_html.fromstring(pages_with_plans[0].read_bytes())
+    headers, rows = section_table(page, "phuong-an")
+    assert headers == ["Chỉ tiêu", "Trước", "Sau", "Chênh lệch"]
+    labels = [row[0] for row in rows]
+    assert "Chi phí tuân thủ một năm" in labels
+    assert "Tiết kiệm:" in page.text_content()
+
+
+def test_index_pages_list_the_procedure() -> None:
+    site = built_site()
+    field = site.page("linh-vuc/index.html")
+    link = field.xpath('//article//a[normalize-space()="Hộ tịch"]/@href')[0]
+    ho_tich = lxml_html.fromstring((site.root / "linh-vuc" / link).read_bytes())
+    assert ho_tich.xpath(f'//a[@href="../thu-tuc/{CODE}.html"]')
+    commune = site.page("cap/commune.html")
+    assert commune.xpath(f'//a[@href="../thu-tuc/{CODE}.html"]')
+    agency = site.page("co-quan/ubnd-xa.html")
+    assert agency.xpath(f'//a[@href="../thu-tuc/{CODE}.html"]')
+    everything = site.page("thu-tuc/index.html")
+    listed = {href.removesuffix(".html") for href in everything.xpath("//article//tbody//a/@href")}
+    assert listed == set(site.catalogue.procedures)
+
+
+def test_an_agency_page_lists_its_hops_with_other_agencies() -> None:
+    site = built_site()
+    rates = CostRates.from_parameters(site.catalogue.parameters, AS_OF)
+    sent: dict[tuple[str, str], int] = {}
+    for procedure in site.catalogue.procedures.values():
+        for hop in analyse(procedure, site.catalogue, rates, with_findings=False).metrics.hops:
+            sent[(hop.from_agency, hop.to_agency)] = sent.get((hop.from_agency, hop.to_agency), 0) + 1
+    assert sent, "the bundled catalogue moves dossiers between agencies"
+    (source, target), times = max(sent.items(), key=lambda kv: kv[1])
+    page = site.page(f"co-quan/{source}.html")
+    rows = page.xpath('//h2[@id="chuyen-ho-so"]/following-sibling::table[1]/tbody/tr')
+    by_agency = {tr.xpath("./td[1]")[0].text_content(): tr for tr in rows}
+    row = by_agency[site.catalogue.agencies[target].name]
+    assert row.xpath("./td[2]")[0].text_content() == num(times)
+
+
+def test_dashboard_charts_are_svg_pictures_of_the_catalogue() -> None:
+    site = built_site()
+    page = site.page("tong-quan.html")
+    images = page.xpath('//figure[@class="tthc-chart"]/img/@src')
+    assert "bieu-do/chi-phi-mot-lan.svg" in images and "bieu-do/thoi-gian.svg" in images
+    for src in images:
+        svg = etree.parse(str(site.root / src)).getroot()
+        assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    cost_chart = etree.parse(str(site.root / "bieu-do/chi-phi-mot-lan.svg")).getroot()
+    bar_values = [int(t.text.replace(".", "")) for t in cost_chart.iter("{http://www.w3.org/2000/svg}text")
+                  if t.text and t.text.replace(".", "").isdigit()]
+    assert sum(bar_values) == len(site.catalogue.procedures)
+
+
+def test_only_changed_markdown_is_rewritten(tmp_path: Path) -> None:
+    assert sync_folder(tmp_path, {"a.md": b"A", "d/b.md": b"B"}) == (2, 0)
+    before = (tmp_path / "a.md").stat().st_mtime_ns
+    assert sync_folder(tmp_path, {"a.md": b"A", "d/b.md": b"B2", "c.md": b"C"}) == (2, 0)
+    assert (tmp_path / "a.md").stat().st_mtime_ns == before
+    assert sync_folder(tmp_path, {"c.md": b"C"}) == (0, 2)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["c.md"]
+
+
+def test_generated_markdown_stays_in_the_work_folder(tmp_path: Path) -> None:
+    site: BuiltSite = built_site()
+    assert (site.work / "docs" / "thu-tuc" / f"{CODE}.md").is_file()
+    assert (site.work / "mkdocs.yml").is_file()
+    assert not (Path(__file__).resolve().parents[1] / "docs" / "thu-tuc").exists()
+
+
+def test_site_build_refuses_a_bad_date() -> None:
+    result = CliRunner().invoke(app, ["site", "build", "--as-of", "23/11/2026"])
+    assert result.exit_code == 2
+    assert "not a date" in result.output
+
+
+def test_site_build_command_builds_and_indexes_a_small_catalogue(data_copy: Path, tmp_path: Path) -> None:
+    out, work = tmp_path / "site", tmp_path / "src"
+    args = ["site", "build", "--data", str(data_copy), "--out", str(out), "--work", str(work), "--as-of", "2026-11-23"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "1 thủ tục" in result.output
+    assert (out / "thu-tuc" / f"{CODE}.html").is_file()
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0 and "(0 tệp Markdown viết lại" in again.output  # nothing changed: nothing rewritten
+
+
+def test_site_build_never_replaces_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
+    from catalogue.site.build import SiteBuildError, check_out
+
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "todo.txt").write_text("giữ lại")
+    with pytest.raises(SiteBuildError, match="not a built site"):
+        check_out(precious, tmp_path / "src")
+    with pytest.raises(SiteBuildError, match="would replace"):
+        check_out(tmp_path / "build", tmp_path / "build" / "src")
+    check_out(tmp_path / "new", tmp_path / "src")  # a new folder is fine
+    assert (built_site().root / ".tthc-site").is_file()  # and a built site may be rebuilt
