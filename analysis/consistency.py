@@ -9,7 +9,8 @@ from typing import Literal
 
 import networkx as nx
 
-from analysis.graph import longest_path, step_graph
+from analysis.critical_path import longest_paths
+from analysis.graph import step_graph
 from models.catalogue import Catalogue
 from models.procedure import APPLICANT, Procedure
 
@@ -105,7 +106,7 @@ def check_procedure(p: Procedure, cat: Catalogue) -> list[Inconsistency]:
     ends = [n for n in graph if graph.out_degree(n) == 0]
     if len(ends) > 1:
         err(("steps",), f"the step graph has {len(ends)} ends ({', '.join(ends)}): one step should finish it", "warning")
-    likely = longest_path(graph, lambda s: s.duration.likely).length
+    likely = longest_paths(p.steps).likely
     limit = p.time_limit_working_days
     if likely > limit:
         err(

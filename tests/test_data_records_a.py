@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.consistency import check_catalogue
-from analysis.graph import longest_path, step_graph
+from analysis.critical_path import longest_paths
 from catalogue.loader import DEFAULT_DATA, Loaded, load
 from models.procedure import APPLICANT, Procedure
 
@@ -67,7 +67,7 @@ def test_lien_thong_khai_sinh_crosses_three_agencies_in_parallel(loaded: Loaded)
     assert p.step("chuyen-cong-an").after == p.step("chuyen-bhxh").after == ["dang-ky-khai-sinh"]
     assert sorted(p.step("tra-ket-qua").after) == ["tra-ket-qua-cong-an", "tra-the-bhyt"]
     # Likely critical path by hand: 0.1 + 0.5 + 1 + 8 + 1 + 0 through the police branch (BHXH branch: 1 + 5 + 1).
-    length = longest_path(step_graph(p), lambda s: s.duration.likely).length
+    length = longest_paths(p.steps).likely
     assert length == pytest.approx(10.6)
     assert length <= p.time_limit_working_days == 20
 
