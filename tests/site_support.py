@@ -1,4 +1,5 @@
-"""The published site built once per test session: the bundled catalogue plus one hostile record.
+"""The published site built once per test session: the bundled catalogue plus one hostile record, with the report
+of the real 2025 re-analysis (plus hostile entries) on its re-analysis page.
 
 The hostile record's name, documents, steps and sources hold HTML, Markdown and Mermaid syntax; the pages must show
 it as text. Building takes a few seconds, so every site test shares one build (`built_site()` is cached).
@@ -13,14 +14,22 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 
+from catalogue.batch.changes import load_changes
+from catalogue.batch.engine import Settings, build_report, change_scope
+from catalogue.batch.report import publish
+from catalogue.batch.results import ResultCache
 from catalogue.loader import DEFAULT_DATA
 from catalogue.proposals import load_proposals
 from catalogue.site.build import BuildReport, build_site
+from catalogue.site.reanalysis import load_report
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
+from models.change import ChangeRef, ImpactReason, ImpactReport, ProcedureImpact
+from models.common import Source
 from models.procedure import Procedure
 from tests.factories import tiny_procedure
 
@@ -66,12 +75,55 @@ def catalogue_with_hostile() -> Catalogue:
                      parameters=bundled.parameters, extras=bundled.extras)
 
 
+REORGANISATION = "to-chuc-chinh-quyen-2-cap"
+"""The 2025 change re-analysed for the site (data/changes/2025-07-01-to-chuc-chinh-quyen-2-cap.yaml)."""
+HOSTILE_REASON = "Lý do <script>alert(7)</script> | ] [x](javascript:alert(8)) `c` *đậm*"
+HOSTILE_WITHDRAWN = "<b>9.0</b>\"'"
+
+
+def real_reanalysis(folder: Path) -> ImpactReport:
+    """The 2025 reorganisation re-analysed on the bundled catalogue (as `tthc reanalyze --change` does)."""
+    changes = load_changes(DEFAULT_DATA).by_id()
+    with ResultCache(folder) as cache:
+        return build_report(change_scope(open_catalogue(), list(changes.values()), changes[REORGANISATION]),
+                            Settings(cache))
+
+
+def with_hostile_entries(report: ImpactReport) -> ImpactReport:
+    """The report plus a hostile change title and source, the hostile record as ADDED, and a WITHDRAWN procedure
+    whose code and name are markup."""
+    reason = ImpactReason(kind="record_changed", change="x", ref="<i>ref</i>", text=HOSTILE_REASON)
+    extra = [
+        ProcedureImpact(code=HOSTILE_CODE, name=HOSTILE, status="ADDED", reasons=[reason], needs_review=True, metrics={}),
+        ProcedureImpact(code=HOSTILE_WITHDRAWN, name=HOSTILE, status="WITHDRAWN", reasons=[reason], needs_review=False,
+                        metrics={}),
+    ]
+    change = ChangeRef(id="thu-nghiem", title=HOSTILE, effective=date(2025, 7, 1), sources=[Source(
+        url="javascript:alert(9)", title="Nguồn <script>alert(10)</script>", retrieved=date(2026, 1, 2))])
+    by_status = dict(report.summary.by_status) | {"ADDED": report.summary.by_status["ADDED"] + 1,
+                                                  "WITHDRAWN": report.summary.by_status["WITHDRAWN"] + 1}
+    summary = report.summary.model_copy(update={"affected": report.summary.affected + 2,
+                                                "needs_review": report.summary.needs_review + 1,
+                                                "by_status": by_status})
+    return report.model_copy(update={"changes": [*report.changes, change], "summary": summary,
+                                     "procedures": [*report.procedures, *extra]})
+
+
+def published_report(folder: Path) -> Path:
+    """The report.json of the real 2025 re-analysis with the hostile entries, published into `folder`."""
+    report = with_hostile_entries(real_reanalysis(folder / "cache"))
+    publish(report, folder / "report")
+    return folder / "report" / "report.json"
+
+
 @dataclass(frozen=True)
 class BuiltSite:
     root: Path
     work: Path
     catalogue: Catalogue
     report: BuildReport
+    reanalysis: ImpactReport
+    """The re-analysis report the site shows, as read back from its report.json."""
 
     def page(self, relative: str) -> lxml_html.HtmlElement:
         return lxml_html.fromstring((self.root / relative).read_bytes())
@@ -85,6 +137,35 @@ def built_site() -> BuiltSite:
     catalogue = catalogue_with_hostile()
     proposals, problems = load_proposals(DEFAULT_DATA, open_catalogue(), AS_OF)
     assert not [p for p in problems if p.severity == "error"], problems
+    reanalysis = load_report(published_report(folder / "reanalysis"))
     report = build_site(catalogue, folder / "site", folder / "src", as_of=AS_OF, proposals=proposals.values(),
-                        strict=True)
-    return BuiltSite(folder / "site", folder / "src", catalogue, report)
+                        strict=True, reanalysis=reanalysis)
+    return BuiltSite(folder / "site", folder / "src", catalogue, report, reanalysis)
+
+
+def broken_links(root: Path) -> list[tuple[str, str]]:
+    """Every internal link, stylesheet, script or picture of the built site at `root` that leads to no file, or to
+    no such anchor: (page, address)."""
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = set(lxml_html.fromstring(path.read_bytes()).xpath("//@id"))
+        return ids[path]
+
+    broken = []
+    for path in sorted(root.rglob("*.html")):
+        page = lxml_html.fromstring(path.read_bytes())
+        for url in page.xpath("//a/@href | //link/@href | //script/@src | //img/@src"):
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                continue
+            # 404.html links from the site root ("/assets/..."): it is served for any missing address
+            base = root if parts.path.startswith("/") else path.parent
+            target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            missing = not target.is_file() or root.resolve() not in target.parents
+            if missing or (parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in anchors(target)):
+                broken.append((str(path.relative_to(root)), url))
+    return broken

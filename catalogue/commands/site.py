@@ -24,16 +24,29 @@ DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
 OUT = typer.Option(DEFAULT_OUT, "--out", help="Where the built site goes (replaced as a whole when the build succeeds).")
 WORK = typer.Option(DEFAULT_WORK, "--work", help="Where the generated Markdown and mkdocs.yml go.")
 AS_OF = typer.Option(None, "--as-of", help="Compute figures with the parameters in force on this day (YYYY-MM-DD); default today.")
+REPORT = typer.Option(
+    None, "--report",
+    help="A re-analysis report (report.json of `tthc reanalyze`) to publish; default reports/latest.json beside "
+         "the data folder, when it exists.",
+)
 
 
-def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool) -> BuildReport:
+def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, report: Path | None) -> BuildReport:
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         errors.print(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
         raise typer.Exit(2) from None
     from catalogue.site.build import SiteBuildError, build_site  # the site's stack loads only for this command
+    from catalogue.site.reanalysis import ReportError, default_report, load_report
 
+    if report is None and default_report(data).is_file():
+        report = default_report(data)
+    try:  # read before anything is written: a bad report leaves the previous site as it was
+        reanalysis = load_report(report) if report is not None else None
+    except ReportError as exc:
+        errors.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
     catalogue = open_catalogue(data)
     proposals, problems = load_proposals(data, catalogue, day)
     for problem in problems:
@@ -42,21 +55,24 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool) -
         errors.print("the simplification plans have errors: nothing was built")
         raise typer.Exit(1)
     try:
-        report = build_site(catalogue, out, work, as_of=day, proposals=proposals.values(), strict=strict)
+        built = build_site(catalogue, out, work, as_of=day, proposals=proposals.values(), strict=strict,
+                           reanalysis=reanalysis)
     except SiteBuildError as exc:
         errors.print(str(exc), markup=False)
         raise typer.Exit(1) from None
-    for warning in report.warnings:
+    for warning in built.warnings:
         errors.print(f"MkDocs: {warning}", markup=False)
     console.print(
-        f"{report.procedures} thủ tục, {report.html_pages} trang HTML → {report.out} "
-        f"({report.written_files} tệp Markdown viết lại, {report.removed_files} tệp xóa)"
+        f"{built.procedures} thủ tục, {built.html_pages} trang HTML → {built.out} "
+        f"({built.written_files} tệp Markdown viết lại, {built.removed_files} tệp xóa)"
     )
     console.print(
-        f"Thời gian: phân tích {report.analysis_s:.1f} s, sinh trang {report.generation_s:.1f} s, "
-        f"MkDocs {report.mkdocs_s:.1f} s, Pagefind {report.pagefind_s:.1f} s"
+        f"Thời gian: phân tích {built.analysis_s:.1f} s, sinh trang {built.generation_s:.1f} s, "
+        f"MkDocs {built.mkdocs_s:.1f} s, Pagefind {built.pagefind_s:.1f} s"
     )
-    return report
+    if reanalysis is not None:
+        console.print(f"Báo cáo rà soát: {report} ({reanalysis.summary.affected} thủ tục bị ảnh hưởng)")
+    return built
 
 
 def register(app: typer.Typer) -> None:
@@ -68,19 +84,20 @@ def register(app: typer.Typer) -> None:
     def build(
         out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF,
         strict: bool = typer.Option(False, "--strict", help="Fail on any MkDocs warning (a broken link...)."),
+        report: Path | None = REPORT,
     ) -> None:
         """Xây dựng trang: generate the pages, build them with MkDocs, index them with Pagefind."""
-        _build(data, out, work, as_of, strict)
+        _build(data, out, work, as_of, strict, report)
 
     @site.command("serve")
     def serve(
-        out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF,
+        out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF, report: Path | None = REPORT,
         port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1."),
         no_build: bool = typer.Option(False, "--no-build", help="Serve the site already built in --out."),
     ) -> None:
         """Xem trước trang tại http://127.0.0.1:PORT (search works: it needs http, not file://)."""
         if not no_build:
-            _build(data, out, work, as_of, strict=False)
+            _build(data, out, work, as_of, strict=False, report=report)
         if not (out / "index.html").is_file():
             errors.print(f"no built site in {out}: run `tthc site build` first")
             raise typer.Exit(1)

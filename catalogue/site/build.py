@@ -31,7 +31,9 @@ import yaml
 from catalogue.files import write_atomic
 from catalogue.site import DEFAULT_OUT, DEFAULT_WORK, pages
 from catalogue.site.collect import SiteData, collect
+from catalogue.site.reanalysis import REANALYSIS_TITLE, home_section
 from models.catalogue import Catalogue
+from models.change import ImpactReport
 from models.proposal import Proposal
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -113,9 +115,13 @@ def hand_written_pages(docs: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
-def mkdocs_config(site_dir: Path, extra_pages: list[str]) -> dict[str, Any]:
-    """The MkDocs configuration of the build (written as mkdocs.yml in the work folder)."""
+def mkdocs_config(site_dir: Path, extra_pages: list[str], reanalysis: bool = False) -> dict[str, Any]:
+    """The MkDocs configuration of the build (written as mkdocs.yml in the work folder); `reanalysis`: the build
+    has the page of the latest re-analysis report."""
     nav: list[dict[str, Any]] = [{title: path} for title, path in NAV]
+    if reanalysis:
+        after_dashboard = next(i for i, (_, path) in enumerate(NAV) if path == pages.DASHBOARD) + 1
+        nav.insert(after_dashboard, {REANALYSIS_TITLE: pages.REANALYSIS})
     if extra_pages:  # other hand-written pages (method, guides): titled by their own first heading
         nav.append({"Phương pháp và hướng dẫn": sorted(extra_pages)})
     return {
@@ -217,9 +223,14 @@ def _publish(built: Path, out: Path) -> None:
 
 def generate_files(data: SiteData, docs: Path = HAND_WRITTEN) -> tuple[dict[str, bytes], list[str]]:
     """The docs folder of the build (generated pages and hand-written ones), and the hand-written pages to add to
-    the navigation beyond the standard ones."""
+    the navigation beyond the standard ones.
+
+    The home page gets a generated closing section on the latest re-analysis (or on how to produce one).
+    """
     generated = {path: text.encode() for path, text in pages.generate(data).items()}
     hand = hand_written_pages(docs)
+    if "index.md" in hand:
+        hand["index.md"] = hand["index.md"].rstrip(b"\n") + b"\n" + home_section(data.reanalysis).encode()
     clash = sorted(set(generated) & set(hand))
     if clash:
         raise SiteBuildError(f"hand-written pages in {docs} would replace generated ones: {', '.join(clash)}")
@@ -231,19 +242,21 @@ def generate_files(data: SiteData, docs: Path = HAND_WRITTEN) -> tuple[dict[str,
 def build_site(
     catalogue: Catalogue, out: Path = DEFAULT_OUT, work: Path = DEFAULT_WORK, *, as_of: date | None = None,
     proposals: Iterable[Proposal] = (), docs: Path = HAND_WRITTEN, search: bool = True, strict: bool = False,
+    reanalysis: ImpactReport | None = None,
 ) -> BuildReport:
-    """Build the whole site into `out`, with figures computed as at `as_of` (today by default)."""
+    """Build the whole site into `out`, with figures computed as at `as_of` (today by default), and the page of
+    the `reanalysis` report when there is one."""
     out, work = out.resolve(), work.resolve()
     check_out(out, work)
     started = time.perf_counter()
-    data = collect(catalogue, as_of or date.today(), proposals)
+    data = collect(catalogue, as_of or date.today(), proposals, reanalysis=reanalysis)
     analysed = time.perf_counter()
     files, extra = generate_files(data, docs)
     written, removed = sync_folder(work / "docs", files)
     out.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        config = yaml.safe_dump(mkdocs_config(building, extra), allow_unicode=True, sort_keys=False)
+        config = yaml.safe_dump(mkdocs_config(building, extra, reanalysis is not None), allow_unicode=True, sort_keys=False)
         write_atomic(work / "mkdocs.yml", config.encode())
         generated = time.perf_counter()
         warnings = run_mkdocs(work / "mkdocs.yml", strict=strict)

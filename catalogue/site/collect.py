@@ -1,4 +1,5 @@
-"""Everything the pages show, computed once: each procedure's analysis and the simplification plans' comparisons."""
+"""Everything the pages show, computed once: each procedure's analysis and the simplification plans' comparisons
+(and the latest re-analysis report, read as it is)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from analysis.analyse import analyse
 from analysis.plan import evaluate
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
+from models.change import ImpactReport
 from models.parameters import CostRates
 from models.proposal import Comparison, PlanComparison, ProcedureChanges, Proposal
 
@@ -34,10 +36,13 @@ class SiteData:
     plans: list[PlanComparison] = field(default_factory=list)
     plan_entries: dict[str, list[PlanEntry]] = field(default_factory=dict)
     """By procedure code."""
+    reanalysis: ImpactReport | None = None
+    """The latest re-analysis after a legal change (`reports/latest.json`), shown as it was computed."""
 
 
 def collect(
     catalogue: Catalogue, as_of: date, proposals: Iterable[Proposal] = (), *, with_findings: bool = True,
+    reanalysis: ImpactReport | None = None,
 ) -> SiteData:
     """Analyse every procedure with the parameters in force on `as_of`, and evaluate every plan (in id order)."""
     rates = CostRates.from_parameters(catalogue.parameters, as_of)
@@ -45,7 +50,7 @@ def collect(
         code: analyse(catalogue.procedures[code], catalogue, rates, with_findings=with_findings)
         for code in sorted(catalogue.procedures)
     }
-    site = SiteData(catalogue=catalogue, as_of=as_of, rates=rates, analyses=analyses)
+    site = SiteData(catalogue=catalogue, as_of=as_of, rates=rates, analyses=analyses, reanalysis=reanalysis)
     for proposal in sorted(proposals, key=lambda p: p.id):
         evaluation = evaluate(proposal, catalogue, rates)
         site.plans.append(evaluation.summary)

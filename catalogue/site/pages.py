@@ -9,7 +9,8 @@ Layout of the generated folder (paths relative to the docs folder):
 
 - `thu-tuc/<code>.md`: one page per procedure; `thu-tuc/index.md` lists them all;
 - `linh-vuc/`, `co-quan/`, `cap/`: an index page and a page per field, agency and level;
-- `tong-quan.md` (dashboard) with its charts in `bieu-do/`; `tim-kiem.md` (search).
+- `tong-quan.md` (dashboard) with its charts in `bieu-do/`; `tim-kiem.md` (search);
+- `ra-soat-thay-doi.md`: the latest re-analysis after a legal change, when the build has a report.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ LEVELS = "cap"
 CHARTS = "bieu-do"
 DASHBOARD = "tong-quan.md"
 SEARCH = "tim-kiem.md"
+REANALYSIS = "ra-soat-thay-doi.md"
 
 SUBJECT_LABELS_VI = {"citizen": "Công dân", "business": "Doanh nghiệp", "organisation": "Tổ chức"}
 PROCEDURE_STATUS_VI = {"in_force": "Đang áp dụng", "amended": "Đã được sửa đổi", "abolished": "Đã bãi bỏ"}
@@ -438,7 +440,7 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
             if value.origin == "estimate":
                 origin = f'<span class="tthc-estimate">{origin}</span>'
             rows.append([md(label), md(f"{num(value.value)} {unit}".strip()), day(value.start), origin,
-                         _source(value.source)])
+                         source_item(value.source)])
         out += ["Tham số sử dụng:", "", table(["Tham số", "Giá trị", "Áp dụng từ", "Loại số liệu", "Nguồn"], rows), ""]
     return "\n".join(out)
 
@@ -514,12 +516,13 @@ def _plan_section(p: Procedure, entries: Sequence[PlanEntry]) -> str:
             f"{percent(c.time_cut_rate)} thời gian; {met} mục tiêu cắt giảm {percent(c.target_cost)} chi phí) {ESTIMATE}",
             "",
         ]
-        out += [f"- Căn cứ: {_source(s)}" for s in proposal.sources]
+        out += [f"- Căn cứ: {source_item(s)}" for s in proposal.sources]
         out.append("")
     return "\n".join(out)
 
 
-def _source(s: Source) -> str:
+def source_item(s: Source) -> str:
+    """A source as a list item's text: the title linked to the address (web addresses only), publisher, date."""
     label = s.title or s.url
     text = link(s.url, label)
     if s.publisher:
@@ -530,7 +533,7 @@ def _source(s: Source) -> str:
 def _sources_section(p: Procedure) -> str:
     prov = p.provenance
     out = ["## Nguồn và ngày truy cập {#nguon}", ""]
-    out += [f"- {_source(s)}" for s in prov.sources]
+    out += [f"- {source_item(s)}" for s in prov.sources]
     if prov.publishing_decision:
         out.append(f"- Quyết định công bố: {md(prov.publishing_decision)}")
     if prov.transcribed:
@@ -544,8 +547,11 @@ def _sources_section(p: Procedure) -> str:
     return "\n".join(out)
 
 
-def procedure_page(code: str, site: Site) -> str:
-    """The page of one procedure: card, step graph, steps, documents, legal basis, cost, findings, plans, sources."""
+def procedure_page(code: str, site: Site, notice: str = "") -> str:
+    """The page of one procedure: card, step graph, steps, documents, legal basis, cost, findings, plans, sources.
+
+    `notice` (Markdown) goes right under the card: the latest re-analysis found the procedure affected.
+    """
     p = site.catalogue.procedures[code]
     a = site.data.analyses.get(code)
     diagram = _diagram_section(p, a, site)
@@ -553,6 +559,7 @@ def procedure_page(code: str, site: Site) -> str:
         front_matter(f"{p.code} · {p.name}", wide=True, tthc_search_index=True, tthc_diagram=bool(diagram)),
         f"# {md(p.name)}",
         _card(p, a, site),
+        notice,
         diagram,
         _steps_section(p, a, site),
         _documents_section(p, site),
@@ -773,10 +780,15 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
 
 def generate(data: SiteData) -> dict[str, str]:
     """Every generated file of the site: path relative to the docs folder → text."""
+    # Imported here: the re-analysis page builds on this module's helpers.
+    from catalogue.site.reanalysis import procedure_notices, reanalysis_page
+
     site = Site.index(data)
+    report = data.reanalysis
+    notices = procedure_notices(report)
     pages: dict[str, str] = {}
     for code in sorted(site.catalogue.procedures):
-        pages[f"{PROCEDURES}/{code}.md"] = procedure_page(code, site)
+        pages[f"{PROCEDURES}/{code}.md"] = procedure_page(code, site, notices.get(code, ""))
     pages[f"{PROCEDURES}/index.md"] = procedures_index(site)
     for name in site.by_field:
         pages[f"{FIELDS}/{site.field_slugs[name]}.md"] = field_page(name, site)
@@ -791,4 +803,6 @@ def generate(data: SiteData) -> dict[str, str]:
     pages[DASHBOARD] = page
     pages.update({f"{CHARTS}/{name}": svg for name, svg in svgs.items()})
     pages[SEARCH] = search_page()
+    if report is not None:
+        pages[REANALYSIS] = reanalysis_page(report, site.catalogue)
     return pages

@@ -1,0 +1,189 @@
+"""The page of the latest re-analysis after a legal change (`reports/latest.json`, written by `tthc reanalyze`).
+
+The report is read and validated into `models.change.ImpactReport` before anything of the build is written: a bad
+file stops the build with a message naming the file, and the line or the field. Every string of the report is
+catalogue text and is escaped like the rest of the site (`md()` in Markdown, `h()` in the raw HTML tables).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from catalogue.console import vnd
+from catalogue.site.escape import h, md
+from catalogue.site.pages import PROCEDURES, REANALYSIS, day, front_matter, num, rel, source_item, table
+from models.catalogue import Catalogue
+from models.change import ChangelogStatus, ImpactReport, MetricDelta, ProcedureImpact
+
+LATEST_REPORT = Path("reports") / "latest.json"
+"""Where `tthc reanalyze` copies its latest report, relative to the folder that holds the data folder."""
+REANALYSIS_TITLE = "Rà soát sau thay đổi pháp luật"
+PRODUCE_COMMAND = "tthc reanalyze --change data/changes/<tệp thay đổi>.yaml"
+
+STATUS_VI: dict[ChangelogStatus, str] = {
+    "ADDED": "Thêm mới", "AMENDED": "Sửa đổi", "UNCHANGED": "Không đổi nội dung", "WITHDRAWN": "Bãi bỏ",
+}
+MAIN_METRICS: dict[str, str] = {
+    "steps": "Số bước",
+    "elapsed_working_days.likely": "Thời gian giải quyết (ngày làm việc)",
+    "per_case_vnd": "Chi phí một lần",
+    "annual_cost_vnd": "Chi phí một năm",
+}
+"""The metrics the page shows before and after (every metric is in report.json and report.xlsx)."""
+
+
+class ReportError(ValueError):
+    """The report file is missing, is not JSON, or does not match the report model."""
+
+
+def default_report(data: Path) -> Path:
+    """`reports/latest.json` beside the data folder (where `tthc reanalyze` writes it)."""
+    return data.resolve().parent / LATEST_REPORT
+
+
+def load_report(path: Path) -> ImpactReport:
+    """Read and validate a report.json; a `ReportError` names the file and the line or field that is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such report (produce one with `{PRODUCE_COMMAND}`)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path}: cannot read the report: {exc}") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    try:
+        return ImpactReport.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(whole file)'}: {error['msg']}"
+            for error in exc.errors()[:5]
+        )
+        more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+        raise ReportError(f"{path}: not a re-analysis report: {problems}{more}") from None
+
+
+def anchor(code: str) -> str:
+    """The id of a procedure's row in the report page (codes of the catalogue are digits and dots)."""
+    return f"tt-{code}"
+
+
+def _value(name: str, value: int | float | None) -> str:
+    if value is None:
+        return "—"
+    if name.endswith("_vnd"):
+        return vnd(round(value))
+    return num(value)
+
+
+def _delta(name: str, delta: MetricDelta | None) -> str:
+    if delta is None:
+        return "—"
+    difference = delta.difference
+    sign = "+" if difference is not None and difference > 0 else ""
+    shown = "—" if difference is None else sign + _value(name, difference)
+    return f"{_value(name, delta.before)} → {_value(name, delta.after)}<br><small>({shown})</small>"
+
+
+def _code(p: ProcedureImpact, catalogue: Catalogue, from_dir: str) -> str:
+    """The code linked to its procedure page when the catalogue has that procedure (a withdrawn one may not)."""
+    if p.code in catalogue.procedures:
+        return f'<a href="{rel(from_dir, f"{PROCEDURES}/{p.code}.html")}">{h(p.code)}</a>'
+    return h(p.code)
+
+
+def _affected_table(report: ImpactReport, catalogue: Catalogue) -> str:
+    rows = []
+    for p in report.procedures:
+        reasons = "<br>".join(f"• {h(r.text)}" for r in p.reasons)
+        status = h(STATUS_VI[p.status]) + ('<br><span class="tthc-warning">cần rà soát lại</span>' if p.needs_review else "")
+        rows.append([
+            f'<span id="{h(anchor(p.code))}">{_code(p, catalogue, "")}</span>', h(p.name), status, reasons,
+            *(_delta(name, p.metrics.get(name)) for name in MAIN_METRICS),
+        ])
+    return table(["Mã", "Thủ tục", "Trạng thái", "Lý do", *MAIN_METRICS.values()], rows)
+
+
+def _codes(procedures: Sequence[ProcedureImpact], catalogue: Catalogue) -> str:
+    return ", ".join(f"{_code(p, catalogue, '')} {md(p.name)}" for p in procedures)
+
+
+def reanalysis_page(report: ImpactReport, catalogue: Catalogue) -> str:
+    """The page: the change, the summary counts, the affected procedures, the review list and the changelog."""
+    s = report.summary
+    out = [front_matter(REANALYSIS_TITLE, wide=True), f"# {REANALYSIS_TITLE}", "",
+           f"Báo cáo **{md(report.title)}**, lập ngày {day(report.generated.date())}, tính theo pháp luật và tham số "
+           f"có hiệu lực ngày {day(report.as_of)}.", ""]
+    if report.since:
+        out += [f"Gồm các thay đổi trong kho dữ liệu kể từ phiên bản {md(report.since)}.", ""]
+    out += ["## Thay đổi pháp luật {#thay-doi}", ""]
+    for change in report.changes:
+        out += [f"### {md(change.title)}", "", f"Hiệu lực từ ngày {day(change.effective)} (mã thay đổi: {md(change.id)}).", ""]
+        out += [f"- Nguồn: {source_item(source)}" for source in change.sources]
+        out.append("")
+    difference = s.annual_cost_difference_vnd
+    out += [
+        "## Tổng hợp {#tong-hop}", "",
+        f"- Thủ tục bị ảnh hưởng: **{num(s.affected)}**; cần rà soát lại: **{num(s.needs_review)}**",
+        "- " + "; ".join(f"{STATUS_VI[status].lower()} ({status}): {num(s.by_status.get(status, 0))}" for status in STATUS_VI),
+        f"- Chi phí tuân thủ mỗi năm của các thủ tục bị ảnh hưởng: {vnd(s.annual_cost_before_vnd)} trước, "
+        f"{vnd(s.annual_cost_after_vnd)} sau thay đổi (chênh lệch {'+' if difference > 0 else ''}{vnd(difference)})",
+        "",
+        "## Thủ tục bị ảnh hưởng {#thu-tuc-bi-anh-huong}", "",
+        "Mỗi chỉ số: trước → sau (chênh lệch). Thời gian và chi phí là ước tính theo các bước của thủ tục.", "",
+        _affected_table(report, catalogue) if report.procedures else "Không có thủ tục nào bị ảnh hưởng.", "",
+        "## Thủ tục cần rà soát lại {#can-ra-soat}", "",
+    ]
+    review = [p for p in report.procedures if p.needs_review]
+    if not review:
+        out += ["Không có thủ tục nào cần rà soát lại.", ""]
+    for p in review:
+        out.append(f"- {_code(p, catalogue, '')} {md(p.name)}")
+        reasons = [r for r in p.reasons if r.needs_review] or p.reasons  # a review asked for with no such reason
+        out += [f"    - {md(r.text)}" for r in reasons]
+    out += ["", "## Nhật ký thay đổi {#nhat-ky}", ""]
+    for status, label in STATUS_VI.items():
+        procedures = [p for p in report.procedures if p.status == status]
+        listed = _codes(procedures, catalogue) if procedures else "không có"
+        out.append(f"- **{status}** ({md(label)}, {num(len(procedures))}): {listed}")
+    out += ["", f"Mọi chỉ số của từng thủ tục có trong report.json và report.xlsx của báo cáo; tạo báo cáo mới bằng "
+            f"lệnh `{PRODUCE_COMMAND}`.", ""]
+    return "\n".join(out)
+
+
+def procedure_notices(report: ImpactReport | None) -> dict[str, str]:
+    """Procedure code → the short notice its page shows (Markdown), for each procedure the report found affected."""
+    if report is None:
+        return {}
+    return {p.code: procedure_notice(report, p) for p in report.procedures}
+
+
+def procedure_notice(report: ImpactReport, impact: ProcedureImpact) -> str:
+    """A short notice on an affected procedure's page, linking to its row of the report page."""
+    code = impact.code
+    changes = "; ".join(f"{md(c.title)} (hiệu lực {day(c.effective)})" for c in report.changes) or md(report.title)
+    review = " Thủ tục **cần được rà soát lại**." if impact.needs_review else ""
+    target = f"{rel(PROCEDURES, REANALYSIS)}#{anchor(code)}"
+    return "\n".join([
+        '!!! warning "Thay đổi pháp luật"', "",
+        f"    Thủ tục này bị ảnh hưởng bởi thay đổi pháp luật {changes}; nhật ký thay đổi: "
+        f"{md(STATUS_VI[impact.status].lower())}.{review} "
+        f"[Xem báo cáo rà soát]({target}).",
+    ])
+
+
+def home_section(report: ImpactReport | None) -> str:
+    """The home page's paragraph on the latest re-analysis, or how to produce one when there is none."""
+    lines = ["", f"## {REANALYSIS_TITLE}", ""]
+    if report is None:
+        return "\n".join([*lines, "Chưa có báo cáo rà soát nào. Cán bộ kiểm soát thủ tục tạo báo cáo bằng lệnh "
+                          f"`{PRODUCE_COMMAND}` (báo cáo mới nhất được chép vào `reports/latest.json`), rồi xây dựng "
+                          "lại trang bằng `tthc site build`.", ""])
+    s = report.summary
+    return "\n".join([*lines, f"[{md(report.title)}]({REANALYSIS}): {num(s.affected)} thủ tục bị ảnh hưởng, "
+                      f"{num(s.needs_review)} thủ tục cần rà soát lại.", ""])
