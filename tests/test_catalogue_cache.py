@@ -63,3 +63,25 @@ def test_decode_all(data_copy: Path, tmp_path: Path) -> None:
     decode_all(cat)
     assert isinstance(cat.procedures, Procedures)
     assert cat.procedures.encoded("1.001193") is None
+
+
+def test_outputs_are_written_whole_with_usual_permissions(tmp_path: Path) -> None:
+    import pytest
+
+    from catalogue.files import write_atomic, write_with
+
+    target = tmp_path / "out" / "report.md"
+    write_atomic(target, b"# ok\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.read_bytes() == b"# ok\n"
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+    def failing(path: Path) -> None:
+        path.write_bytes(b"half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_with(target, failing)
+    assert target.read_bytes() == b"# ok\n"  # the previous file is untouched
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.md"]  # no temporary left behind
