@@ -29,7 +29,7 @@ def analyse(
     """
     metrics = compute_metrics(procedure, catalogue, start or rates.as_of, rates=rates)
     cost = compliance_cost(procedure, catalogue, rates, method)
-    findings = find_all(procedure, catalogue, rates) if with_findings else []
+    findings = find_all(procedure, catalogue, rates, cost) if with_findings else []
     return trusted(ProcedureAnalysis, dict(
         code=procedure.code, name=procedure.name, metrics=metrics, cost=cost, findings=findings))
 

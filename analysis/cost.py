@@ -12,8 +12,11 @@ Method "scm" replaces the applicant's minutes with the Standard Cost Model's sta
 zur Ermittlung des Erfüllungsaufwands) for a cross-check; fees and other costs are the same.
 """
 
+# ruff: noqa: B023  (explanation lambdas are called at once: see `Explain`)
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, cast
@@ -23,7 +26,7 @@ from models.analysis import CostBreakdown, CostLine, SourceKind, trusted
 from models.catalogue import Catalogue
 from models.common import LEVEL_LABELS_VI
 from models.parameters import CostRates, DatedValue, ParameterSet, ScmTimes
-from models.procedure import APPLICANT, CHANNEL_LABELS_VI, Document, Procedure
+from models.procedure import APPLICANT, CHANNEL_LABELS_VI, Document, Procedure, Step
 
 METHOD_LABELS_VI = {
     "tt02": "Chi phí tuân thủ theo Thông tư 02/2017/TT-VPCP, Điều 27",
@@ -65,20 +68,48 @@ def certification_fee_vnd(pages: int, rates: CostRates) -> int:
     return min(fee, rates.certification_fee_cap_vnd)
 
 
-class _Lines:
-    """Collects cost lines; each amount stays exact until the totals are rounded."""
+Explain = Callable[[], str]
+"""A cost line's Vietnamese explanation, built only when the breakdown is explained (not for the totals). The
+explanations below are lambdas over loop variables: each is called, if at all, before the loop moves on."""
+
+
+class _Totals:
+    """Sums the cost lines exactly, without keeping them: what the findings need to compute a saving."""
 
     def __init__(self, hourly: Decimal) -> None:
         self.hourly = hourly
-        self.hourly_text = dong(hourly)
-        self.lines: list[CostLine] = []
         self.minutes = 0
         self.time = ZERO
         self.fees = ZERO
         self.other = ZERO
         self.used: set[str] = set()
 
-    def time_line(self, activity: str, kind: SourceKind, source: str, minutes: int, explanation: str) -> None:
+    def time_line(self, activity: str, kind: SourceKind, source: str, minutes: int, explain: Explain) -> None:
+        if minutes <= 0:
+            return
+        self.minutes += minutes
+        self.time += self.hourly * minutes / SIXTY
+
+    def money_line(self, activity: str, kind: SourceKind, source: str, quantity: int, unit_vnd: int, explain: Explain,
+                   *, fee: bool = False) -> None:
+        amount = quantity * unit_vnd
+        if amount <= 0:
+            return
+        if fee:
+            self.fees += Decimal(amount)
+        else:
+            self.other += Decimal(amount)
+
+
+class _Lines(_Totals):
+    """Also keeps every line with its explanation; each amount stays exact until the totals are rounded."""
+
+    def __init__(self, hourly: Decimal) -> None:
+        super().__init__(hourly)
+        self.hourly_text = dong(hourly)
+        self.lines: list[CostLine] = []
+
+    def time_line(self, activity: str, kind: SourceKind, source: str, minutes: int, explain: Explain) -> None:
         if minutes <= 0:
             return
         exact = self.hourly * minutes / SIXTY
@@ -87,9 +118,9 @@ class _Lines:
         self.lines.append(trusted(CostLine, {
             "activity": activity, "source_kind": kind, "source_id": source, "minutes": minutes, "quantity": 0,
             "rate_vnd": self.hourly, "amount_vnd": round_vnd(exact), "exact_vnd": exact, "kind": "time",
-            "explanation": f"{explanation}; {minutes} phút × {self.hourly_text}/giờ (hourly_income_vnd) ÷ 60"}))
+            "explanation": f"{explain()}; {minutes} phút × {self.hourly_text}/giờ (hourly_income_vnd) ÷ 60"}))
 
-    def money_line(self, activity: str, kind: SourceKind, source: str, quantity: int, unit_vnd: int, explanation: str,
+    def money_line(self, activity: str, kind: SourceKind, source: str, quantity: int, unit_vnd: int, explain: Explain,
                    *, fee: bool = False) -> None:
         amount = quantity * unit_vnd
         if amount <= 0:
@@ -102,17 +133,17 @@ class _Lines:
         self.lines.append(trusted(CostLine, {
             "activity": activity, "source_kind": kind, "source_id": source, "minutes": 0, "quantity": quantity,
             "rate_vnd": Decimal(unit_vnd), "amount_vnd": amount, "exact_vnd": exact, "kind": "fee" if fee else "other",
-            "explanation": explanation}))
+            "explanation": explain()}))
 
 
-def _money_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+def _money_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
                  documents: list[Document]) -> None:
     """F and O: fees of the main channel, copies, certification fees, travel costs, postage, steps' own costs."""
     channel = procedure.main_channel
     for fee in channel.fees:
         per = {"case": "hồ sơ", "copy": "bản", "page": "trang"}[fee.per]
         out.money_line(FEE, "fee", fee.name, fee.quantity, fee.amount_vnd,
-                       f"{fee.name} (kênh {CHANNEL_LABELS_VI[channel.kind].lower()}): {dong(fee.amount_vnd)}/{per} × {fee.quantity}", fee=True)
+                       lambda: f"{fee.name} (kênh {CHANNEL_LABELS_VI[channel.kind].lower()}): {dong(fee.amount_vnd)}/{per} × {fee.quantity}", fee=True)
     copy_cost = rates.copy_cost_vnd_per_page
     for doc in documents:
         if doc.presented:
@@ -121,13 +152,13 @@ def _money_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rates:
         if copied:
             out.used.add("copy_cost_vnd_per_page")
             out.money_line(COPY, "document", doc.id, copied * doc.pages, copy_cost,
-                           f"{copied} bản sao × {doc.pages} trang × {dong(copy_cost)}/trang (copy_cost_vnd_per_page)")
+                           lambda: f"{copied} bản sao × {doc.pages} trang × {dong(copy_cost)}/trang (copy_cost_vnd_per_page)")
         if doc.certified_copies:
             per_copy = certification_fee_vnd(doc.pages, rates)
             out.used.update(("certification_fee_first_pages_vnd", "certification_fee_next_pages_vnd",
                              "certification_fee_cap_vnd"))
             out.money_line(CERTIFY_FEE, "document", doc.id, doc.certified_copies, per_copy,
-                           f"{doc.certified_copies} bản sao chứng thực × {dong(per_copy)}/bản ({doc.pages} trang: "
+                           lambda: f"{doc.certified_copies} bản sao chứng thực × {dong(per_copy)}/bản ({doc.pages} trang: "
                            f"{dong(rates.certification_fee_first_pages_vnd)}/trang cho trang 1–2, "
                            f"{dong(rates.certification_fee_next_pages_vnd)}/trang từ trang 3, tối đa "
                            f"{dong(rates.certification_fee_cap_vnd)}/bản; Thông tư 226/2016/TT-BTC)")
@@ -135,50 +166,53 @@ def _money_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rates:
         # One trip to a commune-level office (UBND cấp xã) certifies every copy of the dossier.
         out.used.add("travel_cost_vnd.commune")
         out.money_line(TRAVEL_COST, "parameter", "travel_cost_vnd.commune", 1, rates.travel_cost_vnd["commune"],
-                       f"Một chuyến đi chứng thực bản sao tại cấp xã: {dong(rates.travel_cost_vnd['commune'])} (travel_cost_vnd.commune)")
+                       lambda: f"Một chuyến đi chứng thực bản sao tại cấp xã: {dong(rates.travel_cost_vnd['commune'])} (travel_cost_vnd.commune)")
     for step in procedure.steps:
         if step.in_person:
             level = office_level(step, procedure, catalogue)
             name = f"travel_cost_vnd.{level}"
             out.used.add(name)
             out.money_line(TRAVEL_COST, "step", step.id, 1, rates.travel_cost_vnd[level],
-                           f"Bước «{step.name}»: đến trụ sở {LEVEL_LABELS_VI[level]}, {dong(rates.travel_cost_vnd[level])} ({name})")
+                           lambda: f"Bước «{step.name}»: đến trụ sở {LEVEL_LABELS_VI[level]}, {dong(rates.travel_cost_vnd[level])} ({name})")
         if step.channel == "post" and step.actor == APPLICANT:
             out.used.add("postage_vnd")
             out.money_line(POSTAGE, "step", step.id, 1, rates.postage_vnd,
-                           f"Bước «{step.name}» qua bưu chính: {dong(rates.postage_vnd)} (postage_vnd)")
+                           lambda: f"Bước «{step.name}» qua bưu chính: {dong(rates.postage_vnd)} (postage_vnd)")
         if step.other_costs_vnd:
             out.money_line(OTHER, "step", step.id, 1, step.other_costs_vnd,
-                           f"Bước «{step.name}»: chi phí khác {dong(step.other_costs_vnd)} ghi trong bước")
+                           lambda: f"Bước «{step.name}»: chi phí khác {dong(step.other_costs_vnd)} ghi trong bước")
 
 
-def _tt02_time_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+def _step_label(step: Step) -> str:
+    return f"Bước «{step.name}»" + (" (ước tính)" if step.origin == "estimate" else "")
+
+
+def _tt02_time_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
                      documents: list[Document]) -> None:
     """T_i from each step's applicant time, plus the trip and wait to certify copies."""
     for step in procedure.steps:
         at = step.applicant_time
-        label = f"Bước «{step.name}»" + (" (ước tính)" if step.origin == "estimate" else "")
         if at is not None:
-            out.time_line(PREPARATION, "step", step.id, at.preparation, f"{label}: chuẩn bị {at.preparation} phút")
+            out.time_line(PREPARATION, "step", step.id, at.preparation, lambda: f"{_step_label(step)}: chuẩn bị {at.preparation} phút")
         if step.in_person:
             if at is not None and at.travel is not None:
-                out.time_line(TRAVEL, "step", step.id, at.travel, f"{label}: đi lại {at.travel} phút (ghi trong bước)")
+                out.time_line(TRAVEL, "step", step.id, at.travel, lambda: f"{_step_label(step)}: đi lại {at.travel} phút (ghi trong bước)")
             else:
                 level = office_level(step, procedure, catalogue)
                 minutes = rates.travel_minutes[level]
                 out.used.add(f"travel_minutes.{level}")
                 out.time_line(TRAVEL, "step", step.id, minutes,
-                              f"{label}: đi lại khứ hồi đến trụ sở {LEVEL_LABELS_VI[level]} {minutes} phút (travel_minutes.{level})")
+                              lambda: f"{_step_label(step)}: đi lại khứ hồi đến trụ sở {LEVEL_LABELS_VI[level]} {minutes} phút (travel_minutes.{level})")
         if at is not None:
-            out.time_line(QUEUE, "step", step.id, at.queue, f"{label}: chờ đợi {at.queue} phút")
-            out.time_line(COUNTER, "step", step.id, at.counter, f"{label}: làm việc tại quầy {at.counter} phút")
+            out.time_line(QUEUE, "step", step.id, at.queue, lambda: f"{_step_label(step)}: chờ đợi {at.queue} phút")
+            out.time_line(COUNTER, "step", step.id, at.counter, lambda: f"{_step_label(step)}: làm việc tại quầy {at.counter} phút")
     if any(d.certified_copies and not d.presented for d in documents):
         out.used.update(("certification_minutes", "travel_minutes.commune"))
         out.time_line(CERTIFY_TIME, "parameter", "certification_minutes", rates.certification_minutes,
-                      f"Chờ và làm thủ tục chứng thực bản sao {rates.certification_minutes} phút (certification_minutes)")
+                      lambda: f"Chờ và làm thủ tục chứng thực bản sao {rates.certification_minutes} phút (certification_minutes)")
         trip = rates.travel_minutes["commune"]
         out.time_line(TRAVEL, "parameter", "travel_minutes.commune", trip,
-                      f"Đi lại khứ hồi để chứng thực bản sao tại cấp xã {trip} phút (travel_minutes.commune)")
+                      lambda: f"Đi lại khứ hồi để chứng thực bản sao tại cấp xã {trip} phút (travel_minutes.commune)")
 
 
 _SCM_CACHE: dict[tuple[int, date, str], tuple[ParameterSet, ScmTimes]] = {}
@@ -196,7 +230,7 @@ def scm_times(catalogue: Catalogue, rates: CostRates, subject: str) -> ScmTimes:
     return hit[1]
 
 
-def _scm_time_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+def _scm_time_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
                     documents: list[Document]) -> dict[str, DatedValue]:
     """T_i from SCM standard times: familiarise once, per form, per document, per contact, per payment, per copy."""
     subject = "business" if "business" in procedure.subjects and "citizen" not in procedure.subjects else "citizen"
@@ -209,7 +243,7 @@ def _scm_time_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rat
         name = scm.parameter[activity]
         out.used.add(name)
         out.time_line(label, "parameter", name, minutes * times,
-                      f"SCM: {what} {times} lần × {minutes} phút chuẩn ({name})")
+                      lambda: f"SCM: {what} {times} lần × {minutes} phút chuẩn ({name})")
 
     forms = [d for d in documents if d.form]
     supplied = [d for d in documents if not d.form and not d.presented]
@@ -232,9 +266,60 @@ def _scm_time_lines(out: _Lines, procedure: Procedure, catalogue: Catalogue, rat
         name = scm.travel_parameter[level]
         out.used.add(name)
         out.time_line(TRAVEL, "step", step.id, 2 * one_way,
-                      f"SCM: bước «{step.name}», đi và về trụ sở {LEVEL_LABELS_VI[level]} 2 × {one_way} phút chuẩn ({name})")
+                      lambda: f"SCM: bước «{step.name}», đi và về trụ sở {LEVEL_LABELS_VI[level]} 2 × {one_way} phút chuẩn ({name})")
     return {name: value for name, value in scm.sources.items() if name in out.used}
 
+
+
+@dataclass(frozen=True, slots=True)
+class CostTotals:
+    """The totals of `compliance_cost` without its lines and explanations (same formula, same rounding)."""
+
+    time_minutes: int
+    time_cost_vnd: int
+    fees_vnd: int
+    other_costs_vnd: int
+    per_case_vnd: int
+    annual_cost_vnd: int
+
+
+def _collect(out: _Totals, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+             method: str) -> dict[str, DatedValue]:
+    """Run the cost lines of `method` into `out`; returns the SCM parameters used (empty for tt02)."""
+    documents = usual_case_documents(procedure)
+    out.used.add("hourly_income_vnd")
+    extra: dict[str, DatedValue] = {}
+    if method == "tt02":
+        _tt02_time_lines(out, procedure, catalogue, rates, documents)
+    elif method == "scm":
+        extra = _scm_time_lines(out, procedure, catalogue, rates, documents)
+    else:
+        raise ValueError(f"unknown cost method {method!r}: use 'tt02' or 'scm'")
+    _money_lines(out, procedure, catalogue, rates, documents)
+    return extra
+
+
+def _per_case_and_annual(out: _Totals, procedure: Procedure) -> tuple[Decimal, Decimal]:
+    """C1 = Σ T_i × W + F + O and C_year = C1 × f × N, exact."""
+    per_case_exact = out.time + out.fees + out.other
+    volume = procedure.annual_volume
+    return per_case_exact, per_case_exact * volume.frequency_per_subject * volume.subjects_per_year
+
+
+def cost_totals(procedure: Procedure, catalogue: Catalogue, rates: CostRates, method: str = "tt02") -> CostTotals:
+    """The totals of `compliance_cost(procedure, catalogue, rates, method)`, computed by the same lines but
+    without building them: the findings re-cost every suggestion, the report needs the lines once.
+
+    >>> from tests.factories import tiny_procedure
+    >>> from tests.analysis_records import catalogue, rates
+    >>> cost_totals(tiny_procedure(), catalogue(), rates())
+    CostTotals(time_minutes=90, time_cost_vnd=46023, fees_vnd=0, other_costs_vnd=20000, per_case_vnd=66023, annual_cost_vnd=6602300)
+    """
+    out = _Totals(rates.hourly_income_vnd)
+    _collect(out, procedure, catalogue, rates, method)
+    per_case_exact, annual_exact = _per_case_and_annual(out, procedure)
+    return CostTotals(out.minutes, round_vnd(out.time), round_vnd(out.fees), round_vnd(out.other),
+                      round_vnd(per_case_exact), round_vnd(annual_exact))
 
 
 def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates, method: str = "tt02") -> CostBreakdown:
@@ -246,21 +331,10 @@ def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates
     >>> cost.time_minutes, cost.time_cost_vnd, cost.other_costs_vnd, cost.per_case_vnd, cost.annual_cost_vnd
     (90, 46023, 20000, 66023, 6602300)
     """
-    documents = usual_case_documents(procedure)
     out = _Lines(rates.hourly_income_vnd)
-    out.used.add("hourly_income_vnd")
-    extra: dict[str, DatedValue] = {}
-    if method == "tt02":
-        _tt02_time_lines(out, procedure, catalogue, rates, documents)
-    elif method == "scm":
-        extra = _scm_time_lines(out, procedure, catalogue, rates, documents)
-    else:
-        raise ValueError(f"unknown cost method {method!r}: use 'tt02' or 'scm'")
-    _money_lines(out, procedure, catalogue, rates, documents)
-
-    per_case_exact = out.time + out.fees + out.other
+    extra = _collect(out, procedure, catalogue, rates, method)
+    per_case_exact, annual_exact = _per_case_and_annual(out, procedure)
     volume = procedure.annual_volume
-    annual_exact = per_case_exact * volume.frequency_per_subject * volume.subjects_per_year
     parameters = {name: rates.sources[name] for name in sorted(out.used) if name in rates.sources}
     parameters.update(extra)
     return trusted(CostBreakdown, dict(
@@ -301,4 +375,4 @@ def saving(before_annual_vnd: int, after_annual_vnd: int) -> tuple[int, Decimal]
     return benefit, rate
 
 
-__all__ = ["annual_cost_vnd", "certification_fee_vnd", "compliance_cost", "round_vnd", "saving"]
+__all__ = ["CostTotals", "annual_cost_vnd", "certification_fee_vnd", "compliance_cost", "cost_totals", "round_vnd", "saving"]

@@ -91,19 +91,21 @@ class ProcedureDraft:
         self.removed_produced = False
         """Whether the step removed last produced documents (only then can a later step lose an input)."""
 
-    def apply(self, op: Operation, index: int | None = None) -> None:
+    def apply(self, op: Operation, index: int | None = None, *, undo: bool = True) -> None:
         """Apply one operation (numbered `index` in messages, default: the next one); raises ProposalError and
-        leaves the draft unchanged when it cannot apply."""
+        leaves the draft unchanged when it cannot apply (with `undo=False`, a caller that drops the draft on
+        error saves the copy this takes)."""
         saved = (dict(self.steps), dict(self.documents), list(self.channels), self.online, self.annual_volume,
-                 list(self.implementing), dict(self.removed_steps), dict(self.removed_documents))
+                 list(self.implementing), dict(self.removed_steps), dict(self.removed_documents)) if undo else None
         self.index, self.kind = (self.applied if index is None else index), op.op
         try:
             _APPLY[op.op](self, op)  # type: ignore[operator]
             if self._may_break(op):
                 self.check_graph()
         except ProposalError:
-            (self.steps, self.documents, self.channels, self.online, self.annual_volume, self.implementing,
-             self.removed_steps, self.removed_documents) = saved
+            if saved is not None:
+                (self.steps, self.documents, self.channels, self.online, self.annual_volume, self.implementing,
+                 self.removed_steps, self.removed_documents) = saved
             raise
         self.applied += 1
 
@@ -227,8 +229,9 @@ class ProcedureDraft:
         base = self.base
         agencies = base.agencies
         if self.implementing != agencies.implementing:
-            agencies = agencies.model_copy(update={"implementing": self.implementing})
-        return base.model_copy(update={
+            agencies = _changed(agencies, implementing=self.implementing)
+        # Every part was checked by the operations themselves (from validated records): no re-validation.
+        return _changed(base, **{
             "steps": list(self.steps.values()),
             "documents": list(self.documents.values()),
             "channels": self.channels,
@@ -497,7 +500,7 @@ def apply_operations(procedure: Procedure, operations: Sequence[Operation]) -> P
     """The procedure after the operations, in order; raises ProposalError naming the first one that cannot apply."""
     draft = ProcedureDraft(procedure)
     for index, op in enumerate(operations):
-        draft.apply(op, index)
+        draft.apply(op, index, undo=False)  # the draft is dropped on error
     return draft.procedure()
 
 

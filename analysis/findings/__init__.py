@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from analysis.cost import compliance_cost
-from analysis.critical_path import longest_paths
+from analysis.cost import cost_totals
+from analysis.critical_path import likely_days
 from analysis.findings import (
     asked_twice,
     certified_copy,
@@ -32,7 +32,7 @@ from analysis.findings import (
 )
 from analysis.findings.context import Context, Draft, cost_inputs
 from analysis.proposals import ProposalError, apply_operations
-from models.analysis import trusted
+from models.analysis import CostBreakdown, trusted
 from models.catalogue import Catalogue
 from models.findings import Finding, Saving
 from models.parameters import CostRates
@@ -50,24 +50,42 @@ RULE_IDS = [
     legal_basis.OVER_LIMIT,
 ]
 
+def same_timing(before: Procedure, after: Procedure) -> bool:
+    """Whether the critical path reads the very same inputs (ids, `after` lists, durations) in both: operations
+    build changed steps by copying the others' fields (analysis/proposals.py), so an operation that did not touch
+    the timing leaves these objects identical, and the path, recomputed, would be the same number."""
+    a, b = before.steps, after.steps
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x is not y and (x.id != y.id or x.after is not y.after or x.duration is not y.duration):
+            return False
+    return True
+
+
 def suggestion_saving(ctx: Context, operations: list[Operation], after: Procedure | None = None) -> Saving:
     """The saving of applying `operations` (giving `after`): baseline minus re-computed cost and critical path."""
     if after is None:
         after = apply_operations(ctx.procedure, operations)
-    days = ctx.baseline_likely_days - longest_paths(after.steps).likely
+    days = 0.0 if same_timing(ctx.procedure, after) else ctx.baseline_likely_days - likely_days(after.steps)
     base = ctx.baseline_cost
     if cost_inputs(after) == ctx.baseline_cost_inputs:
         per_case = annual = 0
     else:
-        cost = compliance_cost(after, ctx.catalogue, ctx.rates)
+        cost = cost_totals(after, ctx.catalogue, ctx.rates)
         per_case = base.per_case_vnd - cost.per_case_vnd
         annual = base.annual_cost_vnd - cost.annual_cost_vnd
     return trusted(Saving, {"working_days_likely": round(days, 4), "per_case_vnd": per_case, "annual_vnd": annual})
 
 
-def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates) -> list[Finding]:
-    """Every finding for `procedure`, most valuable first (annual saving, then days saved, then rule order)."""
-    ctx = Context(procedure, catalogue, rates)
+def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+             baseline_cost: CostBreakdown | None = None) -> list[Finding]:
+    """Every finding for `procedure`, most valuable first (annual saving, then days saved, then rule order).
+
+    `baseline_cost`: the tt02 `compliance_cost` of `procedure` with `rates` when the caller has it already."""
+    if baseline_cost is not None and (baseline_cost.method != "tt02" or baseline_cost.as_of != rates.as_of):
+        baseline_cost = None
+    ctx = Context(procedure, catalogue, rates, baseline_cost)
     findings: list[Finding] = []
     for rule in RULES:
         for draft in rule(ctx):

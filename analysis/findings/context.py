@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from analysis.cost import compliance_cost
-from analysis.critical_path import longest_paths, topological_order
+from analysis.cost import CostTotals, cost_totals
+from analysis.critical_path import likely_days, topological_order
 from analysis.metrics import usual_case_documents
 from models.analysis import CostBreakdown, trusted
 from models.catalogue import Catalogue
@@ -82,7 +82,10 @@ def cost_inputs(procedure: Procedure) -> tuple[object, ...]:
 class Context:
     """A procedure's indexes, shared by the rules of one `find_all` call."""
 
-    def __init__(self, procedure: Procedure, catalogue: Catalogue, rates: CostRates) -> None:
+    def __init__(self, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+                 baseline_cost: CostTotals | CostBreakdown | None = None) -> None:
+        if baseline_cost is not None:  # the caller's tt02 cost of this procedure with these rates
+            self.__dict__["baseline_cost"] = baseline_cost
         self.procedure = procedure
         self.catalogue = catalogue
         self.rates = rates
@@ -101,11 +104,12 @@ class Context:
     @cached_property
     def baseline_likely_days(self) -> float:
         """Likely elapsed working days of the procedure as it is (the critical path)."""
-        return longest_paths(self.order).likely
+        return likely_days(self.order)
 
     @cached_property
-    def baseline_cost(self) -> CostBreakdown:
-        return compliance_cost(self.procedure, self.catalogue, self.rates)
+    def baseline_cost(self) -> CostTotals | CostBreakdown:
+        """Totals of the tt02 cost of the procedure as it is (the lines are the report's business)."""
+        return cost_totals(self.procedure, self.catalogue, self.rates)
 
     @cached_property
     def baseline_cost_inputs(self) -> tuple[object, ...]:

@@ -33,14 +33,16 @@ def _who(step: Step) -> str:
 
 
 def _parallel(ctx: Context) -> list[Draft]:
-    if not any(_independent(ctx.by_id[b], s) for s in ctx.procedure.steps for b in s.after):
+    # Only checks can be parallelised, and `parallelize` changes no step's kind: look at checks alone.
+    checks = [s.id for s in ctx.procedure.steps if s.kind in REVIEW_KINDS]
+    if not any(_independent(ctx.by_id[b], ctx.by_id[s]) for s in checks for b in ctx.by_id[s].after):
         return []
     draft = ProcedureDraft(ctx.procedure)
     ops: list[Operation] = []
     pairs: list[tuple[str, str]] = []
     for _ in range(_ROUNDS):
         changed = False
-        for step_id in list(draft.steps):
+        for step_id in checks:
             for b in list(draft.steps[step_id].after):
                 step, before = draft.steps[step_id], draft.steps.get(b)
                 if before is None or b not in step.after or not _independent(before, step):

@@ -6,7 +6,7 @@ check already examined repeats the work: merge the two checks into one (one unit
 
 from __future__ import annotations
 
-from analysis.critical_path import longest_paths
+from analysis.critical_path import likely_days
 from analysis.findings.context import REVIEW_KINDS, Context, Draft, build
 from analysis.proposals import ProposalError, apply_operations
 from models.proposal import MergeSteps, Operation
@@ -50,7 +50,7 @@ def find(ctx: Context) -> list[Draft]:
             continue
         # A merged check waits for every predecessor of the checks it replaces: keep it only if that does not
         # make the procedure longer.
-        merged_days = longest_paths(merged.steps).likely
+        merged_days = likely_days(merged.steps)
         if merged_days > days:
             continue
         current, days = merged, merged_days

@@ -8,19 +8,18 @@ difference → an `ImpactReport`.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import pickle
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from analysis.legal_impact import affected, apply_changes
 from catalogue.batch.results import DependencyKeys, Numbers, ResultCache, engine_fingerprint
-from catalogue.batch.worker import analyse_chunk, chunk_payload, context_line
+from catalogue.batch.worker import analyse_chunk, chunk_payload, collector_paused, context_line
 from models.catalogue import Catalogue, Procedures
 from models.change import (
     ChangelogStatus,
@@ -94,19 +93,6 @@ def _run_id(requests: list[Request], engine: str) -> str:
         digest.update(f"|{request.day}|{request.method}|".encode())
         digest.update(",".join(request.codes).encode())
     return digest.hexdigest()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: a batch allocates many small objects beside a catalogue of
-    millions, and each full collection walks all of them (seconds at 100,000 procedures) to find no cycle."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def analyse_requests(requests: list[Request], settings: Settings) -> Outcome:
