@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from catalogue.cache import decode_all, load_cached
+from catalogue.files import write_atomic, write_with
 from catalogue.loader import load
 from models.catalogue import Procedures
 
@@ -66,10 +69,6 @@ def test_decode_all(data_copy: Path, tmp_path: Path) -> None:
 
 
 def test_outputs_are_written_whole_with_usual_permissions(tmp_path: Path) -> None:
-    import pytest
-
-    from catalogue.files import write_atomic, write_with
-
     target = tmp_path / "out" / "report.md"
     write_atomic(target, b"# ok\n")
     umask = os.umask(0)

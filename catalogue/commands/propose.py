@@ -98,7 +98,7 @@ def print_evaluation(result: PlanEvaluation) -> None:
 def register(app: typer.Typer) -> None:
     @app.command()
     def propose(
-        proposal_file: Path = typer.Argument(..., help="The plan, e.g. data/proposals/khai-sinh-truc-tuyen.yaml."),
+        proposal_file: Path = typer.Argument(..., help="The plan, e.g. data/proposals/khai-sinh-lien-thong-dien-tu.yaml."),
         as_of: str = typer.Option(None, "--as-of", help="Day of the cost parameters and targets (YYYY-MM-DD); default today."),
         xlsx: Path = typer.Option(None, "--xlsx", help="Write the Điều 27 calculation workbook (live formulas)."),
         docx: Path = typer.Option(None, "--docx", help="Write the plan as a Word document (Vietnamese)."),
