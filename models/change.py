@@ -168,6 +168,9 @@ class ImpactReason(Model):
 
 
 ChangelogStatus = Literal["ADDED", "AMENDED", "UNCHANGED", "WITHDRAWN"]
+CHANGELOG_STATUS_VI: dict[ChangelogStatus, str] = {
+    "ADDED": "Thêm mới", "AMENDED": "Sửa đổi", "UNCHANGED": "Không đổi nội dung", "WITHDRAWN": "Bãi bỏ",
+}
 
 
 class MetricDelta(Model):

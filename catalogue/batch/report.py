@@ -18,14 +18,12 @@ import xlsxwriter
 
 from catalogue.batch.engine import collector_paused
 from catalogue.files import write_atomic
+from models.change import CHANGELOG_STATUS_VI as STATUS_VI
 from models.change import ImpactReport, MetricDelta
 
 REPORT_FILES = ("report.md", "report.json", "report.xlsx")
 LATEST = "latest.json"
 
-STATUS_VI = {
-    "ADDED": "Thêm mới", "AMENDED": "Sửa đổi", "UNCHANGED": "Không đổi nội dung", "WITHDRAWN": "Bãi bỏ",
-}
 HEADLINE_METRICS: dict[str, str] = {
     "annual_cost_vnd": "Chi phí tuân thủ/năm (đ)",
     "per_case_vnd": "Chi phí một lần thực hiện (đ)",
@@ -93,7 +91,7 @@ def render_markdown(report: ImpactReport) -> str:
         f"| Thủ tục cần rà soát lại | {s.needs_review} |",
     ]
     for status, label in STATUS_VI.items():
-        lines.append(f"| {label} ({status}) | {s.by_status.get(status, 0)} |")  # type: ignore[call-overload]
+        lines.append(f"| {label} ({status}) | {s.by_status.get(status, 0)} |")
     lines += [
         f"| Chi phí tuân thủ/năm trước thay đổi | {_number(s.annual_cost_before_vnd)} đ |",
         f"| Chi phí tuân thủ/năm sau thay đổi | {_number(s.annual_cost_after_vnd)} đ |",

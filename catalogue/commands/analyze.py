@@ -16,6 +16,7 @@ from rich.table import Table
 
 from analysis.analyse import analyse, analyse_catalogue, analysis_rows, finding_saving_vnd
 from catalogue.batch.changes import catalogue_with_changes
+from catalogue.commands.options import parse_day, resolve_rates
 from catalogue.console import console, errors, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
@@ -24,7 +25,6 @@ from catalogue.store import open_catalogue
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.common import fold
-from models.parameters import CostRates
 
 JSON_FORMAT = "tthc-analysis"
 JSON_VERSION = 1
@@ -33,22 +33,6 @@ JSON_VERSION = 1
 TOP = 10
 
 
-def parse_day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.print(f"{option}: {value!r} is not a date (YYYY-MM-DD)")
-        raise typer.Exit(2) from None
-
-
-def resolve_rates(cat: Catalogue, day: date) -> CostRates:
-    try:
-        return CostRates.from_parameters(cat.parameters, day)
-    except LookupError as exc:
-        errors.print(f"data/parameters: {exc}")
-        raise typer.Exit(1) from None
 
 
 def analysis_document(result: ProcedureAnalysis) -> dict[str, Any]:

@@ -14,14 +14,13 @@ from rich.table import Table
 
 from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
+from catalogue.commands.options import parse_day, resolve_rates
 from catalogue.console import console, errors, vnd
 from catalogue.files import write_atomic
 from catalogue.loader import DEFAULT_DATA
 from catalogue.problems import Problem
 from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
 from catalogue.store import open_catalogue
-from models.catalogue import Catalogue
-from models.parameters import CostRates
 from models.proposal import Comparison, PlanComparison
 
 DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
@@ -47,13 +46,6 @@ def signed(value: int | float, unit: str) -> str:
 def verdict(met: bool) -> str:
     return "ĐẠT" if met else "CHƯA ĐẠT"
 
-
-def rates_on(catalogue: Catalogue, day: date) -> CostRates:
-    try:
-        return CostRates.from_parameters(catalogue.parameters, day)
-    except LookupError as exc:
-        errors.print(f"no cost parameters on {day.isoformat()}: {exc}")
-        raise typer.Exit(1) from None
 
 
 def comparison_table(c: Comparison) -> Table:
@@ -105,12 +97,12 @@ def register(app: typer.Typer) -> None:
         data: Path = DATA,
     ) -> None:
         """Đánh giá phương án đơn giản hóa: trước / sau / chênh lệch, chi phí tiết kiệm, mục tiêu cắt giảm."""
-        day = parse_day(as_of)
+        day = parse_day(as_of, "--as-of") or date.today()
         proposal, parsed, problems = load_proposal_file(proposal_file)
         if proposal is None:
             fail(problems)
         cat = open_catalogue(data)
-        rates = rates_on(cat, day)
+        rates = resolve_rates(cat, day)
         problems = check_proposal(proposal, cat, proposal_file, parsed, day)
         for p in problems:
             if p.severity == "warning":
@@ -143,7 +135,7 @@ def register(app: typer.Typer) -> None:
         data: Path = DATA,
     ) -> None:
         """Lập bản nháp phương án từ các phát hiện của một thủ tục, xếp theo chi phí tiết kiệm."""
-        day = parse_day(as_of)
+        day = parse_day(as_of, "--as-of") or date.today()
         cat = open_catalogue(data)
         if code not in cat.procedures:
             errors.print(f"no procedure {code} in {data}")
@@ -154,7 +146,7 @@ def register(app: typer.Typer) -> None:
         if out is not None and out.exists() and not force:
             errors.print(f"{out} exists: use --force to overwrite it")
             raise typer.Exit(1)
-        rates = rates_on(cat, day)
+        rates = resolve_rates(cat, day)
         proposal, findings = suggest_proposal(code, cat, rates)
         if proposal is None:
             errors.print(f"{code}: no finding with a saving to propose ({len(findings)} findings)")
@@ -168,15 +160,6 @@ def register(app: typer.Typer) -> None:
         console.print(f"Đã ghi bản nháp {out} ({len(proposal.procedures[0].operations)} thao tác; "
                       f"chi phí hiện nay {vnd(before)}/năm)", markup=False)
 
-
-def parse_day(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors.print(f"--as-of {text!r}: not a date (YYYY-MM-DD)")
-        raise typer.Exit(2) from None
 
 
 def fail(problems: list[Problem]) -> NoReturn:

@@ -31,6 +31,7 @@ from catalogue.batch.gitsource import GitError, git_delta, since_scope
 from catalogue.batch.report import LATEST, publish
 from catalogue.batch.results import ResultCache
 from catalogue.cache import default_cache_dir
+from catalogue.commands.options import parse_day
 from catalogue.console import console, errors, vnd
 from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
@@ -107,10 +108,7 @@ def register(app: typer.Typer) -> None:
             raise _fail("give exactly one of --change FILE, --since REVISION or --all", 2)
         if executor not in ("local", "dask"):
             raise _fail("--executor is local or dask", 2)
-        try:
-            day = date.fromisoformat(as_of) if as_of else None
-        except ValueError:
-            raise _fail(f"--as-of {as_of!r}: write the day as YYYY-MM-DD", 2) from None
+        day = parse_day(as_of, "--as-of")
         catalogue = open_catalogue(data)
         gc.freeze()  # the catalogue lives until the command ends: keep the collector from walking it again and again
         loaded = _checked_changes(data, catalogue)

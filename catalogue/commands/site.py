@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
+from catalogue.commands.options import parse_day
 from catalogue.console import console, errors
 from catalogue.loader import DEFAULT_DATA
 from catalogue.proposals import load_proposals
@@ -32,11 +32,7 @@ REPORT = typer.Option(
 
 
 def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, report: Path | None) -> BuildReport:
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        errors.print(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
-        raise typer.Exit(2) from None
+    day = parse_day(as_of, "--as-of")
     from catalogue.site.build import SiteBuildError, build_site  # the site's stack loads only for this command
     from catalogue.site.reanalysis import ReportError, default_report, load_report
 

@@ -17,6 +17,7 @@ from catalogue.console import vnd
 from catalogue.site.escape import h, md
 from catalogue.site.pages import PROCEDURES, REANALYSIS, day, front_matter, num, rel, source_item, table
 from models.catalogue import Catalogue
+from models.change import CHANGELOG_STATUS_VI as STATUS_VI
 from models.change import ChangelogStatus, ImpactReport, MetricDelta, ProcedureImpact
 
 LATEST_REPORT = Path("reports") / "latest.json"
@@ -24,9 +25,6 @@ LATEST_REPORT = Path("reports") / "latest.json"
 REANALYSIS_TITLE = "Rà soát sau thay đổi pháp luật"
 PRODUCE_COMMAND = "tthc reanalyze --change data/changes/<tệp thay đổi>.yaml"
 
-STATUS_VI: dict[ChangelogStatus, str] = {
-    "ADDED": "Thêm mới", "AMENDED": "Sửa đổi", "UNCHANGED": "Không đổi nội dung", "WITHDRAWN": "Bãi bỏ",
-}
 MAIN_METRICS: dict[str, str] = {
     "steps": "Số bước",
     "elapsed_working_days.likely": "Thời gian giải quyết (ngày làm việc)",

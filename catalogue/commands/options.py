@@ -1,0 +1,31 @@
+"""Option handling shared by the commands: dates typed by staff, cost parameters read as at a day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from catalogue.console import errors
+from models.catalogue import Catalogue
+from models.parameters import CostRates
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option, or None when it was not given; a clear message and exit 2 when it is not a date."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.print(f"{option}: {value!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+
+
+def resolve_rates(catalogue: Catalogue, day: date) -> CostRates:
+    """The cost parameters in force on `day`; exit 1 naming the missing parameter."""
+    try:
+        return CostRates.from_parameters(catalogue.parameters, day)
+    except LookupError as exc:
+        errors.print(f"data/parameters: no cost parameters on {day.isoformat()}: {exc}")
+        raise typer.Exit(1) from None
