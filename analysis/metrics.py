@@ -45,7 +45,9 @@ def travel_minutes_for(level: Level, catalogue: Catalogue, rates: CostRates | No
     """Round-trip minutes to an office of `level`: from resolved rates, else the dated parameter on `day`."""
     if rates is not None:
         return rates.travel_minutes[level]
-    return int(catalogue.parameters.at(f"travel_minutes.{level}", day or date.today()).value)
+    if day is None:  # the analysis never reads the clock: the caller says which day's parameters apply
+        raise ValueError("travel time needs `rates` or a day to read the parameters at")
+    return int(catalogue.parameters.at(f"travel_minutes.{level}", day).value)
 
 
 def compute_metrics(
@@ -54,7 +56,7 @@ def compute_metrics(
     """The metrics of `procedure`; calendar days are computed from `start` when given.
 
     Travel time of an in-person step is the step's own `applicant_time.travel`, else the dated parameter
-    `travel_minutes.<level>` of the office's level (from `rates` when given, else resolved on `start` or today).
+    `travel_minutes.<level>` of the office's level (from `rates` when given, else resolved on `start`).
 
     >>> from tests.factories import tiny_procedure
     >>> from tests.analysis_records import catalogue, rates

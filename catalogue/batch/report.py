@@ -24,6 +24,11 @@ from models.change import ImpactReport, MetricDelta
 REPORT_FILES = ("report.md", "report.json", "report.xlsx")
 LATEST = "latest.json"
 
+
+def reports_folder(data: Path) -> Path:
+    """`reports/` beside the data folder: where `tthc reanalyze` publishes and the site looks for the latest."""
+    return data.resolve().parent / "reports"
+
 HEADLINE_METRICS: dict[str, str] = {
     "annual_cost_vnd": "Chi phí tuân thủ/năm (đ)",
     "per_case_vnd": "Chi phí một lần thực hiện (đ)",

@@ -28,7 +28,7 @@ from catalogue.batch.changes import LoadedChanges, change_problems, load_changes
 from catalogue.batch.engine import DEFAULT_CHUNK, Scope, Settings, analyse_all, build_report, change_scope
 from catalogue.batch.executors import ExecutorError, ExecutorKind, open_executor
 from catalogue.batch.gitsource import GitError, git_delta, since_scope
-from catalogue.batch.report import LATEST, publish
+from catalogue.batch.report import LATEST, publish, reports_folder
 from catalogue.batch.results import ResultCache
 from catalogue.cache import default_cache_dir
 from catalogue.commands.options import parse_day
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
             raise _fail(str(exc)) from None
         finally:
             cache.close()
-        reports = data.resolve().parent / "reports"
+        reports = reports_folder(data)
         folder = publish(report, out or reports / scope.slug, reports / LATEST if latest else None)
         s = report.summary
         table = Table(title=f"{report.title} ({report.as_of:%d/%m/%Y})", show_header=False)

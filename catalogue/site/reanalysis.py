@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from catalogue.batch.report import LATEST, reports_folder
 from catalogue.console import vnd
 from catalogue.site.escape import h, md
 from catalogue.site.pages import PROCEDURES, REANALYSIS, day, front_matter, num, rel, source_item, table
@@ -20,8 +21,6 @@ from models.catalogue import Catalogue
 from models.change import CHANGELOG_STATUS_VI as STATUS_VI
 from models.change import ChangelogStatus, ImpactReport, MetricDelta, ProcedureImpact
 
-LATEST_REPORT = Path("reports") / "latest.json"
-"""Where `tthc reanalyze` copies its latest report, relative to the folder that holds the data folder."""
 REANALYSIS_TITLE = "Rà soát sau thay đổi pháp luật"
 PRODUCE_COMMAND = "tthc reanalyze --change data/changes/<tệp thay đổi>.yaml"
 
@@ -40,7 +39,7 @@ class ReportError(ValueError):
 
 def default_report(data: Path) -> Path:
     """`reports/latest.json` beside the data folder (where `tthc reanalyze` writes it)."""
-    return data.resolve().parent / LATEST_REPORT
+    return reports_folder(data) / LATEST
 
 
 def load_report(path: Path) -> ImpactReport:
