@@ -20,6 +20,7 @@ from catalogue.console import console, errors, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
 from catalogue.loader import DEFAULT_DATA
+from catalogue.spreadsheet import looks_like_formula
 from catalogue.store import open_catalogue
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
@@ -106,7 +107,7 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
 
 def spreadsheet_safe(value: object) -> object:
     """Text that a spreadsheet would run as a formula (= + - @ at the start) is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from catalogue.interchange.record import ImportedRecord
 from catalogue.interchange.safety import InterchangeError, check_zip
+from catalogue.spreadsheet import looks_like_formula
 from models.catalogue import Catalogue
 from models.procedure import Channel, Citation, Document, Fee, Procedure, Step
 
@@ -35,7 +36,6 @@ SHEET_HELP = "Hướng dẫn"
 CODE = "procedure"
 CHANNEL = "channel"
 EXCEL_CELL_LIMIT = 32_767
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # (sheet, model, field of Procedure it lists): the child sheets.
 CHILDREN: list[tuple[str, type[BaseModel], str]] = [
@@ -196,7 +196,7 @@ def _write(ws: Any, r: int, c: int, value: Any, as_text: Any, plain: Any, sheet:
         if len(text) > EXCEL_CELL_LIMIT:
             raise InterchangeError(sheet, f"row {r + 1}, column {column}: text of {len(text)} characters does not fit an Excel cell")
         # A leading = + - @ would make Excel (or a CSV export of the sheet) read the text as a formula.
-        ws.write_string(r, c, text, as_text if text.startswith(FORMULA_START) else plain)
+        ws.write_string(r, c, text, as_text if looks_like_formula(text) else plain)
 
 
 # --- import -----------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
 from catalogue.files import atomic_path
+from catalogue.spreadsheet import looks_like_formula
 from models.analysis import CostBreakdown
 from models.catalogue import Catalogue
 from models.parameters import CostRates
@@ -29,7 +30,6 @@ from models.parameters import CostRates
 PARAMS = "Tham số"
 SUMMARY = "Tổng hợp"
 HOURLY_CELL = f"'{PARAMS}'!$C$4"
-FORMULA_START = ("=", "+", "-", "@")
 
 HEADERS = ["STT", "Hoạt động", "Nguồn", "Diễn giải", "Thời gian (phút)", "Số lượng", "Đơn giá (đ)", "Thành tiền (đ)",
            "Loại (Điều 27)"]
@@ -57,7 +57,7 @@ class _Formats:
 
 def write_text(ws: Worksheet, row: int, col: int, value: str, fmt: _Formats, *, wrap: bool = True) -> None:
     """Catalogue text as a string cell; text that looks like a formula keeps a quote prefix (shown as text)."""
-    quoted = value.startswith(FORMULA_START)
+    quoted = looks_like_formula(value)
     style = (fmt.quoted if quoted else fmt.text) if wrap else (fmt.line_quoted if quoted else fmt.line)
     ws.write_string(row, col, value, style)
 
