@@ -19,7 +19,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from catalogue.loader import DEFAULT_DATA, Loaded, add_procedure, load, load_procedure_file
+from catalogue.loader import DEFAULT_DATA, Loaded, add_procedure, load, load_procedure_file, place_procedure
 from catalogue.problems import Problem
 from models.catalogue import Catalogue, Procedures
 from models.procedure import SCHEMA_VERSION, Procedure
@@ -94,15 +94,8 @@ class ProcedureCache:
                     new_records.append((sha, record.code, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)))
                 continue
             code, payload = hit
-            # The checks load_procedure_file makes beside validation, made again for a cached record.
-            if path.stem != code:
-                loaded.problems.append(Problem(path, None, "code", f"file is named {path.name} but holds {code}: name it {code}.yaml"))
-            if code in procedures:
-                first, _ = loaded.locate("procedure", code)
-                loaded.problems.append(Problem(path, None, "code", f"procedure {code} is defined twice (also in {first})"))
-                continue
-            procedures.set_encoded(code, payload)
-            loaded.origins[("procedure", code)] = (path, None, ())
+            if place_procedure(loaded, path, code, None):
+                procedures.set_encoded(code, payload)
         if new_files or new_records:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", new_files)

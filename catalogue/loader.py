@@ -34,8 +34,6 @@ class Loaded:
         """File and line of a field of a record, for messages."""
         path, parsed, base = self.origins[(kind, key)]
         if parsed is None:  # read from the cache: parse the file once more, only to point at the line
-            from catalogue.yamlio import YamlError, load_yaml_file
-
             try:
                 parsed = load_yaml_file(path)
             except (YamlError, OSError):
@@ -133,8 +131,6 @@ def load_procedure_file(path: Path, problems: list[Problem]) -> tuple[Procedure 
         return None, parsed
     record, found = validate_record(Procedure, parsed.data, path, parsed)
     problems += found
-    if record is not None and path.stem != record.code:
-        problems.append(Problem(path, parsed.line_of(("code",)), "code", f"file is named {path.name} but holds {record.code}: name it {record.code}.yaml"))
     return record, parsed
 
 
@@ -163,16 +159,25 @@ def load(
     return loaded
 
 
+def place_procedure(loaded: Loaded, path: Path, code: str, parsed: Parsed | None) -> bool:
+    """Check that the file is named by its code and the code is new; record where it came from.
+
+    Returns False when the code is already taken (the record is then left out). Made for records read from YAML
+    and from the cache alike."""
+    line = parsed.line_of(("code",)) if parsed else None
+    if path.stem != code:
+        loaded.problems.append(Problem(path, line, "code", f"file is named {path.name} but holds {code}: name it {code}.yaml"))
+    if code in loaded.catalogue.procedures:
+        first, _ = loaded.locate("procedure", code)
+        loaded.problems.append(Problem(path, line, "code", f"procedure {code} is defined twice (also in {first})"))
+        return False
+    loaded.origins[("procedure", code)] = (path, parsed, ())
+    return True
+
+
 def add_procedure(loaded: Loaded, path: Path, record: Procedure | None, parsed: Parsed | None) -> None:
-    if record is None:
-        return
-    if record.code in loaded.catalogue.procedures:
-        first, _ = loaded.locate("procedure", record.code)
-        line = parsed.line_of(("code",)) if parsed else None
-        loaded.problems.append(Problem(path, line, "code", f"procedure {record.code} is defined twice (also in {first})"))
-        return
-    loaded.catalogue.procedures[record.code] = record
-    loaded.origins[("procedure", record.code)] = (path, parsed, ())
+    if record is not None and place_procedure(loaded, path, record.code, parsed):
+        loaded.catalogue.procedures[record.code] = record
 
 
 def load_or_raise(data: Path = DEFAULT_DATA) -> Loaded:
