@@ -23,7 +23,17 @@ from analysis.critical_path import StepGraphError, topological_order
 from models.analysis import ProcedureAnalysis, trusted
 from models.common import WorkingDays
 from models.parameters import CostRates
-from models.procedure import APPLICANT, ApplicantTime, Channel, Document, Procedure, Step, TimeLimit
+from models.procedure import (
+    APPLICANT,
+    AnnualVolume,
+    ApplicantTime,
+    Channel,
+    Document,
+    OnlineService,
+    Procedure,
+    Step,
+    TimeLimit,
+)
 from models.proposal import (
     AcceptPlainCopy,
     ChangeFee,
@@ -66,6 +76,13 @@ def _changed(record: M, **update: Any) -> M:
     return trusted(type(record), {**record.__dict__, **update})
 
 
+DraftState = tuple[
+    dict[str, Step], dict[str, Document], list[Channel], OnlineService, AnnualVolume, list[str],
+    dict[str, tuple[int, str]], dict[str, tuple[int, str]], int,
+]
+"""What `ProcedureDraft.checkpoint` keeps."""
+
+
 class ProcedureDraft:
     """A procedure being changed one operation at a time: mutable dictionaries of immutable steps and documents.
 
@@ -95,8 +112,7 @@ class ProcedureDraft:
         """Apply one operation (numbered `index` in messages, default: the next one); raises ProposalError and
         leaves the draft unchanged when it cannot apply (with `undo=False`, a caller that drops the draft on
         error saves the copy this takes)."""
-        saved = (dict(self.steps), dict(self.documents), list(self.channels), self.online, self.annual_volume,
-                 list(self.implementing), dict(self.removed_steps), dict(self.removed_documents)) if undo else None
+        saved = self.checkpoint() if undo else None
         self.index, self.kind = (self.applied if index is None else index), op.op
         try:
             _APPLY[op.op](self, op)  # type: ignore[operator]
@@ -104,24 +120,32 @@ class ProcedureDraft:
                 self.check_graph()
         except ProposalError:
             if saved is not None:
-                (self.steps, self.documents, self.channels, self.online, self.annual_volume, self.implementing,
-                 self.removed_steps, self.removed_documents) = saved
+                self.rollback(saved)
             raise
         self.applied += 1
+
+    def checkpoint(self) -> DraftState:
+        """The draft's state, for `rollback` (steps and documents are immutable: shallow copies suffice)."""
+        return (dict(self.steps), dict(self.documents), list(self.channels), self.online, self.annual_volume,
+                list(self.implementing), dict(self.removed_steps), dict(self.removed_documents), self.applied)
+
+    def rollback(self, state: DraftState) -> None:
+        """Back to a `checkpoint`, undoing every operation applied since."""
+        (self.steps, self.documents, self.channels, self.online, self.annual_volume, self.implementing,
+         self.removed_steps, self.removed_documents, self.applied) = state
 
     def _may_break(self, op: Operation) -> bool:
         """Whether the operation could close a cycle or leave a step without a document produced for it.
 
         Removing a step keeps the order of the others, so only the documents it produced can go missing;
-        `parallelize` checks its own pair and keeps every other ancestor; a document nobody produces cannot go
-        missing when it is dropped."""
+        `parallelize` checks its own pair and keeps every other ancestor; dropping a document takes it from its
+        consumers and producers at once, and obtaining one from the state only takes it from what the applicant
+        hands over: neither can leave a step short of an input."""
         match op:
             case MergeSteps() | OneDesk():
                 return True
             case RemoveStep():
                 return self.removed_produced
-            case DropDocument() | ObtainFromState():
-                return op.document in self.base_produced
         return False
 
     def check_graph(self) -> None:
@@ -172,8 +196,9 @@ class ProcedureDraft:
     def drop_document(self, document_id: str) -> None:
         del self.documents[document_id]
         self.removed_documents[document_id] = (self.index, self.kind)
+        produced = document_id in self.base_produced
         for s in list(self.steps.values()):
-            if document_id in s.consumes or document_id in s.produces:
+            if document_id in s.consumes or (produced and document_id in s.produces):
                 self.set_step(
                     s,
                     consumes=[d for d in s.consumes if d != document_id],
@@ -353,7 +378,7 @@ def _accept_plain_copy(draft: ProcedureDraft, op: AcceptPlainCopy) -> None:
 
 def _obtain_from_state(draft: ProcedureDraft, op: ObtainFromState) -> None:
     doc = draft.document(op.document)
-    produced = any(doc.id in s.produces for s in draft.steps.values())
+    produced = doc.id in draft.base_produced and any(doc.id in s.produces for s in draft.steps.values())
     supplied_by = [s for s in draft.steps.values()
                    if s.actor == APPLICANT and doc.id in s.consumes and s.kind not in ("collect", "return_result")]
     if produced and not supplied_by:

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from analysis.findings.context import REVIEW_KINDS, Context, Draft, build
-from analysis.proposals import ProcedureDraft, ProposalError
+from analysis.proposals import ProcedureDraft
 from models.procedure import Step
 from models.proposal import Operation, Parallelize
 
@@ -54,10 +54,7 @@ def _parallel(ctx: Context) -> list[Draft]:
                     legal_change=ctx.legal_change(
                         step.legal_basis, "Quy định các cơ quan, đơn vị thẩm định, lấy ý kiến đồng thời, không tuần tự."),
                 )
-                try:
-                    draft.apply(op)
-                except ProposalError:
-                    continue
+                draft.apply(op, undo=False)  # cannot fail: `_independent` is the operation's own precondition
                 ops.append(op)
                 pairs.append((b, step.id))
                 changed = True

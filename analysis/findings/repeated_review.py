@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from analysis.critical_path import likely_days
 from analysis.findings.context import REVIEW_KINDS, Context, Draft, build
-from analysis.proposals import ProposalError, apply_operations
+from analysis.proposals import ProcedureDraft, ProposalError
 from models.proposal import MergeSteps, Operation
 
 RULE = "repeated-review"
@@ -34,7 +34,7 @@ def find(ctx: Context) -> list[Draft]:
     for later_id, earlier_id in root.items():
         clusters.setdefault(earlier_id, [earlier_id]).append(later_id)
     ops: list[Operation] = []
-    current = ctx.procedure
+    draft = ProcedureDraft(ctx.procedure)
     days = ctx.baseline_likely_days
     for members in clusters.values():
         first = ctx.by_id[members[0]]
@@ -44,16 +44,19 @@ def find(ctx: Context) -> list[Draft]:
             legal_change=ctx.legal_change(
                 first.legal_basis, "Quy định một đầu mối thẩm định hồ sơ (hoặc thẩm định chung), bỏ thẩm định lặp lại."),
         )
+        before = draft.checkpoint()
         try:
-            merged = apply_operations(current, [op])
+            draft.apply(op, undo=False)
         except ProposalError:
+            draft.rollback(before)
             continue
         # A merged check waits for every predecessor of the checks it replaces: keep it only if that does not
         # make the procedure longer.
-        merged_days = likely_days(merged.steps)
+        merged_days = likely_days(list(draft.steps.values()))
         if merged_days > days:
+            draft.rollback(before)
             continue
-        current, days = merged, merged_days
+        days = merged_days
         ops.append(op)
     described = "; ".join(
         " và ".join(f"«{ctx.by_id[m].name}» ({ctx.by_id[m].unit or ctx.agency_name(ctx.by_id[m].actor)})" for m in members)
@@ -63,5 +66,5 @@ def find(ctx: Context) -> list[Draft]:
         explanation=f"Nhiều đơn vị lần lượt xem xét cùng một bộ giấy tờ: {described}. "
         "Một lần thẩm định (hoặc thẩm định chung) là đủ.",
         steps=[m for members in clusters.values() for m in members],
-        suggestion=ops, after=current,
+        suggestion=ops, after=draft.procedure(),
     )]
