@@ -46,7 +46,7 @@ def test_propose_report_says_saving_cut_rate_and_targets(data: Path) -> None:
 
 def bad(plan_change: dict[str, object]) -> dict[str, object]:
     plan = copy.deepcopy(PLAN)
-    plan["procedures"] = [{**plan["procedures"][0], **plan_change}]  # type: ignore[index]
+    plan["procedures"] = [{**plan["procedures"][0], **plan_change}]
     return plan
 
 
