@@ -1,4 +1,4 @@
-"""Drawings of a procedure's step graph: Mermaid text (for the site and Markdown) and a standalone SVG.
+"""Drawings of a procedure's step graph: Mermaid text (for the site and Markdown), a standalone SVG and a PNG.
 
 Every catalogue string is data: in Mermaid it is written with Mermaid's entity codes (`#34;` for a quote...), in
 SVG with XML escaping. Node ids are generated (`s0`, `s1`...), never taken from the catalogue.
@@ -6,8 +6,10 @@ SVG with XML escaping. Node ids are generated (`s0`, `s1`...), never taken from 
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from xml.sax.saxutils import escape as xml_escape
 
@@ -94,10 +96,56 @@ def layered_layout(procedure: Procedure) -> list[list[str]]:
 
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 190, 74, 60, 26, 24
+EDGE_STROKE = "#475569"
+BOX_STROKE = "#64748b"
+DAYS_FILL = "#334155"
+PATH_LEGEND_VI = "Đường găng (chuỗi bước dài nhất)"
 
 
-def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str]) -> str:
-    """A standalone SVG of the step graph in layers, left to right; colour by actor; critical path in bold."""
+@dataclass(frozen=True)
+class Box:
+    """A step drawn as a rounded box: top-left corner, fill by actor, name wrapped into at most three lines."""
+
+    x: int
+    y: int
+    fill: str
+    on_path: bool
+    name: str
+    lines: list[str]
+    days: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An ordering edge, from the right middle of one box to the left middle of the next (a cubic curve)."""
+
+    sx: int
+    sy: int
+    ex: int
+    ey: int
+    on_path: bool
+
+    @property
+    def mid(self) -> int:
+        return (self.sx + self.ex) // 2
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    """Where everything goes, in pixels from the top left: one layout, drawn as SVG or as PNG."""
+
+    width: int
+    height: int
+    title: str
+    boxes: list[Box]
+    edges: list[Edge]
+    legend: list[tuple[int, str, str]]
+    """(y, fill, label) per actor; the critical-path key comes last, below them."""
+    path_legend_y: int
+
+
+def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str]) -> GraphLayout:
+    """The step graph in layers, left to right; colour by actor; critical path marked."""
     layers = layered_layout(procedure)
     steps = {s.id: s for s in procedure.steps}
     position: dict[str, tuple[int, int]] = {}
@@ -108,52 +156,115 @@ def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
     colour = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(actors)}
     rows = max((len(layer) for layer in layers), default=1)
     legend_y = MARGIN + 40 + rows * (BOX_H + GAP_Y) + 10
-    width = MARGIN * 2 + max(len(layers), 1) * (BOX_W + GAP_X) - GAP_X
-    height = legend_y + 22 * (len(actors) + 1) + MARGIN
     critical = set(critical_path)
     critical_edges = set(pairwise(critical_path))
+    edges = []
+    for step in procedure.steps:
+        for before in step.after:
+            if before in position:
+                (x1, y1), (x2, y2) = position[before], position[step.id]
+                edges.append(Edge(x1 + BOX_W, y1 + BOX_H // 2, x2, y2 + BOX_H // 2, (before, step.id) in critical_edges))
+    boxes = []
+    for sid, (x, y) in position.items():
+        step = steps[sid]
+        wrapped = textwrap.wrap(step.name, 30)
+        lines = wrapped[:3]
+        if len(wrapped) > 3:
+            lines[-1] = lines[-1][:28] + "…"
+        boxes.append(Box(x, y, colour[step.actor], sid in critical, step.name, lines, _days(step)))
+    return GraphLayout(
+        width=MARGIN * 2 + max(len(layers), 1) * (BOX_W + GAP_X) - GAP_X,
+        height=legend_y + 22 * (len(actors) + 1) + MARGIN,
+        title=f"{procedure.code} · {procedure.name}",
+        boxes=boxes,
+        edges=edges,
+        legend=[(legend_y + i * 22, colour[a], actor_name(a, catalogue)) for i, a in enumerate(actors)],
+        path_legend_y=legend_y + len(actors) * 22,
+    )
+
+
+def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str]) -> str:
+    """A standalone SVG of the step graph (`graph_layout`); each step's full name is its tooltip."""
+    g = graph_layout(procedure, catalogue, critical_path)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{g.width}" height="{g.height}" viewBox="0 0 {g.width} {g.height}" '
         'font-family="sans-serif" font-size="12">',
         "<defs>",
         '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
-        '<path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker>',
+        f'<path d="M0,0 L10,5 L0,10 z" fill="{EDGE_STROKE}"/></marker>',
         f'<marker id="arrow-critical" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" '
         f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{CRITICAL_STROKE}"/></marker>',
         "</defs>",
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{MARGIN}" y="{MARGIN + 8}" font-size="15" font-weight="bold">{xml_escape(f"{procedure.code} · {procedure.name}")}</text>',
+        f'<rect width="{g.width}" height="{g.height}" fill="white"/>',
+        f'<text x="{MARGIN}" y="{MARGIN + 8}" font-size="15" font-weight="bold">{xml_escape(g.title)}</text>',
     ]
-    for step in procedure.steps:
-        for before in step.after:
-            if before not in position:
-                continue
-            (x1, y1), (x2, y2) = position[before], position[step.id]
-            on_path = (before, step.id) in critical_edges
-            stroke = CRITICAL_STROKE if on_path else "#475569"
-            marker = "arrow-critical" if on_path else "arrow"
-            sx, sy, ex, ey = x1 + BOX_W, y1 + BOX_H // 2, x2, y2 + BOX_H // 2
-            mid = (sx + ex) // 2
-            out.append(f'<path d="M{sx},{sy} C{mid},{sy} {mid},{ey} {ex},{ey}" fill="none" stroke="{stroke}" '
-                       f'stroke-width="{3 if on_path else 1.2}" marker-end="url(#{marker})"/>')
-    for sid, (x, y) in position.items():
-        step = steps[sid]
-        on_path = sid in critical
-        out.append(f'<g><title>{xml_escape(step.name)}</title>')
-        out.append(f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{colour[step.actor]}" '
-                   f'stroke="{CRITICAL_STROKE if on_path else "#64748b"}" stroke-width="{3 if on_path else 1}"/>')
-        wrapped = textwrap.wrap(step.name, 30)[:3]
-        if len(textwrap.wrap(step.name, 30)) > 3:
-            wrapped[-1] = wrapped[-1][:28] + "…"
-        for i, line in enumerate(wrapped):
-            out.append(f'<text x="{x + 8}" y="{y + 17 + i * 15}">{xml_escape(line)}</text>')
-        out.append(f'<text x="{x + 8}" y="{y + BOX_H - 8}" fill="#334155" font-size="11">{xml_escape(_days(step))}</text></g>')
-    for i, actor in enumerate(actors):
-        y = legend_y + i * 22
-        out.append(f'<rect x="{MARGIN}" y="{y}" width="16" height="14" fill="{colour[actor]}" stroke="#64748b"/>')
-        out.append(f'<text x="{MARGIN + 24}" y="{y + 11}">{xml_escape(actor_name(actor, catalogue))}</text>')
-    y = legend_y + len(actors) * 22
+    for e in g.edges:
+        stroke, marker = (CRITICAL_STROKE, "arrow-critical") if e.on_path else (EDGE_STROKE, "arrow")
+        out.append(f'<path d="M{e.sx},{e.sy} C{e.mid},{e.sy} {e.mid},{e.ey} {e.ex},{e.ey}" fill="none" stroke="{stroke}" '
+                   f'stroke-width="{3 if e.on_path else 1.2}" marker-end="url(#{marker})"/>')
+    for b in g.boxes:
+        out.append(f'<g><title>{xml_escape(b.name)}</title>')
+        out.append(f'<rect x="{b.x}" y="{b.y}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{b.fill}" '
+                   f'stroke="{CRITICAL_STROKE if b.on_path else BOX_STROKE}" stroke-width="{3 if b.on_path else 1}"/>')
+        for i, line in enumerate(b.lines):
+            out.append(f'<text x="{b.x + 8}" y="{b.y + 17 + i * 15}">{xml_escape(line)}</text>')
+        out.append(f'<text x="{b.x + 8}" y="{b.y + BOX_H - 8}" fill="{DAYS_FILL}" font-size="11">{xml_escape(b.days)}</text></g>')
+    for y, fill, label in g.legend:
+        out.append(f'<rect x="{MARGIN}" y="{y}" width="16" height="14" fill="{fill}" stroke="{BOX_STROKE}"/>')
+        out.append(f'<text x="{MARGIN + 24}" y="{y + 11}">{xml_escape(label)}</text>')
+    y = g.path_legend_y
     out.append(f'<rect x="{MARGIN}" y="{y}" width="16" height="14" fill="white" stroke="{CRITICAL_STROKE}" stroke-width="3"/>')
-    out.append(f'<text x="{MARGIN + 24}" y="{y + 11}">Đường găng (chuỗi bước dài nhất)</text>')
+    out.append(f'<text x="{MARGIN + 24}" y="{y + 11}">{PATH_LEGEND_VI}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str], scale: int = 2) -> bytes:
+    """The same drawing as `svg_step_graph`, as a PNG `scale` times its pixel size (for Word, slides, e-mail).
+
+    Drawn with matplotlib's Agg renderer and its bundled DejaVu Sans, which covers Vietnamese: no system font or
+    browser is needed. Catalogue text is drawn as plain text (`usetex` and mathtext off), never interpreted.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+    from matplotlib.path import Path as CurvePath
+
+    g = graph_layout(procedure, catalogue, critical_path)
+    px = 72 / 100  # points per pixel: the figure is drawn at 100 dpi, one data unit per pixel
+
+    fig = Figure(figsize=(g.width / 100, g.height / 100), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, g.width)
+    ax.set_ylim(g.height, 0)  # y grows downwards, as in the SVG
+    ax.set_axis_off()
+
+    def text(x: float, y: float, value: str, size: float = 12, **style: object) -> None:
+        ax.text(x, y, value, fontsize=size * px, va="baseline", family="DejaVu Sans", usetex=False, parse_math=False,
+                **style)  # type: ignore[arg-type]
+
+    text(MARGIN, MARGIN + 8, g.title, 15, weight="bold")
+    for e in g.edges:
+        colour = CRITICAL_STROKE if e.on_path else EDGE_STROKE
+        curve = CurvePath([(e.sx, e.sy), (e.mid, e.sy), (e.mid, e.ey), (e.ex, e.ey)],
+                          [CurvePath.MOVETO, CurvePath.CURVE4, CurvePath.CURVE4, CurvePath.CURVE4])
+        ax.add_patch(FancyArrowPatch(path=curve, arrowstyle="-|>", mutation_scale=9, color=colour,
+                                     linewidth=(3 if e.on_path else 1.2) * px))
+    for b in g.boxes:
+        ax.add_patch(FancyBboxPatch((b.x, b.y), BOX_W, BOX_H, boxstyle="round,pad=0,rounding_size=8", facecolor=b.fill,
+                                    edgecolor=CRITICAL_STROKE if b.on_path else BOX_STROKE,
+                                    linewidth=(3 if b.on_path else 1) * px))
+        for i, line in enumerate(b.lines):
+            text(b.x + 8, b.y + 17 + i * 15, line, 10.5)  # DejaVu Sans is wider than a browser's sans-serif
+        text(b.x + 8, b.y + BOX_H - 8, b.days, 11, color=DAYS_FILL)
+    for y, fill, label in g.legend:
+        ax.add_patch(Rectangle((MARGIN, y), 16, 14, facecolor=fill, edgecolor=BOX_STROKE, linewidth=px))
+        text(MARGIN + 24, y + 11, label)
+    ax.add_patch(Rectangle((MARGIN, g.path_legend_y), 16, 14, facecolor="white", edgecolor=CRITICAL_STROKE,
+                           linewidth=3 * px))
+    text(MARGIN + 24, g.path_legend_y + 11, PATH_LEGEND_VI)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100 * scale, facecolor="white", metadata={"Software": "tthc"})
+    return buffer.getvalue()

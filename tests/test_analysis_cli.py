@@ -1,11 +1,13 @@
 """`tthc analyze` and `tthc graph` on a small catalogue folder written from the test records, read back as a
-user would: JSON parsed, tables opened with pandas and openpyxl, SVG parsed, Mermaid checked for escaping."""
+user would: JSON parsed, tables opened with pandas and openpyxl, SVG parsed, PNG opened, Mermaid checked for
+escaping."""
 
 from __future__ import annotations
 
 import json
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -13,10 +15,11 @@ import pandas as pd
 import pytest
 import yaml
 from lxml import etree
+from PIL import Image
 from typer.testing import CliRunner
 
 from catalogue.cli import app
-from catalogue.diagrams import mermaid_step_graph, mermaid_text
+from catalogue.diagrams import mermaid_step_graph, mermaid_text, png_step_graph
 from catalogue.loader import DEFAULT_DATA
 from models.procedure import Procedure
 from tests import analysis_records as rec
@@ -109,6 +112,21 @@ def test_graph_files(data: Path, tmp_path: Path) -> None:
     svg = etree.parse(str(tmp_path / "9.233448.svg"))
     texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
     assert "Bảo hiểm xã hội cấp huyện" in texts
+    with Image.open(tmp_path / "9.233448.png") as png:  # the same drawing, twice the SVG's pixel size
+        root = svg.getroot()
+        assert png.size == (2 * int(root.get("width")), 2 * int(root.get("height")))
+        colours = {colour for _, colour in png.convert("RGB").getcolors(maxcolors=1 << 20) or []}
+    assert {(0xb4, 0x53, 0x09), (0xdb, 0xea, 0xfe)} <= colours  # the critical path's stroke, the applicant's fill
+
+
+def test_png_draws_vietnamese_and_catalogue_text_literally() -> None:
+    """No glyph is missing from the bundled font, and `$…$` in a name is text, not matplotlib mathtext."""
+    p = rec.khai_sinh()
+    odd = p.model_copy(update={"steps": [p.steps[0].model_copy(update={"name": "Nộp $\\frac{1$ bản ^_ {x}"}), *p.steps[1:]]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font"
+        data = png_step_graph(odd, rec.catalogue(odd), [odd.steps[0].id])
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_graph_escapes_catalogue_text(data: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""`tthc graph CODE`: the step graph as Mermaid text and SVG, critical path highlighted."""
+"""`tthc graph CODE`: the step graph as Mermaid text, SVG and PNG, critical path highlighted."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import typer
 
 from analysis.critical_path import longest_paths
 from catalogue.console import console, errors
-from catalogue.diagrams import mermaid_step_graph, svg_step_graph
+from catalogue.diagrams import mermaid_step_graph, png_step_graph, svg_step_graph
 from catalogue.files import write_atomic
 from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
@@ -18,10 +18,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def graph(
         code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
-        out: Path = typer.Option(Path("build/graphs"), "--out", help="Folder for <code>.mmd and <code>.svg."),
+        out: Path = typer.Option(Path("build/graphs"), "--out", help="Folder for <code>.mmd, <code>.svg and <code>.png."),
         data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
     ) -> None:
-        """Vẽ sơ đồ các bước: Mermaid (.mmd) and SVG, agencies grouped, critical path highlighted."""
+        """Vẽ sơ đồ các bước: Mermaid (.mmd), SVG and PNG, agencies grouped, critical path highlighted."""
         cat = open_catalogue(data)
         procedure = cat.procedures.get(code)
         if procedure is None:
@@ -32,4 +32,5 @@ def register(app: typer.Typer) -> None:
         svg = svg_step_graph(procedure, cat, path)
         write_atomic(out / f"{code}.mmd", mermaid.encode())
         write_atomic(out / f"{code}.svg", svg.encode())
-        console.print(f"Đã ghi {out / f'{code}.mmd'} và {out / f'{code}.svg'}")
+        write_atomic(out / f"{code}.png", png_step_graph(procedure, cat, path))
+        console.print(f"Đã ghi {out / f'{code}.mmd'}, {out / f'{code}.svg'} và {out / f'{code}.png'}")
