@@ -22,10 +22,10 @@ from pathlib import Path
 from catalogue.loader import DEFAULT_DATA, Loaded, add_procedure, load, load_procedure_file, place_procedure
 from catalogue.problems import Problem
 from models.catalogue import Catalogue, Procedures
-from models.procedure import SCHEMA_VERSION, Procedure
+from models.procedure import SCHEMA_VERSION, Procedure, References
 
 # A cache written by another version of the models or of Python is not read.
-CACHE_VERSION = f"tthc-3|schema-{SCHEMA_VERSION}|py-{sys.version_info[0]}.{sys.version_info[1]}|{Procedure.__module__}"
+CACHE_VERSION = f"tthc-4|schema-{SCHEMA_VERSION}|py-{sys.version_info[0]}.{sys.version_info[1]}|{Procedure.__module__}"
 
 
 def default_cache_dir(data: Path) -> Path:
@@ -48,7 +48,7 @@ class ProcedureCache:
         self.db.executescript(
             """
             CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
-            CREATE TABLE IF NOT EXISTS records (sha256 TEXT PRIMARY KEY, code TEXT, payload BLOB);
+            CREATE TABLE IF NOT EXISTS records (sha256 TEXT PRIMARY KEY, code TEXT, payload BLOB, refs BLOB);
             """
         )
 
@@ -82,7 +82,7 @@ class ProcedureCache:
             new_files.append((key, st.st_size, st.st_mtime_ns, sha))
             wanted[sha] = path
         cached = self._records(list(wanted))
-        new_records: list[tuple[str, str, bytes]] = []
+        new_records: list[tuple[str, str, bytes, bytes]] = []
         procedures = loaded.catalogue.procedures
         assert isinstance(procedures, Procedures)
         for sha, path in wanted.items():
@@ -91,29 +91,39 @@ class ProcedureCache:
                 record, parsed = load_procedure_file(path, loaded.problems)
                 add_procedure(loaded, path, record, parsed)
                 if record is not None:
-                    new_records.append((sha, record.code, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)))
+                    new_records.append(encode(sha, record))
                 continue
-            code, payload = hit
+            code, payload, refs = hit
             if place_procedure(loaded, path, code, None):
-                procedures.set_encoded(code, payload)
+                procedures.set_encoded(code, payload, refs)
         if new_files or new_records:
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", new_files)
-                self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", new_records)
+            self.store(new_files, new_records)
 
-    def _records(self, shas: list[str]) -> dict[str, tuple[str, bytes]]:
+    def _records(self, shas: list[str]) -> dict[str, tuple[str, bytes, bytes]]:
         if not shas:
             return {}
         if len(shas) > 2000:  # most of the catalogue: one scan beats many lookups
             wanted = set(shas)
-            return {s: (c, p) for s, c, p in self.db.execute("SELECT sha256, code, payload FROM records") if s in wanted}
-        out: dict[str, tuple[str, bytes]] = {}
+            return {s: (c, p, r) for s, c, p, r in self.db.execute("SELECT * FROM records") if s in wanted}
+        out: dict[str, tuple[str, bytes, bytes]] = {}
         for i in range(0, len(shas), 500):
             chunk = shas[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for s, c, p in self.db.execute(f"SELECT sha256, code, payload FROM records WHERE sha256 IN ({marks})", chunk):
-                out[s] = (c, p)
+            for s, c, p, r in self.db.execute(f"SELECT * FROM records WHERE sha256 IN ({marks})", chunk):
+                out[s] = (c, p, r)
         return out
+
+    def store(self, files: list[tuple[str, int, int, str]], records: list[tuple[str, str, bytes, bytes]]) -> None:
+        """Remember files (path, size, mtime_ns, sha256) and records (`encode`)."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", files)
+            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", records)
+
+
+def encode(sha: str, record: Procedure) -> tuple[str, str, bytes, bytes]:
+    """A cache row: the file's hash, the code, the pickled record and its pickled `References`."""
+    return (sha, record.code, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL),
+            pickle.dumps(References.of(record), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def decode_all(catalogue: Catalogue) -> None:

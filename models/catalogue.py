@@ -3,32 +3,57 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from models.parameters import ParameterSet
-from models.procedure import Procedure
+from models.procedure import Procedure, References
 from models.registry import Agency, LegalDocument
 
 
 class Procedures(MutableMapping[str, Procedure]):
     """Procedures by code. A record read from the compiled cache stays encoded until first used, so opening a
-    national catalogue to look at a few procedures does not decode 100,000 of them."""
+    national catalogue to look at a few procedures does not decode 100,000 of them; its `References` (what a
+    legal change can reach it through) come from the cache too, so finding the procedures a change touches does
+    not decode them either."""
 
     def __init__(self, records: dict[str, Procedure] | None = None) -> None:
         self._decoded: dict[str, Procedure] = dict(records or {})
         self._encoded: dict[str, bytes] = {}
+        self._references: dict[str, bytes | References] = {}
         self._order: dict[str, None] = dict.fromkeys(self._decoded)
 
-    def set_encoded(self, code: str, payload: bytes) -> None:
-        """Add a record as the pickled bytes the cache holds (written by tthc itself)."""
+    def set_encoded(self, code: str, payload: bytes, references: bytes | None = None) -> None:
+        """Add a record as the pickled bytes the cache holds (written by tthc itself), with its pickled
+        `References` when the cache has them."""
         self._encoded[code] = payload
         self._decoded.pop(code, None)
+        if references is None:
+            self._references.pop(code, None)
+        else:
+            self._references[code] = references
         self._order[code] = None
 
     def encoded(self, code: str) -> bytes | None:
         """The still-encoded bytes of a record, for sending to a worker without decoding it here."""
         return self._encoded.get(code)
+
+    def references(self, code: str) -> References:
+        """What the record refers to, without decoding it when the cache kept them."""
+        kept = self._references.get(code)
+        if kept is None:
+            return References.of(self[code])
+        if isinstance(kept, bytes):
+            kept = self._references[code] = pickle.loads(kept)
+            assert isinstance(kept, References)
+        return kept
+
+    def copy(self) -> Procedures:
+        """A copy whose records still encoded stay so (records are immutable: they are shared, not copied)."""
+        other = Procedures()
+        other._decoded, other._encoded = dict(self._decoded), dict(self._encoded)
+        other._references, other._order = dict(self._references), dict(self._order)
+        return other
 
     def __getitem__(self, code: str) -> Procedure:
         try:
@@ -42,12 +67,14 @@ class Procedures(MutableMapping[str, Procedure]):
     def __setitem__(self, code: str, record: Procedure) -> None:
         self._decoded[code] = record
         self._encoded.pop(code, None)
+        self._references.pop(code, None)
         self._order[code] = None
 
     def __delitem__(self, code: str) -> None:
         del self._order[code]
         self._decoded.pop(code, None)
         self._encoded.pop(code, None)
+        self._references.pop(code, None)
 
     def __contains__(self, code: object) -> bool:
         return code in self._order
@@ -60,6 +87,13 @@ class Procedures(MutableMapping[str, Procedure]):
 
     def __repr__(self) -> str:
         return f"Procedures({len(self)} records, {len(self._encoded)} not decoded yet)"
+
+
+def references_of(procedures: Mapping[str, Procedure], code: str) -> References:
+    """`References` of a procedure of any mapping: from the compiled cache when it kept them."""
+    if isinstance(procedures, Procedures):
+        return procedures.references(code)
+    return References.of(procedures[code])
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,9 +14,14 @@ from pydantic import ValidationError
 
 from analysis.analyse import analyse
 from analysis.legal_impact import affected, apply_changes, citation_touched, legal_status_on, related_texts
+from catalogue.batch.changes import load_changes
+from catalogue.batch.engine import change_scope
+from catalogue.cache import load_cached
+from catalogue.loader import DEFAULT_DATA, load
 from catalogue.synthetic import synthetic_catalogue
-from models.common import Citation
+from models.catalogue import Procedures
 from models.parameters import CostRates
+from models.procedure import References
 from tests.batch_helpers import SOURCE, TWO_LEVEL, change, small_catalogue
 
 JULY = date(2025, 7, 1)
@@ -95,9 +101,9 @@ def test_articles_narrow_the_procedures_touched() -> None:
     same_article = change([{"op": "amend", "text": "23/2015/NĐ-CP", "by": "118/2025/NĐ-CP", "articles": ["Điều 5"]}])
     assert affected(cat, other_article) == {}
     assert list(affected(cat, same_article)) == ["9.000002"]
-    assert citation_touched(Citation(ref="x", articles=["khoản 1 Điều 11"]), ["Điều 11"])
-    assert not citation_touched(Citation(ref="x", articles=["Điều 12"]), ["khoản 1 Điều 11"])
-    assert citation_touched(Citation(ref="x"), ["Điều 3"])  # citing the whole text
+    assert citation_touched(["khoản 1 Điều 11"], ["Điều 11"])
+    assert not citation_touched(["Điều 12"], ["khoản 1 Điều 11"])
+    assert citation_touched([], ["Điều 3"])  # citing the whole text
 
 
 def test_related_texts_follow_amends_and_replaces_chains() -> None:
@@ -203,3 +209,38 @@ def test_a_procedure_can_be_sent_to_another_level_than_its_agencies_imply() -> N
     assert moved.agencies.competent == ["ubnd-xa"]  # who acts still follows the agency mapping
     reasons = affected(cat, to_province)["9.000002"]
     assert any(r.kind == "level" and "Cấp tỉnh" in r.text for r in reasons)
+
+
+@pytest.mark.parametrize("change_id", ["sap-xep-so-va-cong-an-2025", "to-chuc-chinh-quyen-2-cap"])
+def test_a_change_decodes_only_the_procedures_it_touches(tmp_path: Path, change_id: str) -> None:
+    """From the compiled cache, selection reads each record's stored references: a record is decoded only when the
+    change rewrites it, and the scope is the one the decoded catalogue gives."""
+    load_cached(DEFAULT_DATA, tmp_path / "cache")
+    warm = load_cached(DEFAULT_DATA, tmp_path / "cache").catalogue
+    plain = load(DEFAULT_DATA).catalogue
+    changes = load_changes(DEFAULT_DATA).by_id()
+    others = [c for c in changes.values() if c.id != change_id]
+    scope = change_scope(warm, others, changes[change_id])
+    expected = change_scope(plain, others, changes[change_id])
+
+    def decoded(procedures: object) -> set[str]:
+        assert isinstance(procedures, Procedures)
+        return {code for code in procedures if procedures.encoded(code) is None}
+
+    assert scope.reasons == expected.reasons and scope.reasons
+    assert decoded(warm.procedures) == set()
+    assert decoded(scope.before.procedures) <= set(scope.reasons)
+    assert decoded(scope.after.procedures) <= set(scope.reasons)
+    assert len(decoded(scope.after.procedures)) < len(warm.procedures)
+    assert dict(scope.after.procedures) == dict(expected.after.procedures)
+    assert dict(scope.before.procedures) == dict(expected.before.procedures)
+
+
+def test_cached_references_are_the_records_own(tmp_path: Path) -> None:
+    load_cached(DEFAULT_DATA, tmp_path / "cache")
+    warm = load_cached(DEFAULT_DATA, tmp_path / "cache").catalogue.procedures
+    assert isinstance(warm, Procedures)
+    for code in list(warm):
+        stored = warm.references(code)
+        assert warm.encoded(code) is not None  # read without decoding the record
+        assert stored == References.of(warm[code])

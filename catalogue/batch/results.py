@@ -15,10 +15,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis.legal_impact import agencies_named, cited_texts
 from models.catalogue import Catalogue
 from models.parameters import CostRates
-from models.procedure import Procedure
+from models.procedure import Procedure, References
 
 RESULTS_FILE = "reanalysis.sqlite"
 Numbers = dict[str, int | float]
@@ -62,9 +61,10 @@ class DependencyKeys:
     def key(self, procedure: Procedure, record_json: bytes) -> str:
         digest = hashlib.blake2b(self.base, digest_size=20)
         digest.update(record_json)
-        for number in sorted(cited_texts(procedure)):
+        refs = References.of(procedure)
+        for number in sorted(refs.texts):
             digest.update(self._legal_json(number))
-        for agency_id in sorted(agencies_named(procedure)):
+        for agency_id in sorted(refs.agencies):
             digest.update(self._agency_json(agency_id))
         return digest.hexdigest()
 
