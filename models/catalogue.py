@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from models.parameters import ParameterSet
 from models.procedure import Procedure, References
 from models.registry import Agency, LegalDocument
+
+Stored = bytes | Callable[[], bytes]
+"""A record's pickled bytes, or what reads them from the compiled cache when the record is first used."""
 
 
 class Procedures(MutableMapping[str, Procedure]):
@@ -19,13 +22,13 @@ class Procedures(MutableMapping[str, Procedure]):
 
     def __init__(self, records: dict[str, Procedure] | None = None) -> None:
         self._decoded: dict[str, Procedure] = dict(records or {})
-        self._encoded: dict[str, bytes] = {}
+        self._encoded: dict[str, Stored] = {}
         self._references: dict[str, bytes | References] = {}
         self._order: dict[str, None] = dict.fromkeys(self._decoded)
 
-    def set_encoded(self, code: str, payload: bytes, references: bytes | None = None) -> None:
-        """Add a record as the pickled bytes the cache holds (written by tthc itself), with its pickled
-        `References` when the cache has them."""
+    def set_encoded(self, code: str, payload: Stored, references: bytes | None = None) -> None:
+        """Add a record as the pickled bytes the cache holds (written by tthc itself), or a reader of them, with
+        its pickled `References` when the cache has them."""
         self._encoded[code] = payload
         self._decoded.pop(code, None)
         if references is None:
@@ -36,7 +39,8 @@ class Procedures(MutableMapping[str, Procedure]):
 
     def encoded(self, code: str) -> bytes | None:
         """The still-encoded bytes of a record, for sending to a worker without decoding it here."""
-        return self._encoded.get(code)
+        stored = self._encoded.get(code)
+        return stored() if callable(stored) else stored
 
     def references(self, code: str) -> References:
         """What the record refers to, without decoding it when the cache kept them."""
@@ -59,8 +63,9 @@ class Procedures(MutableMapping[str, Procedure]):
         try:
             return self._decoded[code]
         except KeyError:
-            payload = self._encoded.pop(code)  # KeyError for an unknown code, as a dict would
-            record: Procedure = pickle.loads(payload)
+            stored = self._encoded[code]  # KeyError for an unknown code, as a dict would
+            record: Procedure = pickle.loads(stored() if callable(stored) else stored)
+            del self._encoded[code]
             self._decoded[code] = record
             return record
 

@@ -4,6 +4,7 @@ reported with its line."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,18 @@ def test_outputs_are_written_whole_with_usual_permissions(tmp_path: Path) -> Non
         write_with(target, failing)
     assert target.read_bytes() == b"# ok\n"  # the previous file is untouched
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.md"]  # no temporary left behind
+
+
+def test_records_are_read_when_first_used_and_a_vanished_one_is_a_clear_error(data_copy: Path, tmp_path: Path) -> None:
+    load_cached(data_copy, tmp_path / "c")
+    used = load_cached(data_copy, tmp_path / "c").catalogue.procedures
+    unused = load_cached(data_copy, tmp_path / "c").catalogue.procedures
+    assert used["1.001193"].code == "1.001193"  # read from the cache on first use
+    db = sqlite3.connect(tmp_path / "c" / "procedures.sqlite")
+    with db:
+        db.execute("DELETE FROM records")  # as if another version of tthc rebuilt the cache meanwhile
+    db.close()
+    assert used["1.001193"].code == "1.001193"  # already decoded
+    with pytest.raises(RuntimeError, match="run the command again"):
+        unused["1.001193"]
+    assert "1.001193" in unused  # still listed: nothing silently dropped
