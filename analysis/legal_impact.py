@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import date, timedelta
 
-from models.catalogue import Catalogue, Procedures, references_of
+from models.catalogue import Catalogue, Procedures, index_of
 from models.change import (
     FeeChange,
     ImpactReason,
@@ -26,7 +26,7 @@ from models.change import (
 )
 from models.common import LEVEL_LABELS_VI, Level
 from models.parameters import Parameter, ParameterSet
-from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure, References
+from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure, RecordIndex
 from models.registry import Agency, LegalDocument
 
 OP_VERBS_VI = {"amend": "sửa đổi, bổ sung", "replace": "thay thế", "repeal": "bãi bỏ"}
@@ -168,7 +168,7 @@ def _unique(ids: Iterable[str]) -> list[str]:
 
 def rename_agencies(procedure: Procedure, mapping: dict[str, str]) -> Procedure:
     """The procedure with every agency it names (roles, step actors and offices, document issuers) renamed."""
-    if not mapping or not (References.of(procedure).agencies & mapping.keys()):
+    if not mapping or not (RecordIndex.of(procedure).agencies & mapping.keys()):
         return procedure
     a = procedure.agencies
     roles = a.model_copy(update={
@@ -192,7 +192,7 @@ def rename_agencies(procedure: Procedure, mapping: dict[str, str]) -> Procedure:
 
 def _rename_in_procedures(procedures: MutableMapping[str, Procedure], mapping: dict[str, str]) -> None:
     for code in list(procedures):
-        if references_of(procedures, code).agencies & mapping.keys():  # only these are decoded
+        if index_of(procedures, code).agencies & mapping.keys():  # only these are decoded
             procedures[code] = rename_agencies(procedures[code], mapping)
 
 
@@ -221,7 +221,7 @@ def new_levels(procedure: Procedure, op: MoveLevel, mapping: dict[str, str], age
 def _apply_move(op: MoveLevel, effective: date, agencies: dict[str, Agency], procedures: MutableMapping[str, Procedure]) -> None:
     mapping = move_mapping(op, agencies)
     for code in list(procedures):
-        refs = references_of(procedures, code)
+        refs = index_of(procedures, code)
         if op.from_level not in refs.levels and not refs.agencies & mapping.keys():
             continue  # untouched: left as it is, still encoded when read from the cache
         procedure = moved = procedures[code]
@@ -385,7 +385,7 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
     procedures = catalogue.procedures
     if watched or ended:
         for code in procedures:
-            for where, ref, cited in references_of(procedures, code).citations:
+            for where, ref, cited in index_of(procedures, code).citations:
                 for kind, watched_op, why in watched.get(ref, ()):
                     if kind == "cites_text" and not citation_touched(cited, watched_op.articles):
                         continue
@@ -404,7 +404,7 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
 
     if agency_reasons or level_moves:
         for code in procedures:
-            refs = references_of(procedures, code)
+            refs = index_of(procedures, code)
             for move, mapping in level_moves:
                 if move.from_level in refs.levels:
                     procedure = procedures[code]

@@ -21,13 +21,13 @@ import threading
 from functools import partial
 from pathlib import Path
 
-from catalogue.loader import DEFAULT_DATA, Loaded, add_procedure, load, load_procedure_file, place_procedure
+from catalogue.loader import DEFAULT_DATA, Loaded, load, load_procedure_file, place_procedure
 from catalogue.problems import Problem
 from models.catalogue import Catalogue, Procedures
-from models.procedure import SCHEMA_VERSION, Procedure, References
+from models.procedure import SCHEMA_VERSION, Procedure, RecordIndex
 
 # A cache written by another version of the models or of Python is not read.
-CACHE_VERSION = f"tthc-5|schema-{SCHEMA_VERSION}|py-{sys.version_info[0]}.{sys.version_info[1]}|{Procedure.__module__}"
+CACHE_VERSION = f"tthc-6|schema-{SCHEMA_VERSION}|py-{sys.version_info[0]}.{sys.version_info[1]}|{Procedure.__module__}"
 
 
 def default_cache_dir(data: Path) -> Path:
@@ -50,7 +50,7 @@ class ProcedureCache:
         self.db.executescript(
             """
             CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
-            CREATE TABLE IF NOT EXISTS records (sha256 TEXT PRIMARY KEY, code TEXT, refs BLOB, payload BLOB);
+            CREATE TABLE IF NOT EXISTS records (sha256 TEXT PRIMARY KEY, code TEXT, entry BLOB, payload BLOB);
             """
         )
 
@@ -92,43 +92,46 @@ class ProcedureCache:
             hit = cached.get(sha)
             if hit is None:
                 record, parsed = load_procedure_file(path, loaded.problems)
-                add_procedure(loaded, path, record, parsed)
                 if record is not None:
-                    new_records.append(encode(sha, record))
+                    row = encode(sha, record)
+                    new_records.append(row)
+                    if place_procedure(loaded, path, record.code, parsed):
+                        # Held as a warm load holds it, so both give the same result keys (batch/engine.py).
+                        procedures.set_encoded(record.code, row[3], row[2])
                 continue
-            code, refs = hit
+            code, index_entry = hit
             if place_procedure(loaded, path, code, None):
-                procedures.set_encoded(code, partial(payloads, sha), refs)
+                procedures.set_encoded(code, partial(payloads, sha), index_entry)
         if new_files or new_records:
             self.store(new_files, new_records)
 
     def _records(self, shas: list[str]) -> dict[str, tuple[str, bytes]]:
-        """sha256 → (code, pickled References) of the cached records among `shas`; the records themselves are
+        """sha256 → (code, pickled RecordIndex) of the cached records among `shas`; the records themselves are
         read when first used (`PayloadReader`)."""
         if not shas:
             return {}
         if len(shas) > 2000:  # most of the catalogue: one scan beats many lookups
             wanted = set(shas)
-            return {s: (c, r) for s, c, r in self.db.execute("SELECT sha256, code, refs FROM records") if s in wanted}
+            return {s: (c, e) for s, c, e in self.db.execute("SELECT sha256, code, entry FROM records") if s in wanted}
         out: dict[str, tuple[str, bytes]] = {}
         for i in range(0, len(shas), 500):
             chunk = shas[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for s, c, r in self.db.execute(f"SELECT sha256, code, refs FROM records WHERE sha256 IN ({marks})", chunk):
-                out[s] = (c, r)
+            for s, c, e in self.db.execute(f"SELECT sha256, code, entry FROM records WHERE sha256 IN ({marks})", chunk):
+                out[s] = (c, e)
         return out
 
     def store(self, files: list[tuple[str, int, int, str]], records: list[tuple[str, str, bytes, bytes]]) -> None:
         """Remember files (path, size, mtime_ns, sha256) and records (`encode`)."""
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", files)
-            self.db.executemany("INSERT OR REPLACE INTO records (sha256, code, refs, payload) VALUES (?, ?, ?, ?)", records)
+            self.db.executemany("INSERT OR REPLACE INTO records (sha256, code, entry, payload) VALUES (?, ?, ?, ?)", records)
 
 
 def encode(sha: str, record: Procedure) -> tuple[str, str, bytes, bytes]:
-    """A cache row: the file's hash, the code, the pickled `References` and the pickled record (last: SQLite
-    reads the small columns of a row without walking the large one's overflow pages)."""
-    return (sha, record.code, pickle.dumps(References.of(record), protocol=pickle.HIGHEST_PROTOCOL),
+    """A cache row: the file's hash, the code, the pickled `RecordIndex` entry and the pickled record (last:
+    SQLite reads the small columns of a row without walking the large one's overflow pages)."""
+    return (sha, record.code, pickle.dumps(RecordIndex.of(record), protocol=pickle.HIGHEST_PROTOCOL),
             pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from models.parameters import ParameterSet
-from models.procedure import Procedure, References
+from models.procedure import Procedure, RecordIndex
 from models.registry import Agency, LegalDocument
 
 Stored = bytes | Callable[[], bytes]
@@ -16,25 +16,25 @@ Stored = bytes | Callable[[], bytes]
 
 class Procedures(MutableMapping[str, Procedure]):
     """Procedures by code. A record read from the compiled cache stays encoded until first used, so opening a
-    national catalogue to look at a few procedures does not decode 100,000 of them; its `References` (what a
-    legal change can reach it through) come from the cache too, so finding the procedures a change touches does
-    not decode them either."""
+    national catalogue to look at a few procedures does not decode 100,000 of them; its `RecordIndex` (name,
+    status, what a legal change can reach it through) comes from the cache too, so finding the procedures a
+    change touches does not decode them either."""
 
     def __init__(self, records: dict[str, Procedure] | None = None) -> None:
         self._decoded: dict[str, Procedure] = dict(records or {})
         self._encoded: dict[str, Stored] = {}
-        self._references: dict[str, bytes | References] = {}
+        self._index: dict[str, bytes | RecordIndex] = {}
         self._order: dict[str, None] = dict.fromkeys(self._decoded)
 
-    def set_encoded(self, code: str, payload: Stored, references: bytes | None = None) -> None:
+    def set_encoded(self, code: str, payload: Stored, index: bytes | None = None) -> None:
         """Add a record as the pickled bytes the cache holds (written by tthc itself), or a reader of them, with
-        its pickled `References` when the cache has them."""
+        its pickled `RecordIndex` when the cache has it."""
         self._encoded[code] = payload
         self._decoded.pop(code, None)
-        if references is None:
-            self._references.pop(code, None)
+        if index is None:
+            self._index.pop(code, None)
         else:
-            self._references[code] = references
+            self._index[code] = index
         self._order[code] = None
 
     def encoded(self, code: str) -> bytes | None:
@@ -42,21 +42,33 @@ class Procedures(MutableMapping[str, Procedure]):
         stored = self._encoded.get(code)
         return stored() if callable(stored) else stored
 
-    def references(self, code: str) -> References:
-        """What the record refers to, without decoding it when the cache kept them."""
-        kept = self._references.get(code)
-        if kept is None:
-            return References.of(self[code])
-        if isinstance(kept, bytes):
-            kept = self._references[code] = pickle.loads(kept)
-            assert isinstance(kept, References)
+    def index(self, code: str) -> RecordIndex:
+        """The record's index entry, without decoding the record when the cache kept the entry."""
+        kept = self._index.get(code)
+        if kept is None:  # not from the cache: made from the record (decoded for this use only) and kept
+            record = self._decoded.get(code)
+            if record is None:
+                stored = self._encoded[code]
+                record = pickle.loads(stored() if callable(stored) else stored)
+            kept = self._index[code] = RecordIndex.of(record)
+        elif isinstance(kept, bytes):
+            kept = self._index[code] = pickle.loads(kept)
+            assert isinstance(kept, RecordIndex)
         return kept
+
+    def unchanged(self, other: Procedures, code: str) -> bool:
+        """Whether both mappings hold the same record under `code`: the very same stored bytes (neither decoded),
+        else equal records."""
+        mine, theirs = self._encoded.get(code), other._encoded.get(code)
+        if mine is not None and mine is theirs:
+            return True
+        return self[code] == other[code]
 
     def copy(self) -> Procedures:
         """A copy whose records still encoded stay so (records are immutable: they are shared, not copied)."""
         other = Procedures()
         other._decoded, other._encoded = dict(self._decoded), dict(self._encoded)
-        other._references, other._order = dict(self._references), dict(self._order)
+        other._index, other._order = dict(self._index), dict(self._order)
         return other
 
     def __getitem__(self, code: str) -> Procedure:
@@ -72,14 +84,14 @@ class Procedures(MutableMapping[str, Procedure]):
     def __setitem__(self, code: str, record: Procedure) -> None:
         self._decoded[code] = record
         self._encoded.pop(code, None)
-        self._references.pop(code, None)
+        self._index.pop(code, None)
         self._order[code] = None
 
     def __delitem__(self, code: str) -> None:
         del self._order[code]
         self._decoded.pop(code, None)
         self._encoded.pop(code, None)
-        self._references.pop(code, None)
+        self._index.pop(code, None)
 
     def __contains__(self, code: object) -> bool:
         return code in self._order
@@ -94,11 +106,11 @@ class Procedures(MutableMapping[str, Procedure]):
         return f"Procedures({len(self)} records, {len(self._encoded)} not decoded yet)"
 
 
-def references_of(procedures: Mapping[str, Procedure], code: str) -> References:
-    """`References` of a procedure of any mapping: from the compiled cache when it kept them."""
+def index_of(procedures: Mapping[str, Procedure], code: str) -> RecordIndex:
+    """The `RecordIndex` of a procedure of any mapping: from the compiled cache when it kept it."""
     if isinstance(procedures, Procedures):
-        return procedures.references(code)
-    return References.of(procedures[code])
+        return procedures.index(code)
+    return RecordIndex.of(procedures[code])
 
 
 @dataclass(frozen=True)

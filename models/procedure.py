@@ -264,12 +264,15 @@ Cited = tuple[str, str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
-class References:
-    """What a procedure refers to outside itself: the legal texts it cites (with where and which articles), the
-    agencies it names and its levels. A legal change reaches a procedure only through these, so the compiled cache
-    keeps them beside each record and a national catalogue is searched without decoding its records. Plain
-    tuples and strings: 100,000 of them unpickle in a fraction of a second."""
+class RecordIndex:
+    """What the catalogue needs to know of a record without decoding it: its name and status, and what it refers
+    to outside itself (the legal texts it cites, with where and which articles; the agencies it names; its
+    levels). A legal change reaches a procedure only through these, so the compiled cache keeps them beside each
+    record and a national catalogue is searched, and a change's report written, without decoding the records the
+    change does not rewrite. Plain tuples and strings: 100,000 of them unpickle in about a second."""
 
+    name: str
+    status: str
     citations: tuple[Cited, ...]
     agencies: frozenset[str]
     levels: tuple[str, ...]
@@ -279,7 +282,7 @@ class References:
         return {ref for _, ref, _ in self.citations}
 
     @classmethod
-    def of(cls, procedure: Procedure) -> References:
+    def of(cls, procedure: Procedure) -> RecordIndex:
         cited: list[Cited] = [("căn cứ pháp lý của thủ tục", c.ref, tuple(c.articles)) for c in procedure.legal_basis]
         for step in procedure.steps:
             cited += [(f"bước {step.id}", c.ref, tuple(c.articles)) for c in step.legal_basis]
@@ -296,7 +299,7 @@ class References:
                 named.add(step.office)
         named.update(d.issuer.agency for d in procedure.documents if d.issuer.agency)
         named.discard(APPLICANT)
-        return cls(tuple(cited), frozenset(named), tuple(procedure.levels))
+        return cls(procedure.name, procedure.status, tuple(cited), frozenset(named), tuple(procedure.levels))
 
 
 __all__ = [
@@ -310,7 +313,7 @@ __all__ = [
     "Fee",
     "Issuer",
     "Procedure",
-    "References",
+    "RecordIndex",
     "Result",
     "Source",
     "Step",

@@ -21,7 +21,7 @@ from catalogue.loader import DEFAULT_DATA, load
 from catalogue.synthetic import synthetic_catalogue
 from models.catalogue import Procedures
 from models.parameters import CostRates
-from models.procedure import References
+from models.procedure import RecordIndex
 from tests.batch_helpers import SOURCE, TWO_LEVEL, change, small_catalogue
 
 JULY = date(2025, 7, 1)
@@ -241,6 +241,6 @@ def test_cached_references_are_the_records_own(tmp_path: Path) -> None:
     warm = load_cached(DEFAULT_DATA, tmp_path / "cache").catalogue.procedures
     assert isinstance(warm, Procedures)
     for code in list(warm):
-        stored = warm.references(code)
+        stored = warm.index(code)
         assert warm.encoded(code) is not None  # read without decoding the record
-        assert stored == References.of(warm[code])
+        assert stored == RecordIndex.of(warm[code])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from analysis.legal_impact import affected, apply_changes
 from catalogue.batch.results import DependencyKeys, Numbers, ResultCache, engine_fingerprint
 from catalogue.batch.worker import analyse_chunk, chunk_payload, collector_paused, context_line
-from models.catalogue import Catalogue, Procedures
+from models.catalogue import Catalogue, Procedures, index_of
 from models.change import (
     ChangelogStatus,
     ChangeRef,
@@ -75,16 +75,24 @@ class Settings:
     engine: str = field(default_factory=engine_fingerprint)
 
 
-def _record(catalogue: Catalogue, code: str) -> Procedure:
-    """A procedure of the catalogue; one still encoded (read from the compiled cache) is decoded for this use
-    only, so a run over the whole catalogue does not keep 100,000 decoded records in memory."""
-    procedures = catalogue.procedures
-    if isinstance(procedures, Procedures):
-        payload = procedures.encoded(code)
-        if payload is not None:
-            record: Procedure = pickle.loads(payload)
-            return record
-    return procedures[code]
+def _keyed(procedures: MutableMapping[str, Procedure], code: str) -> tuple[bytes, bytes | None]:
+    """What a result key covers of a record, and its JSON if made. A record read through the compiled cache is
+    keyed by the bytes the cache stores for its file's content, without decoding it (most keys are found in the
+    result cache); a record rewritten by a change, or loaded without the cache, by its JSON (pickles of equal
+    records differ between processes: pydantic keeps sets of field names)."""
+    stored = procedures.encoded(code) if isinstance(procedures, Procedures) else None
+    if stored is not None:
+        return stored, None
+    record_json = procedures[code].model_dump_json().encode()
+    return record_json, record_json
+
+
+def _record_json(keyed: bytes, record_json: bytes | None) -> bytes:
+    """The JSON a worker analyses (a stored record decoded for this use only: it is not kept)."""
+    if record_json is not None:
+        return record_json
+    record: Procedure = pickle.loads(keyed)
+    return record.model_dump_json().encode()
 
 
 def _run_id(requests: list[Request], engine: str) -> str:
@@ -141,15 +149,16 @@ def _analyse_requests(requests: list[Request], settings: Settings) -> Outcome:
             for start in range(0, len(request.codes), window):
                 codes = request.codes[start : start + window]
                 seen += len(codes)
-                planned: list[tuple[str, str, bytes]] = []
+                procedures = request.catalogue.procedures
+                planned: list[tuple[str, str, bytes, bytes | None]] = []
                 for code in codes:
-                    procedure = _record(request.catalogue, code)
-                    record = procedure.model_dump_json().encode()
-                    planned.append((code, keys.key(procedure, record), record))
-                cached = settings.cache.get_many(key for _, key, _ in planned)
-                missing = [(key, record) for code, key, record in planned if key not in cached]
+                    keyed, record_json = _keyed(procedures, code)
+                    planned.append((code, keys.key(index_of(procedures, code), keyed), keyed, record_json))
+                cached = settings.cache.get_many(key for _, key, _, _ in planned)
+                missing = [(key, _record_json(keyed, record_json))
+                           for _, key, keyed, record_json in planned if key not in cached]
                 hits = 0
-                for code, key, _ in planned:
+                for code, key, _, _ in planned:
                     if key in cached:
                         outcome.results[i][code] = cached[key]
                         hits += 1
@@ -189,13 +198,15 @@ def analyse_all(catalogue: Catalogue, day: date, settings: Settings, method: str
 
 def changelog_status(code: str, before: Catalogue, after: Catalogue) -> ChangelogStatus:
     """ADDED / WITHDRAWN (removed, or now abolished) / AMENDED (the record differs) / UNCHANGED."""
-    old = before.procedures.get(code)
-    new = after.procedures.get(code)
+    old = index_of(before.procedures, code) if code in before.procedures else None
+    new = index_of(after.procedures, code) if code in after.procedures else None
     if old is None or old.status == "abolished":
         return "WITHDRAWN" if new is None or new.status == "abolished" else "ADDED"
     if new is None or new.status == "abolished":
         return "WITHDRAWN"
-    return "UNCHANGED" if old == new else "AMENDED"
+    a, b = before.procedures, after.procedures
+    same = a.unchanged(b, code) if isinstance(a, Procedures) and isinstance(b, Procedures) else a[code] == b[code]
+    return "UNCHANGED" if same else "AMENDED"
 
 
 def _difference(old: int | float | None, new: int | float | None) -> int | float | None:
@@ -266,10 +277,10 @@ def _build_report(scope: Scope, settings: Settings, method: str) -> ImpactReport
     before, after = outcome.results
     impacts: list[ProcedureImpact] = []
     for code in codes:
-        record = scope.after.procedures.get(code) or scope.before.procedures[code]
+        side = scope.after.procedures if code in scope.after.procedures else scope.before.procedures
         reasons = scope.reasons[code]
         impacts.append(ProcedureImpact(
-            code=code, name=record.name, status=changelog_status(code, scope.before, scope.after), reasons=reasons,
+            code=code, name=index_of(side, code).name, status=changelog_status(code, scope.before, scope.after), reasons=reasons,
             needs_review=any(r.needs_review for r in reasons), metrics=metric_deltas(before.get(code), after.get(code)),
         ))
     by_status: dict[ChangelogStatus, int] = {"ADDED": 0, "AMENDED": 0, "UNCHANGED": 0, "WITHDRAWN": 0}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from models.catalogue import Catalogue
 from models.parameters import CostRates
-from models.procedure import Procedure, References
+from models.procedure import RecordIndex
 
 RESULTS_FILE = "reanalysis.sqlite"
 Numbers = dict[str, int | float]
@@ -58,13 +58,13 @@ class DependencyKeys:
             found = self._agencies[agency_id] = agency.model_dump_json().encode() if agency else b"missing:" + agency_id.encode()
         return found
 
-    def key(self, procedure: Procedure, record_json: bytes) -> str:
+    def key(self, index: RecordIndex, record: bytes) -> str:
+        """`record`: the bytes the compiled cache stores for the procedure's file, or its JSON (engine `_keyed`)."""
         digest = hashlib.blake2b(self.base, digest_size=20)
-        digest.update(record_json)
-        refs = References.of(procedure)
-        for number in sorted(refs.texts):
+        digest.update(record)
+        for number in sorted(index.texts):
             digest.update(self._legal_json(number))
-        for agency_id in sorted(refs.agencies):
+        for agency_id in sorted(index.agencies):
             digest.update(self._agency_json(agency_id))
         return digest.hexdigest()
 
