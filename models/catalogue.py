@@ -14,6 +14,16 @@ Stored = bytes | Callable[[], bytes]
 """A record's pickled bytes, or what reads them from the compiled cache when the record is first used."""
 
 
+class _Entry:
+    """A record's index entry, unpickled on first use; shared by the copies of a `Procedures` (the catalogue as
+    at a day is a copy), so each entry is unpickled once."""
+
+    __slots__ = ("raw", "value")
+
+    def __init__(self, raw: bytes | None = None, value: RecordIndex | None = None) -> None:
+        self.raw, self.value = raw, value
+
+
 class Procedures(MutableMapping[str, Procedure]):
     """Procedures by code. A record read from the compiled cache stays encoded until first used, so opening a
     national catalogue to look at a few procedures does not decode 100,000 of them; its `RecordIndex` (name,
@@ -23,7 +33,7 @@ class Procedures(MutableMapping[str, Procedure]):
     def __init__(self, records: dict[str, Procedure] | None = None) -> None:
         self._decoded: dict[str, Procedure] = dict(records or {})
         self._encoded: dict[str, Stored] = {}
-        self._index: dict[str, bytes | RecordIndex] = {}
+        self._index: dict[str, _Entry] = {}
         self._order: dict[str, None] = dict.fromkeys(self._decoded)
 
     def set_encoded(self, code: str, payload: Stored, index: bytes | None = None) -> None:
@@ -34,7 +44,7 @@ class Procedures(MutableMapping[str, Procedure]):
         if index is None:
             self._index.pop(code, None)
         else:
-            self._index[code] = index
+            self._index[code] = _Entry(raw=index)
         self._order[code] = None
 
     def encoded(self, code: str) -> bytes | None:
@@ -44,17 +54,18 @@ class Procedures(MutableMapping[str, Procedure]):
 
     def index(self, code: str) -> RecordIndex:
         """The record's index entry, without decoding the record when the cache kept the entry."""
-        kept = self._index.get(code)
-        if kept is None:  # not from the cache: made from the record (decoded for this use only) and kept
+        entry = self._index.get(code)
+        if entry is None:  # not from the cache: made from the record (decoded for this use only) and kept
             record = self._decoded.get(code)
             if record is None:
                 stored = self._encoded[code]
                 record = pickle.loads(stored() if callable(stored) else stored)
-            kept = self._index[code] = RecordIndex.of(record)
-        elif isinstance(kept, bytes):
-            kept = self._index[code] = pickle.loads(kept)
-            assert isinstance(kept, RecordIndex)
-        return kept
+            entry = self._index[code] = _Entry(value=RecordIndex.of(record))
+        if entry.value is None:
+            entry.value = pickle.loads(entry.raw)  # type: ignore[arg-type]
+            entry.raw = None
+        assert entry.value is not None
+        return entry.value
 
     def unchanged(self, other: Procedures, code: str) -> bool:
         """Whether both mappings hold the same record under `code`: the very same stored bytes (neither decoded),
