@@ -94,7 +94,7 @@ def test_records_are_read_when_first_used_and_a_vanished_one_is_a_clear_error(da
     assert used["1.001193"].code == "1.001193"  # read from the cache on first use
     db = sqlite3.connect(tmp_path / "c" / "procedures.sqlite")
     with db:
-        db.execute("DELETE FROM records")  # as if another version of tthc rebuilt the cache meanwhile
+        db.execute("DELETE FROM payloads")  # as if another version of tthc rebuilt the cache meanwhile
     db.close()
     assert used["1.001193"].code == "1.001193"  # already decoded
     with pytest.raises(RuntimeError, match="run the command again"):
