@@ -1,8 +1,10 @@
 """A compiled cache of procedure files: YAML stays the source of truth, programs reload from here.
 
 Parsing YAML costs ~10 ms per procedure; a validated record read back from this cache costs a few percent of
-that, and a record is decoded only when first used (`models.catalogue.Procedures`). Entries are keyed by the SHA-256 of the file's bytes, so an edited file is re-parsed and every other file is
-not. Like git's index, a file whose size and modification time are unchanged is not re-hashed.
+that. Opening reads each record's index entry (name, status, what it cites and names: `RecordIndex`); the record
+itself is read and decoded only when first used (`models.catalogue.Procedures`). Rows are keyed by the SHA-256 of
+the file's bytes, so an edited file is re-parsed and every other file is not. Like git's index, a file whose size
+and modification time are unchanged is not re-hashed.
 
 The cache holds pickled models written by tthc itself on this machine (trusted local state, like __pycache__):
 delete `.tthc-cache/` to rebuild it. Only valid records are cached, so a broken file is re-read, and its errors
