@@ -95,7 +95,7 @@ def layered_layout(procedure: Procedure) -> list[list[str]]:
     return [list(layer) for layer in nx.topological_generations(step_graph(procedure))]
 
 
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 190, 74, 60, 26, 24
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN, TITLE_LINE = 190, 74, 60, 26, 24, 19
 EDGE_STROKE = "#475569"
 BOX_STROKE = "#64748b"
 DAYS_FILL = "#334155"
@@ -136,7 +136,8 @@ class GraphLayout:
 
     width: int
     height: int
-    title: str
+    title: list[str]
+    """The code and name, wrapped to the drawing's width."""
     boxes: list[Box]
     edges: list[Edge]
     legend: list[tuple[int, str, str]]
@@ -148,14 +149,18 @@ def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequ
     """The step graph in layers, left to right; colour by actor; critical path marked."""
     layers = layered_layout(procedure)
     steps = {s.id: s for s in procedure.steps}
+    width = MARGIN * 2 + max(len(layers), 1) * (BOX_W + GAP_X) - GAP_X
+    # Names of procedures run to 200 characters: wrap the title to the width (~9 px a character in bold 15 px).
+    title = textwrap.wrap(f"{procedure.code} · {procedure.name}", max(40, (width - 2 * MARGIN) // 9))
+    top = MARGIN + 40 + (len(title) - 1) * TITLE_LINE
     position: dict[str, tuple[int, int]] = {}
     for col, layer in enumerate(layers):
         for row, sid in enumerate(sorted(layer, key=lambda i: procedure.steps.index(steps[i]))):
-            position[sid] = (MARGIN + col * (BOX_W + GAP_X), MARGIN + 40 + row * (BOX_H + GAP_Y))
+            position[sid] = (MARGIN + col * (BOX_W + GAP_X), top + row * (BOX_H + GAP_Y))
     actors = list(dict.fromkeys(s.actor for s in procedure.steps))
     colour = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(actors)}
     rows = max((len(layer) for layer in layers), default=1)
-    legend_y = MARGIN + 40 + rows * (BOX_H + GAP_Y) + 10
+    legend_y = top + rows * (BOX_H + GAP_Y) + 10
     critical = set(critical_path)
     critical_edges = set(pairwise(critical_path))
     edges = []
@@ -173,9 +178,9 @@ def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequ
             lines[-1] = lines[-1][:28] + "…"
         boxes.append(Box(x, y, colour[step.actor], sid in critical, step.name, lines, _days(step)))
     return GraphLayout(
-        width=MARGIN * 2 + max(len(layers), 1) * (BOX_W + GAP_X) - GAP_X,
+        width=width,
         height=legend_y + 22 * (len(actors) + 1) + MARGIN,
-        title=f"{procedure.code} · {procedure.name}",
+        title=title,
         boxes=boxes,
         edges=edges,
         legend=[(legend_y + i * 22, colour[a], actor_name(a, catalogue)) for i, a in enumerate(actors)],
@@ -196,8 +201,9 @@ def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
         f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{CRITICAL_STROKE}"/></marker>',
         "</defs>",
         f'<rect width="{g.width}" height="{g.height}" fill="white"/>',
-        f'<text x="{MARGIN}" y="{MARGIN + 8}" font-size="15" font-weight="bold">{xml_escape(g.title)}</text>',
     ]
+    out += [f'<text x="{MARGIN}" y="{MARGIN + 8 + i * TITLE_LINE}" font-size="15" font-weight="bold">{xml_escape(line)}</text>'
+            for i, line in enumerate(g.title)]
     for e in g.edges:
         stroke, marker = (CRITICAL_STROKE, "arrow-critical") if e.on_path else (EDGE_STROKE, "arrow")
         out.append(f'<path d="M{e.sx},{e.sy} C{e.mid},{e.sy} {e.mid},{e.ey} {e.ex},{e.ey}" fill="none" stroke="{stroke}" '
@@ -245,7 +251,8 @@ def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
         ax.text(x, y, value, fontsize=size * px, va="baseline", family="DejaVu Sans", usetex=False, parse_math=False,
                 **style)  # type: ignore[arg-type]
 
-    text(MARGIN, MARGIN + 8, g.title, 15, weight="bold")
+    for i, line in enumerate(g.title):
+        text(MARGIN, MARGIN + 8 + i * TITLE_LINE, line, 15, weight="bold")
     for e in g.edges:
         colour = CRITICAL_STROKE if e.on_path else EDGE_STROKE
         curve = CurvePath([(e.sx, e.sy), (e.mid, e.sy), (e.mid, e.ey), (e.ex, e.ey)],

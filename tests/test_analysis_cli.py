@@ -19,11 +19,12 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from catalogue.cli import app
-from catalogue.diagrams import mermaid_step_graph, mermaid_text, png_step_graph
+from catalogue.diagrams import mermaid_step_graph, mermaid_text, png_step_graph, svg_step_graph
 from catalogue.loader import DEFAULT_DATA
 from models.procedure import Procedure
 from tests import analysis_records as rec
 
+SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = 'Nộp "đơn" <script>alert(1)</script> | [x] `y` #1; =HYPERLINK("http://x")'
 
 
@@ -209,3 +210,14 @@ def test_mermaid_parses_with_the_real_parser(tmp_path: Path) -> None:
     (tmp_path / "check.mjs").write_text(MERMAID_CHECK, encoding="utf-8")
     done = subprocess.run(["node", str(tmp_path / "check.mjs"), *files], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_long_name_wraps_above_the_steps() -> None:
+    p = rec.khai_sinh()
+    long = p.model_copy(update={"name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản " * 5})
+    svg = etree.fromstring(svg_step_graph(long, rec.catalogue(long), []).encode())
+    width = int(svg.get("width"))
+    titles = [t for t in svg.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
+    assert len(titles) > 1 and all(len(t.text or "") * 9 <= width for t in titles)
+    boxes = [float(r.get("y")) for r in svg.iter(f"{SVG}rect") if r.get("rx")]
+    assert min(boxes) > max(float(t.get("y")) for t in titles)
