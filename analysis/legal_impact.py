@@ -26,7 +26,7 @@ from models.change import (
 )
 from models.common import LEVEL_LABELS_VI, Level
 from models.parameters import Parameter, ParameterSet
-from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure, RecordIndex
+from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure
 from models.registry import Agency, LegalDocument
 
 OP_VERBS_VI = {"amend": "sửa đổi, bổ sung", "replace": "thay thế", "repeal": "bãi bỏ"}
@@ -168,7 +168,7 @@ def _unique(ids: Iterable[str]) -> list[str]:
 
 def rename_agencies(procedure: Procedure, mapping: dict[str, str]) -> Procedure:
     """The procedure with every agency it names (roles, step actors and offices, document issuers) renamed."""
-    if not mapping or not (RecordIndex.of(procedure).agencies & mapping.keys()):
+    if not mapping or not (procedure.agencies_named & mapping.keys()):
         return procedure
     a = procedure.agencies
     roles = a.model_copy(update={

@@ -68,6 +68,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def _changed(record: M, **update: Any) -> M:
@@ -168,20 +169,18 @@ class ProcedureDraft:
         return ProposalError(self.index, self.kind, message)
 
     def step(self, step_id: str) -> Step:
-        if step_id in self.steps:
-            return self.steps[step_id]
-        if step_id in self.removed_steps:
-            i, kind = self.removed_steps[step_id]
-            raise self.fail(f"step {step_id!r} was already removed by operations[{i}] ({kind})")
-        raise self.fail(f"unknown step {step_id!r} in procedure {self.base.code}")
+        return self._find("step", step_id, self.steps, self.removed_steps)
 
     def document(self, document_id: str) -> Document:
-        if document_id in self.documents:
-            return self.documents[document_id]
-        if document_id in self.removed_documents:
-            i, kind = self.removed_documents[document_id]
-            raise self.fail(f"document {document_id!r} was already removed by operations[{i}] ({kind})")
-        raise self.fail(f"unknown document {document_id!r} in procedure {self.base.code}")
+        return self._find("document", document_id, self.documents, self.removed_documents)
+
+    def _find(self, what: str, item_id: str, live: dict[str, T], removed: dict[str, tuple[int, str]]) -> T:
+        if item_id in live:
+            return live[item_id]
+        if item_id in removed:
+            i, kind = removed[item_id]
+            raise self.fail(f"{what} {item_id!r} was already removed by operations[{i}] ({kind})")
+        raise self.fail(f"unknown {what} {item_id!r} in procedure {self.base.code}")
 
     def successors(self, step_id: str) -> list[str]:
         return [s.id for s in self.steps.values() if step_id in s.after]

@@ -231,10 +231,7 @@ def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
     Drawn with matplotlib's Agg renderer and its bundled DejaVu Sans, which covers Vietnamese: no system font or
     browser is needed. Catalogue text is drawn as plain text (`usetex` and mathtext off), never interpreted.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # a bare Figure renders with Agg; no pyplot, no global backend switch
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
     from matplotlib.path import Path as CurvePath
 

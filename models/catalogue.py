@@ -124,6 +124,13 @@ def index_of(procedures: Mapping[str, Procedure], code: str) -> RecordIndex:
     return RecordIndex.of(procedures[code])
 
 
+def same_record(before: Mapping[str, Procedure], after: Mapping[str, Procedure], code: str) -> bool:
+    """Whether two mappings hold the same record under `code`, without decoding records still shared as stored."""
+    if isinstance(before, Procedures) and isinstance(after, Procedures):
+        return before.unchanged(after, code)
+    return before[code] == after[code]
+
+
 @dataclass(frozen=True)
 class Catalogue:
     procedures: MutableMapping[str, Procedure]

@@ -257,6 +257,19 @@ class Procedure(Model):
     def subjects_per_year(self) -> int:
         return self.annual_volume.subjects_per_year
 
+    @property
+    def agencies_named(self) -> set[str]:
+        """Every agency the procedure names: in its roles, as step actor or office, as document issuer."""
+        roles = self.agencies
+        named = {*roles.competent, *roles.implementing, *roles.coordinating}
+        for step in self.steps:
+            named.add(step.actor)
+            if step.office:
+                named.add(step.office)
+        named.update(d.issuer.agency for d in self.documents if d.issuer.agency)
+        named.discard(APPLICANT)
+        return named
+
 
 Cited = tuple[str, str, tuple[str, ...]]
 """A legal citation with where it is made: (where, text number, articles)."""
@@ -289,15 +302,8 @@ class RecordIndex(NamedTuple):
         for channel in procedure.channels:
             for fee in channel.fees:
                 cited += [(f"phí, lệ phí «{fee.name}»", c.ref, tuple(c.articles)) for c in fee.legal_basis]
-        roles = procedure.agencies
-        named = {*roles.competent, *roles.implementing, *roles.coordinating}
-        for step in procedure.steps:
-            named.add(step.actor)
-            if step.office:
-                named.add(step.office)
-        named.update(d.issuer.agency for d in procedure.documents if d.issuer.agency)
-        named.discard(APPLICANT)
-        return cls(procedure.name, procedure.status, tuple(cited), frozenset(named), tuple(procedure.levels))
+        return cls(procedure.name, procedure.status, tuple(cited), frozenset(procedure.agencies_named),
+                   tuple(procedure.levels))
 
 
 __all__ = [

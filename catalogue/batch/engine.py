@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from analysis.legal_impact import affected, apply_changes
 from catalogue.batch.results import DependencyKeys, Numbers, ResultCache, engine_fingerprint
 from catalogue.batch.worker import analyse_chunk, chunk_payload, collector_paused, context_line
-from models.catalogue import Catalogue, Procedures, index_of
+from models.catalogue import Catalogue, Procedures, index_of, same_record
 from models.change import (
     ChangelogStatus,
     ChangeRef,
@@ -204,9 +204,7 @@ def changelog_status(code: str, before: Catalogue, after: Catalogue) -> Changelo
         return "WITHDRAWN" if new is None or new.status == "abolished" else "ADDED"
     if new is None or new.status == "abolished":
         return "WITHDRAWN"
-    a, b = before.procedures, after.procedures
-    same = a.unchanged(b, code) if isinstance(a, Procedures) and isinstance(b, Procedures) else a[code] == b[code]
-    return "UNCHANGED" if same else "AMENDED"
+    return "UNCHANGED" if same_record(before.procedures, after.procedures, code) else "AMENDED"
 
 
 def _difference(old: int | float | None, new: int | float | None) -> int | float | None:
