@@ -5,8 +5,9 @@
 T_i: the applicant's minutes on each activity (preparation, travel, queue, counter on the steps; certifying copies);
 W: income per hour (`hourly_income_vnd`); F: fees and charges of the main channel; O: other costs (copies,
 certification fees, travel, postage, a step's own out-of-pocket costs); f: times per year per subject; N: subjects
-per year. Every line names the step, document, fee or parameter that produced it. Amounts are exact Decimals
-summed exactly; each total is rounded half-up to whole đồng once, at the end.
+per year. Every line names the step, document, fee or parameter that produced it. Minutes and money are whole
+numbers summed as integers; the time cost Σ T_i × W ÷ 60 and C1, C_year are exact Decimals, each rounded half-up
+to whole đồng once, at the end.
 
 Method "scm" replaces the applicant's minutes with the Standard Cost Model's standard times (German Leitfaden
 zur Ermittlung des Erfüllungsaufwands) for a cross-check; fees and other costs are the same.
@@ -74,21 +75,25 @@ explanations below are lambdas over loop variables: each is called, if at all, b
 
 
 class _Totals:
-    """Sums the cost lines exactly, without keeping them: what the findings need to compute a saving."""
+    """Sums the cost lines without keeping them: what the findings need to compute a saving.
+
+    Minutes and money are whole numbers (every amount is quantity × a whole-đồng unit), so they are summed as
+    integers and the time cost is W × Σ T_i ÷ 60, one exact division (the same number as Σ T_i × W ÷ 60)."""
 
     def __init__(self, hourly: Decimal) -> None:
         self.hourly = hourly
         self.minutes = 0
-        self.time = ZERO
-        self.fees = ZERO
-        self.other = ZERO
+        self.fees = 0
+        self.other = 0
         self.used: set[str] = set()
 
+    @property
+    def time(self) -> Decimal:
+        return self.hourly * self.minutes / SIXTY
+
     def time_line(self, activity: str, kind: SourceKind, source: str, minutes: int, explain: Explain) -> None:
-        if minutes <= 0:
-            return
-        self.minutes += minutes
-        self.time += self.hourly * minutes / SIXTY
+        if minutes > 0:
+            self.minutes += minutes
 
     def money_line(self, activity: str, kind: SourceKind, source: str, quantity: int, unit_vnd: int, explain: Explain,
                    *, fee: bool = False) -> None:
@@ -96,9 +101,9 @@ class _Totals:
         if amount <= 0:
             return
         if fee:
-            self.fees += Decimal(amount)
+            self.fees += amount
         else:
-            self.other += Decimal(amount)
+            self.other += amount
 
 
 class _Lines(_Totals):
@@ -114,7 +119,6 @@ class _Lines(_Totals):
             return
         exact = self.hourly * minutes / SIXTY
         self.minutes += minutes
-        self.time += exact
         self.lines.append(trusted(CostLine, {
             "activity": activity, "source_kind": kind, "source_id": source, "minutes": minutes, "quantity": 0,
             "rate_vnd": self.hourly, "amount_vnd": round_vnd(exact), "exact_vnd": exact, "kind": "time",
@@ -127,9 +131,9 @@ class _Lines(_Totals):
             return
         exact = Decimal(amount)
         if fee:
-            self.fees += exact
+            self.fees += amount
         else:
-            self.other += exact
+            self.other += amount
         self.lines.append(trusted(CostLine, {
             "activity": activity, "source_kind": kind, "source_id": source, "minutes": 0, "quantity": quantity,
             "rate_vnd": Decimal(unit_vnd), "amount_vnd": amount, "exact_vnd": exact, "kind": "fee" if fee else "other",
@@ -318,7 +322,7 @@ def cost_totals(procedure: Procedure, catalogue: Catalogue, rates: CostRates, me
     out = _Totals(rates.hourly_income_vnd)
     _collect(out, procedure, catalogue, rates, method)
     per_case_exact, annual_exact = _per_case_and_annual(out, procedure)
-    return CostTotals(out.minutes, round_vnd(out.time), round_vnd(out.fees), round_vnd(out.other),
+    return CostTotals(out.minutes, round_vnd(out.time), out.fees, out.other,
                       round_vnd(per_case_exact), round_vnd(annual_exact))
 
 
@@ -344,8 +348,8 @@ def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates
         lines=out.lines,
         time_minutes=out.minutes,
         time_cost_vnd=round_vnd(out.time),
-        fees_vnd=round_vnd(out.fees),
-        other_costs_vnd=round_vnd(out.other),
+        fees_vnd=out.fees,
+        other_costs_vnd=out.other,
         per_case_vnd=round_vnd(per_case_exact),
         frequency_per_subject=volume.frequency_per_subject,
         subjects_per_year=volume.subjects_per_year,
