@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
@@ -25,6 +26,10 @@ APPLICANT_LABEL_VI = "Người nộp hồ sơ"
 # are escaped too, in the same single pass, so an entity already in the text stays literal.
 _MERMAID_ACTIVE = "\"'`[](){}<>|#;&\\"
 _MERMAID_TABLE = str.maketrans({c: f"#{ord(c)};" for c in _MERMAID_ACTIVE})
+
+Direction = Literal["LR", "TB"]
+"""Left to right (wide: a screen, a slide) or top to bottom (tall: a portrait page, as in a Word plan)."""
+
 
 CRITICAL_FILL = "#fde68a"
 CRITICAL_STROKE = "#b45309"
@@ -51,7 +56,8 @@ def _days(step: Step) -> str:
     return f"{step.duration.likely:g} ngày LV"
 
 
-def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str]) -> str:
+def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],
+                       direction: Direction = "LR") -> str:
     """A Mermaid flowchart: one subgraph per actor (agencies, the applicant), critical steps and edges highlighted.
 
     >>> from tests.factories import tiny_procedure
@@ -63,7 +69,7 @@ def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path
     actors: dict[str, list[Step]] = {}
     for step in procedure.steps:
         actors.setdefault(step.actor, []).append(step)
-    lines = ["flowchart LR"]
+    lines = [f"flowchart {direction}"]
     for g, (actor, steps) in enumerate(actors.items()):
         lines.append(f'  subgraph g{g}["{mermaid_text(actor_name(actor, catalogue))}"]')
         for step in steps:
@@ -95,7 +101,7 @@ def layered_layout(procedure: Procedure) -> list[list[str]]:
     return [list(layer) for layer in nx.topological_generations(step_graph(procedure))]
 
 
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN, TITLE_LINE = 190, 74, 60, 26, 24, 19
+BOX_W, BOX_H, GAP_X, GAP_Y, GAP_TB, MARGIN, TITLE_LINE, MIN_WIDTH = 190, 74, 60, 26, 40, 24, 19, 420
 EDGE_STROKE = "#475569"
 BOX_STROKE = "#64748b"
 DAYS_FILL = "#334155"
@@ -117,17 +123,24 @@ class Box:
 
 @dataclass(frozen=True)
 class Edge:
-    """An ordering edge, from the right middle of one box to the left middle of the next (a cubic curve)."""
+    """An ordering edge drawn as a cubic curve: left to right, from the right middle of one box to the left middle
+    of the next; top to bottom, from the bottom middle of one box to the top middle of the next."""
 
     sx: int
     sy: int
     ex: int
     ey: int
     on_path: bool
+    downwards: bool = False
 
     @property
-    def mid(self) -> int:
-        return (self.sx + self.ex) // 2
+    def controls(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The curve's two control points: it leaves and enters each box square to its side."""
+        if self.downwards:
+            mid = (self.sy + self.ey) // 2
+            return (self.sx, mid), (self.ex, mid)
+        mid = (self.sx + self.ex) // 2
+        return (mid, self.sy), (mid, self.ey)
 
 
 @dataclass(frozen=True)
@@ -145,22 +158,30 @@ class GraphLayout:
     path_legend_y: int
 
 
-def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str]) -> GraphLayout:
-    """The step graph in layers, left to right; colour by actor; critical path marked."""
+def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],
+                 direction: Direction = "LR") -> GraphLayout:
+    """The step graph in layers, left to right or top to bottom; colour by actor; critical path marked."""
     layers = layered_layout(procedure)
     steps = {s.id: s for s in procedure.steps}
-    width = MARGIN * 2 + max(len(layers), 1) * (BOX_W + GAP_X) - GAP_X
+    across = max(len(layers), 1)  # layers side by side (LR), or boxes of the widest layer side by side (TB)
+    rows = max((len(layer) for layer in layers), default=1)
+    if direction == "TB":
+        across, rows = rows, across
+    actors = list(dict.fromkeys(s.actor for s in procedure.steps))
+    # Wide enough for the key's longest label (~7 px a character) and for a readable title.
+    key = max((len(actor_name(a, catalogue)) for a in actors), default=0)
+    width = max(MARGIN * 2 + across * (BOX_W + GAP_X) - GAP_X, MARGIN * 2 + 24 + 7 * max(key, len(PATH_LEGEND_VI)), MIN_WIDTH)
     # Names of procedures run to 200 characters: wrap the title to the width (~9 px a character in bold 15 px).
     title = textwrap.wrap(f"{procedure.code} · {procedure.name}", max(40, (width - 2 * MARGIN) // 9))
     top = MARGIN + 40 + (len(title) - 1) * TITLE_LINE
+    gap_y = GAP_Y if direction == "LR" else GAP_TB  # room for the arrows between layers
     position: dict[str, tuple[int, int]] = {}
-    for col, layer in enumerate(layers):
-        for row, sid in enumerate(sorted(layer, key=lambda i: procedure.steps.index(steps[i]))):
-            position[sid] = (MARGIN + col * (BOX_W + GAP_X), top + row * (BOX_H + GAP_Y))
-    actors = list(dict.fromkeys(s.actor for s in procedure.steps))
+    for layer_index, layer in enumerate(layers):
+        for i, sid in enumerate(sorted(layer, key=lambda i: procedure.steps.index(steps[i]))):
+            col, row = (layer_index, i) if direction == "LR" else (i, layer_index)
+            position[sid] = (MARGIN + col * (BOX_W + GAP_X), top + row * (BOX_H + gap_y))
     colour = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(actors)}
-    rows = max((len(layer) for layer in layers), default=1)
-    legend_y = top + rows * (BOX_H + GAP_Y) + 10
+    legend_y = top + rows * (BOX_H + gap_y) - gap_y + GAP_Y + 10
     critical = set(critical_path)
     critical_edges = set(pairwise(critical_path))
     edges = []
@@ -168,7 +189,11 @@ def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequ
         for before in step.after:
             if before in position:
                 (x1, y1), (x2, y2) = position[before], position[step.id]
-                edges.append(Edge(x1 + BOX_W, y1 + BOX_H // 2, x2, y2 + BOX_H // 2, (before, step.id) in critical_edges))
+                on_path = (before, step.id) in critical_edges
+                if direction == "LR":
+                    edges.append(Edge(x1 + BOX_W, y1 + BOX_H // 2, x2, y2 + BOX_H // 2, on_path))
+                else:
+                    edges.append(Edge(x1 + BOX_W // 2, y1 + BOX_H, x2 + BOX_W // 2, y2, on_path, downwards=True))
     boxes = []
     for sid, (x, y) in position.items():
         step = steps[sid]
@@ -188,9 +213,10 @@ def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequ
     )
 
 
-def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str]) -> str:
+def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],
+                   direction: Direction = "LR") -> str:
     """A standalone SVG of the step graph (`graph_layout`); each step's full name is its tooltip."""
-    g = graph_layout(procedure, catalogue, critical_path)
+    g = graph_layout(procedure, catalogue, critical_path, direction)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{g.width}" height="{g.height}" viewBox="0 0 {g.width} {g.height}" '
         'font-family="sans-serif" font-size="12">',
@@ -206,7 +232,8 @@ def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
             for i, line in enumerate(g.title)]
     for e in g.edges:
         stroke, marker = (CRITICAL_STROKE, "arrow-critical") if e.on_path else (EDGE_STROKE, "arrow")
-        out.append(f'<path d="M{e.sx},{e.sy} C{e.mid},{e.sy} {e.mid},{e.ey} {e.ex},{e.ey}" fill="none" stroke="{stroke}" '
+        (c1x, c1y), (c2x, c2y) = e.controls
+        out.append(f'<path d="M{e.sx},{e.sy} C{c1x},{c1y} {c2x},{c2y} {e.ex},{e.ey}" fill="none" stroke="{stroke}" '
                    f'stroke-width="{3 if e.on_path else 1.2}" marker-end="url(#{marker})"/>')
     for b in g.boxes:
         out.append(f'<g><title>{xml_escape(b.name)}</title>')
@@ -225,7 +252,8 @@ def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
     return "\n".join(out) + "\n"
 
 
-def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str], scale: int = 2) -> bytes:
+def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str], scale: int = 2,
+                   direction: Direction = "LR") -> bytes:
     """The same drawing as `svg_step_graph`, as a PNG `scale` times its pixel size (for Word, slides, e-mail).
 
     Drawn with matplotlib's Agg renderer and its bundled DejaVu Sans, which covers Vietnamese: no system font or
@@ -235,7 +263,7 @@ def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
     from matplotlib.path import Path as CurvePath
 
-    g = graph_layout(procedure, catalogue, critical_path)
+    g = graph_layout(procedure, catalogue, critical_path, direction)
     px = 72 / 100  # points per pixel: the figure is drawn at 100 dpi, one data unit per pixel
 
     fig = Figure(figsize=(g.width / 100, g.height / 100), dpi=100)
@@ -252,7 +280,7 @@ def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
         text(MARGIN, MARGIN + 8 + i * TITLE_LINE, line, 15, weight="bold")
     for e in g.edges:
         colour = CRITICAL_STROKE if e.on_path else EDGE_STROKE
-        curve = CurvePath([(e.sx, e.sy), (e.mid, e.sy), (e.mid, e.ey), (e.ex, e.ey)],
+        curve = CurvePath([(e.sx, e.sy), *e.controls, (e.ex, e.ey)],
                           [CurvePath.MOVETO, CurvePath.CURVE4, CurvePath.CURVE4, CurvePath.CURVE4])
         ax.add_patch(FancyArrowPatch(path=curve, arrowstyle="-|>", mutation_scale=9, color=colour,
                                      linewidth=(3 if e.on_path else 1.2) * px))

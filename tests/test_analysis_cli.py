@@ -18,8 +18,16 @@ from lxml import etree
 from PIL import Image
 from typer.testing import CliRunner
 
+from analysis.critical_path import longest_paths
 from catalogue.cli import app
-from catalogue.diagrams import mermaid_step_graph, mermaid_text, png_step_graph, svg_step_graph
+from catalogue.diagrams import (
+    graph_layout,
+    layered_layout,
+    mermaid_step_graph,
+    mermaid_text,
+    png_step_graph,
+    svg_step_graph,
+)
 from catalogue.loader import DEFAULT_DATA
 from models.procedure import Procedure
 from tests import analysis_records as rec
@@ -120,6 +128,15 @@ def test_graph_files(data: Path, tmp_path: Path) -> None:
     assert {(0xb4, 0x53, 0x09), (0xdb, 0xea, 0xfe)} <= colours  # the critical path's stroke, the applicant's fill
 
 
+def test_graph_top_to_bottom(data: Path, tmp_path: Path) -> None:
+    run("graph", "9.233448", "--data", str(data), "--out", str(tmp_path), "--direction", "tb")
+    assert (tmp_path / "9.233448.mmd").read_text(encoding="utf-8").startswith("flowchart TB")
+    root = etree.parse(str(tmp_path / "9.233448.svg")).getroot()
+    with Image.open(tmp_path / "9.233448.png") as png:
+        assert png.size == (2 * int(root.get("width")), 2 * int(root.get("height")))
+        assert png.size[1] > png.size[0]
+
+
 def test_png_draws_vietnamese_and_catalogue_text_literally() -> None:
     """No glyph is missing from the bundled font, and `$…$` in a name is text, not matplotlib mathtext."""
     p = rec.khai_sinh()
@@ -163,6 +180,7 @@ def test_mermaid_of_the_bundled_record() -> None:
     (["analyze", "9.233448", "--method", "xyz"], 2, "tt02, scm"),
     (["analyze"], 2, "give a procedure code or --all"),
     (["graph", "1.999999"], 1, "no procedure 1.999999"),
+    (["graph", "9.233448", "--direction", "up"], 2, "--direction must be LR or TB"),
 ])
 def test_errors(data: Path, args: list[str], code: int, message: str) -> None:
     result = runner.invoke(app, [*args, "--data", str(data)])
@@ -221,3 +239,21 @@ def test_a_long_name_wraps_above_the_steps() -> None:
     assert len(titles) > 1 and all(len(t.text or "") * 9 <= width for t in titles)
     boxes = [float(r.get("y")) for r in svg.iter(f"{SVG}rect") if r.get("rx")]
     assert min(boxes) > max(float(t.get("y")) for t in titles)
+
+
+def test_top_to_bottom_layout_is_the_same_graph_turned() -> None:
+    """The layout a portrait page uses (the Word plan): one row per layer, every arrow pointing down, the same
+    boxes, edges and critical path as the left-to-right drawing."""
+    p = rec.lien_thong_khai_sinh()
+    cat = rec.catalogue(p)
+    path = list(longest_paths(p.steps).path)
+    wide, tall = graph_layout(p, cat, path), graph_layout(p, cat, path, "TB")
+    assert sorted(b.name for b in tall.boxes) == sorted(b.name for b in wide.boxes)
+    assert [e.on_path for e in tall.edges] == [e.on_path for e in wide.edges] and any(e.on_path for e in tall.edges)
+    assert all(e.ey > e.sy for e in tall.edges) and all(e.ex > e.sx for e in wide.edges)
+    rows = {b.y for b in tall.boxes}
+    assert len(rows) == len({b.x for b in wide.boxes}) == len(layered_layout(p))
+    assert tall.height > tall.width and wide.width > wide.height
+    svg = etree.fromstring(svg_step_graph(p, cat, path, "TB").encode())
+    assert (int(svg.get("width")), int(svg.get("height"))) == (tall.width, tall.height)
+    assert max(b.y for b in tall.boxes) + 74 < min(y for y, _, _ in tall.legend)  # the key sits below the steps

@@ -3,6 +3,7 @@ figures `tthc propose` prints, the cached values match them, catalogue text stay
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+from docx.shared import Cm
+from PIL import Image
 
 from catalogue.console import vnd
 from tests.proposals_support import HOSTILE_NAME, PLAN, make_data, run, write_plan
@@ -143,6 +146,28 @@ def test_word_plan_holds_the_printed_figures_and_legal_changes(outputs: tuple[st
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert HOSTILE_NAME in " ".join(cells)
     assert "Tổng 3 thủ tục" in cells
+
+
+def test_word_plan_draws_each_procedure_before_and_after(outputs: tuple[str, Path, Path]) -> None:
+    """Two step graphs per procedure (before, after) side by side, PNG pictures that fit an A4 portrait page, each captioned
+    with its critical path's length; a plan that removes steps draws fewer of them."""
+    _, _, path = outputs
+    document = docx.Document(str(path))
+    pictures = list(document.inline_shapes)
+    assert len(pictures) == 2 * 3
+    sizes = []
+    for shape in pictures:
+        assert shape.width <= Cm(7.9) and shape.height <= Cm(21)
+        blob = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+        with Image.open(io.BytesIO(blob)) as image:
+            assert image.format == "PNG"
+            sizes.append(image.size)
+            assert image.size[1] > image.size[0]  # drawn top to bottom for the portrait page
+    cells = [cell for table in document.tables for row in table.rows for cell in row.cells]
+    captions = [p.text for cell in cells for p in cell.paragraphs if p.text.startswith("Hình ")]
+    assert [c.split(".")[0] for c in captions] == ["Hình 1a", "Hình 1b", "Hình 2a", "Hình 2b", "Hình 3a", "Hình 3b"]
+    assert all("đường găng" in c and "ngày làm việc" in c for c in captions)
+    assert any(after[1] < before[1] for before, after in zip(sizes[::2], sizes[1::2], strict=True))
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None,

@@ -8,7 +8,7 @@ import typer
 
 from analysis.critical_path import longest_paths
 from catalogue.console import console, errors
-from catalogue.diagrams import mermaid_step_graph, png_step_graph, svg_step_graph
+from catalogue.diagrams import Direction, mermaid_step_graph, png_step_graph, svg_step_graph
 from catalogue.files import write_atomic
 from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
@@ -20,17 +20,23 @@ def register(app: typer.Typer) -> None:
         code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
         out: Path = typer.Option(Path("build/graphs"), "--out", help="Folder for <code>.mmd, <code>.svg and <code>.png."),
         data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
+        direction: str = typer.Option("LR", "--direction",
+                                      help="LR: left to right (screens, slides); TB: top to bottom (a portrait page)."),
     ) -> None:
         """Vẽ sơ đồ các bước: Mermaid (.mmd), SVG and PNG, agencies grouped, critical path highlighted."""
+        if direction.upper() not in ("LR", "TB"):
+            errors.print(f"--direction must be LR or TB, not {direction!r}")
+            raise typer.Exit(2)
+        way: Direction = "TB" if direction.upper() == "TB" else "LR"
         cat = open_catalogue(data)
         procedure = cat.procedures.get(code)
         if procedure is None:
             errors.print(f"no procedure {code} in {data}")
             raise typer.Exit(1)
         path = list(longest_paths(procedure.steps).path)
-        mermaid = mermaid_step_graph(procedure, cat, path)
-        svg = svg_step_graph(procedure, cat, path)
+        mermaid = mermaid_step_graph(procedure, cat, path, way)
+        svg = svg_step_graph(procedure, cat, path, way)
         write_atomic(out / f"{code}.mmd", mermaid.encode())
         write_atomic(out / f"{code}.svg", svg.encode())
-        write_atomic(out / f"{code}.png", png_step_graph(procedure, cat, path))
+        write_atomic(out / f"{code}.png", png_step_graph(procedure, cat, path, direction=way))
         console.print(f"Đã ghi {out / f'{code}.mmd'}, {out / f'{code}.svg'} và {out / f'{code}.png'}")

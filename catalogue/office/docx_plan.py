@@ -4,17 +4,22 @@ for each procedure, what is simplified and why, the legal texts to amend (kiến
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Cm, Emu, Pt
+from docx.table import _Cell
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
 from catalogue.console import vnd
+from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
+from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
+from models.procedure import Procedure
 from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, LegalChange, Operation
 
 BENEFIT_ROWS = (
@@ -75,7 +80,23 @@ def legal_text(change: LegalChange) -> str:
     return f"{head}: {change.text}" if change.text else head
 
 
-def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int) -> None:
+GRAPH_MAX_WIDTH, GRAPH_MAX_HEIGHT = Cm(7.9), Cm(21)
+"""Before and after side by side on an A4 portrait page (2 cm margins), with their captions."""
+
+
+def _step_graph(cell: _Cell, procedure: Procedure, analysis: ProcedureAnalysis, catalogue: Catalogue,
+                caption: str) -> None:
+    """The step graph drawn top to bottom, critical path marked, shrunk to fit its half of the page."""
+    png = png_step_graph(procedure, catalogue, analysis.metrics.critical_path, direction="TB")
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture = paragraph.add_run().add_picture(io.BytesIO(png))  # natural size: a layout pixel is 1/100 inch
+    fit = min(1.0, GRAPH_MAX_WIDTH / picture.width, GRAPH_MAX_HEIGHT / picture.height)
+    picture.width, picture.height = Emu(int(picture.width * fit)), Emu(int(picture.height * fit))
+    cell.add_paragraph(caption).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, catalogue: Catalogue) -> None:
     c = entry.comparison
     doc.add_heading(f"{number_}. {c.name} (mã {c.code})", level=2)
     doc.add_heading(f"{number_}.1. Nội dung đơn giản hóa", level=3)
@@ -107,10 +128,19 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int) -> N
         f"Tỷ lệ cắt giảm chi phí: {percent(c.cost_cut_rate)}; tỷ lệ cắt giảm thời gian giải quyết: {percent(c.time_cut_rate)}.",
     ):
         doc.add_paragraph(line)
+    doc.add_heading(f"{number_}.4. Sơ đồ quy trình trước và sau đơn giản hóa", level=3)
+    before, after = doc.add_table(rows=1, cols=2).rows[0].cells
+    _step_graph(before, entry.procedure_before, entry.before, catalogue,
+                f"Hình {number_}a. Quy trình hiện hành; viền đậm: đường găng "
+                f"({number(entry.before.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc).")
+    _step_graph(after, entry.procedure_after, entry.after, catalogue,
+                f"Hình {number_}b. Quy trình sau đơn giản hóa; viền đậm: đường găng "
+                f"({number(entry.after.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc).")
 
 
-def build_plan_document(result: PlanEvaluation) -> Document:
-    """The plan as a python-docx Document (tests read it back; `write_plan_document` saves it)."""
+def build_plan_document(result: PlanEvaluation, catalogue: Catalogue) -> Document:
+    """The plan as a python-docx Document (tests read it back; `write_plan_document` saves it); `catalogue` names
+    the agencies in the step graphs."""
     proposal, s = result.proposal, result.summary
     doc = new_document()
     style = doc.styles["Normal"]
@@ -129,7 +159,7 @@ def build_plan_document(result: PlanEvaluation) -> Document:
         doc.add_paragraph(f"{src.title or src.url} ({src.publisher}). {src.note}".strip(), style="List Bullet")
     doc.add_heading("I. Nội dung phương án theo từng thủ tục", level=2)
     for i, entry in enumerate(result.entries, start=1):
-        _procedure_section(doc, entry, i)
+        _procedure_section(doc, entry, i, catalogue)
     doc.add_heading("II. Tổng hợp lợi ích", level=2)
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
@@ -156,7 +186,6 @@ def build_plan_document(result: PlanEvaluation) -> Document:
 
 def write_plan_document(result: PlanEvaluation, catalogue: Catalogue, path: Path) -> None:
     """Write the plan's Word document to `path` atomically."""
-    del catalogue  # names come from the analysed procedures; kept for a uniform writer signature
-    doc = build_plan_document(result)
+    doc = build_plan_document(result, catalogue)
     with atomic_path(path) as tmp:
         doc.save(str(tmp))
