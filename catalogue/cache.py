@@ -126,6 +126,25 @@ class ProcedureCache:
                 out[s] = (c, e)
         return out
 
+    def counts(self) -> tuple[int, int]:
+        """(files remembered, records held)."""
+        files = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
+        return int(files), int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def prune(self) -> tuple[int, int]:
+        """Forget files that no longer exist and drop the records no remembered file holds any more (earlier
+        contents of edited files, deleted files); returns (files, records) dropped. A record dropped here that a
+        checkout brings back is compiled again on the next load."""
+        gone = [(path,) for (path,) in self.db.execute("SELECT path FROM files") if not os.path.exists(path)]
+        with self.db:
+            self.db.executemany("DELETE FROM files WHERE path = ?", gone)
+            unheld = "sha256 NOT IN (SELECT sha256 FROM files)"
+            records = self.db.execute(f"DELETE FROM records WHERE {unheld}").rowcount
+            self.db.execute(f"DELETE FROM payloads WHERE {unheld}")
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # VACUUM writes through the log: give the space back
+        return len(gone), records
+
     def store(self, files: list[tuple[str, int, int, str]], records: list[tuple[str, str, bytes, bytes]]) -> None:
         """Remember files (path, size, mtime_ns, sha256) and records (`encode`)."""
         with self.db:

@@ -30,6 +30,7 @@ COMMANDS = [
     "catalogue.commands.propose",
     "catalogue.commands.reanalyze",
     "catalogue.commands.interchange",
+    "catalogue.commands.cache",
 ]
 
 for module in COMMANDS:

@@ -1,7 +1,9 @@
 """Analysis results kept between runs, keyed by the content hash of a procedure and of everything it depends on.
 
 SQLite under `.tthc-cache/` (ignored by git). Results are committed chunk by chunk, so an interrupted run keeps
-what it finished and the next run resumes from there. A key covers the procedure's record, the cost parameters
+what it finished and the next run resumes from there. Each result remembers the last day a run wrote or read it,
+so `tthc cache prune` can drop what no run has needed for a while (keys of old engine versions, old parameter
+days, old record contents). A key covers the procedure's record, the cost parameters
 resolved on the day, the legal texts it cites and the agencies it names (as the law stood on the day), the method
 and the analysis code itself: when any of them changes, the key changes and the procedure is analysed again.
 """
@@ -12,7 +14,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from models.catalogue import Catalogue
@@ -70,22 +72,30 @@ class DependencyKeys:
 
 
 class ResultCache:
-    """key → the numbers of one analysis, plus a journal of runs (for resuming and reporting)."""
+    """key → the numbers of one analysis and the day it was last used, plus a journal of runs (for resuming and
+    reporting)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, today: date | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / RESULTS_FILE
+        self.today = (today or date.today()).isoformat()
         self.db = sqlite3.connect(self.path)
         self.db.executescript(
             """
             PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, code TEXT NOT NULL, numbers TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS results (
+                key TEXT PRIMARY KEY, code TEXT NOT NULL, numbers TEXT NOT NULL, used TEXT NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS runs (
                 id TEXT PRIMARY KEY, started TEXT NOT NULL, total INTEGER NOT NULL, done INTEGER NOT NULL,
                 finished TEXT
             );
             """
         )
+        if "used" not in {row[1] for row in self.db.execute("PRAGMA table_info(results)")}:
+            # A cache written before results kept their day: count them as used today (an ISO date literal).
+            with self.db:
+                self.db.execute(f"ALTER TABLE results ADD COLUMN used TEXT NOT NULL DEFAULT '{self.today}'")
 
     def close(self) -> None:
         self.db.close()
@@ -99,23 +109,30 @@ class ResultCache:
     def get_many(self, keys: Iterable[str]) -> dict[str, Numbers]:
         wanted = list(dict.fromkeys(keys))
         out: dict[str, Numbers] = {}
+        stale: list[tuple[str, str]] = []  # hits last used before today
         if len(wanted) > 20_000:  # most of the table: one scan beats many lookups
             wanted_set = set(wanted)
-            for key, numbers in self.db.execute("SELECT key, numbers FROM results"):
-                if key in wanted_set:
-                    out[key] = json.loads(numbers)
-            return out
-        for i in range(0, len(wanted), 500):
-            part = wanted[i : i + 500]
-            marks = ",".join("?" * len(part))
-            for key, numbers in self.db.execute(f"SELECT key, numbers FROM results WHERE key IN ({marks})", part):
-                out[key] = json.loads(numbers)
+            rows = [row for row in self.db.execute("SELECT key, numbers, used FROM results") if row[0] in wanted_set]
+        else:
+            rows = []
+            for i in range(0, len(wanted), 500):
+                part = wanted[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows += self.db.execute(f"SELECT key, numbers, used FROM results WHERE key IN ({marks})", part)
+        for key, numbers, used in rows:
+            out[key] = json.loads(numbers)
+            if used < self.today:
+                stale.append((self.today, key))
+        if stale:
+            with self.db:
+                self.db.executemany("UPDATE results SET used = ? WHERE key = ?", stale)
         return out
 
     def put_chunk(self, run_id: str, rows: list[tuple[str, str, str]]) -> None:
         """Store one finished chunk and count it in the run's journal, in one transaction."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                                [(key, code, numbers, self.today) for key, code, numbers in rows])
             self.db.execute("UPDATE runs SET done = done + ? WHERE id = ?", (len(rows), run_id))
 
     def start_run(self, run_id: str, total: int) -> int:
@@ -135,3 +152,18 @@ class ResultCache:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM results").fetchone()[0])
+
+    def last_used(self) -> list[tuple[str, int]]:
+        """(day, results last used that day), oldest first."""
+        return list(self.db.execute("SELECT used, count(*) FROM results GROUP BY used ORDER BY used"))
+
+    def prune(self, unused_days: int) -> int:
+        """Drop results no run has written or read in the last `unused_days` days, and the journal of runs that
+        finished before then; returns how many results went."""
+        cutoff = (date.fromisoformat(self.today) - timedelta(days=unused_days)).isoformat()
+        with self.db:
+            gone = self.db.execute("DELETE FROM results WHERE used < ?", (cutoff,)).rowcount
+            self.db.execute("DELETE FROM runs WHERE finished IS NOT NULL AND finished < ?", (cutoff,))
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # VACUUM writes through the log: give the space back
+        return gone

@@ -1,0 +1,71 @@
+"""`tthc cache info` and `tthc cache prune`: what the caches under `.tthc-cache/` hold, and dropping what no run
+needs any more (the compiled records of files since edited or deleted; analysis results unused for a while)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from catalogue.batch.results import ResultCache
+from catalogue.cache import ProcedureCache, default_cache_dir
+from catalogue.console import console
+from catalogue.loader import DEFAULT_DATA
+
+
+def _size(path: Path) -> str:
+    """The database and its write-ahead log, in MB."""
+    total = sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+    return f"{total / 1e6:.1f} MB".replace(".", ",")
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="Bộ nhớ đệm: compiled records and analysis results under .tthc-cache/.",
+                        no_args_is_help=True)
+    app.add_typer(group, name="cache")
+
+    data_option = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
+    cache_option = typer.Option(None, "--cache-dir", help="Default: .tthc-cache/ beside the data folder.")
+
+    @group.command()
+    def info(data: Path = data_option, cache_dir: Path | None = cache_option) -> None:
+        """Kích thước và nội dung bộ nhớ đệm: records, results by the day they were last used."""
+        folder = cache_dir or default_cache_dir(data)
+        records, results = ProcedureCache(folder), ResultCache(folder)
+        try:
+            files, held = records.counts()
+            table = Table(title=f"Bộ nhớ đệm {folder}")
+            table.add_column("Phần")
+            table.add_column("Nội dung")
+            table.add_column("Dung lượng", justify="right")
+            table.add_row("Bản ghi đã biên dịch", f"{held:,} bản ghi cho {files:,} tệp".replace(",", "."), _size(records.path))
+            days = results.last_used()
+            used = "; ".join(f"{day}: {n:,}".replace(",", ".") for day, n in days[-5:])
+            table.add_row("Kết quả phân tích", f"{results.count():,} kết quả".replace(",", ".")
+                          + (f" (dùng lần cuối {used})" if used else ""), _size(results.path))
+            console.print(table)
+        finally:
+            records.close()
+            results.close()
+
+    @group.command()
+    def prune(
+        data: Path = data_option,
+        cache_dir: Path | None = cache_option,
+        older_than: int = typer.Option(30, "--older-than", min=0,
+                                       help="Drop results no run has written or read for this many days."),
+    ) -> None:
+        """Dọn bộ nhớ đệm: records of edited or deleted files, results unused for --older-than days."""
+        folder = cache_dir or default_cache_dir(data)
+        records, results = ProcedureCache(folder), ResultCache(folder)
+        try:
+            before = _size(records.path), _size(results.path)
+            files, held = records.prune()
+            dropped = results.prune(older_than)
+            console.print(f"Bản ghi đã biên dịch: bỏ {held} bản ghi, {files} tệp không còn ({before[0]} → {_size(records.path)})")
+            console.print(f"Kết quả phân tích: bỏ {dropped} kết quả không dùng trong {older_than} ngày "
+                          f"({before[1]} → {_size(results.path)})")
+        finally:
+            records.close()
+            results.close()
