@@ -20,12 +20,18 @@ from analysis.cost import cost_totals
 from analysis.critical_path import likely_days
 from analysis.findings import find_all
 from analysis.proposals import apply_operations
+from catalogue.batch.worker import collector_paused
 from catalogue.synthetic import synthetic_catalogue
 from models.parameters import CostRates
 from models.proposal import AcceptPlainCopy
 
 
 def main(n: int) -> None:
+    with collector_paused():  # as the batch worker runs the analysis (catalogue/batch/worker.py)
+        run(n)
+
+
+def run(n: int) -> None:
     cat = synthetic_catalogue(n)
     rates = CostRates.from_parameters(cat.parameters, date(2025, 6, 1))
     procedures = list(cat.procedures.values())
