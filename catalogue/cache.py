@@ -102,11 +102,11 @@ class ProcedureCache:
                     new_records.append(row)
                     if place_procedure(loaded, path, record.code, parsed):
                         # Held as a warm load holds it, so both give the same result keys (batch/engine.py).
-                        procedures.set_encoded(record.code, row[3], row[2])
+                        procedures.set_encoded(record.code, row[3], row[2], sha)
                 continue
             code, index_entry = hit
             if place_procedure(loaded, path, code, None):
-                procedures.set_encoded(code, partial(payloads, sha), index_entry)
+                procedures.set_encoded(code, partial(payloads, sha), index_entry, sha)
         if new_files or new_records:
             self.store(new_files, new_records)
 

@@ -34,18 +34,28 @@ class Procedures(MutableMapping[str, Procedure]):
         self._decoded: dict[str, Procedure] = dict(records or {})
         self._encoded: dict[str, Stored] = {}
         self._index: dict[str, _Entry] = {}
+        self._digests: dict[str, str] = {}
         self._order: dict[str, None] = dict.fromkeys(self._decoded)
 
-    def set_encoded(self, code: str, payload: Stored, index: bytes | None = None) -> None:
+    def set_encoded(self, code: str, payload: Stored, index: bytes | None = None, digest: str | None = None) -> None:
         """Add a record as the pickled bytes the cache holds (written by tthc itself), or a reader of them, with
-        its pickled `RecordIndex` when the cache has it."""
+        its pickled `RecordIndex` when the cache has it and the content hash of the file it was read from."""
         self._encoded[code] = payload
         self._decoded.pop(code, None)
         if index is None:
             self._index.pop(code, None)
         else:
             self._index[code] = _Entry(raw=index)
+        if digest is None:
+            self._digests.pop(code, None)
+        else:
+            self._digests[code] = digest
         self._order[code] = None
+
+    def digest(self, code: str) -> str | None:
+        """The content hash of the file the record was read from, while the record is that file's (None once
+        replaced, or when it did not come from a file through the cache)."""
+        return self._digests.get(code)
 
     def encoded(self, code: str) -> bytes | None:
         """The still-encoded bytes of a record, for sending to a worker without decoding it here."""
@@ -73,6 +83,9 @@ class Procedures(MutableMapping[str, Procedure]):
         mine, theirs = self._encoded.get(code), other._encoded.get(code)
         if mine is not None and mine is theirs:
             return True
+        digest = self._digests.get(code)
+        if digest is not None and digest == other._digests.get(code):
+            return True
         return self[code] == other[code]
 
     def copy(self) -> Procedures:
@@ -80,6 +93,7 @@ class Procedures(MutableMapping[str, Procedure]):
         other = Procedures()
         other._decoded, other._encoded = dict(self._decoded), dict(self._encoded)
         other._index, other._order = dict(self._index), dict(self._order)
+        other._digests = dict(self._digests)
         return other
 
     def __getitem__(self, code: str) -> Procedure:
@@ -96,6 +110,7 @@ class Procedures(MutableMapping[str, Procedure]):
         self._decoded[code] = record
         self._encoded.pop(code, None)
         self._index.pop(code, None)
+        self._digests.pop(code, None)
         self._order[code] = None
 
     def __delitem__(self, code: str) -> None:
@@ -103,6 +118,7 @@ class Procedures(MutableMapping[str, Procedure]):
         self._decoded.pop(code, None)
         self._encoded.pop(code, None)
         self._index.pop(code, None)
+        self._digests.pop(code, None)
 
     def __contains__(self, code: object) -> bool:
         return code in self._order

@@ -69,6 +69,21 @@ def test_reanalyze_a_change_file_writes_the_dated_report(workspace: Path) -> Non
     assert json.loads((folder / "report.json").read_text())["summary"]["from_cache"] == 2
 
 
+def test_results_are_reused_until_a_procedure_file_changes(workspace: Path) -> None:
+    """Results of records read through the compiled cache are keyed by their file's content: the second run (a warm
+    load) finds every result of the first (a cold load); editing one file re-analyses that procedure alone."""
+    n = len(list((workspace / "data" / "procedures").glob("*.yaml")))
+    for analysed, cached in ((n, 0), (0, n)):
+        code, output = reanalyze(workspace, "--all", "--as-of", "2026-01-01")
+        assert code == 0, output
+        assert f"{analysed} analysed, {cached} from the cache" in output
+    path = workspace / "data" / "procedures" / "1.001193.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("subjects_per_year: 1400000", "subjects_per_year: 1500000"),
+                    encoding="utf-8")
+    code, output = reanalyze(workspace, "--all", "--as-of", "2026-01-01")
+    assert f"1 analysed, {n - 1} from the cache" in output
+
+
 def test_a_broken_change_file_is_refused_with_file_line_and_field(workspace: Path) -> None:
     change = workspace / "data" / "changes" / "2026-01-01-sai.yaml"
     change.write_text(FEE_CHANGE.replace('["1.001193"]', '["1.999999"]').replace("amount_vnd: 8000", "amount_vnd: 8000\n    legal_basis: [{ref: 999/2099/NĐ-CP}]"), encoding="utf-8")

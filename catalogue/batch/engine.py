@@ -77,22 +77,30 @@ class Settings:
 
 def _keyed(procedures: MutableMapping[str, Procedure], code: str) -> tuple[bytes, bytes | None]:
     """What a result key covers of a record, and its JSON if made. A record read through the compiled cache is
-    keyed by the bytes the cache stores for its file's content, without decoding it (most keys are found in the
-    result cache); a record rewritten by a change, or loaded without the cache, by its JSON (pickles of equal
-    records differ between processes: pydantic keeps sets of field names)."""
-    stored = procedures.encoded(code) if isinstance(procedures, Procedures) else None
-    if stored is not None:
-        return stored, None
-    record_json = procedures[code].model_dump_json().encode()
+    keyed by its file's content hash, without reading or decoding it (most keys are found in the result cache):
+    the file and the code that reads it, which the engine fingerprint covers, make the record. A record rewritten
+    by a change, or loaded without the cache, is keyed by its JSON (pickles of equal records differ between
+    processes: pydantic keeps sets of field names)."""
+    digest = procedures.digest(code) if isinstance(procedures, Procedures) else None
+    if digest is not None:
+        return b"file:" + digest.encode(), None
+    record_json = _record_json(procedures, code)
     return record_json, record_json
 
 
-def _record_json(keyed: bytes, record_json: bytes | None) -> bytes:
-    """The JSON a worker analyses (a stored record decoded for this use only: it is not kept)."""
+def _record_json(procedures: MutableMapping[str, Procedure], code: str) -> bytes:
+    """The record's JSON (a stored record decoded for this use only: it is not kept)."""
+    stored = procedures.encoded(code) if isinstance(procedures, Procedures) else None
+    record: Procedure = pickle.loads(stored) if stored is not None else procedures[code]
+    return record.model_dump_json().encode()
+
+
+def _record_bytes(procedures: MutableMapping[str, Procedure], code: str, record_json: bytes | None) -> bytes:
+    """What a worker decodes: the bytes the compiled cache holds, as read, else the record's JSON."""
     if record_json is not None:
         return record_json
-    record: Procedure = pickle.loads(keyed)
-    return record.model_dump_json().encode()
+    stored = procedures.encoded(code) if isinstance(procedures, Procedures) else None
+    return stored if stored is not None else _record_json(procedures, code)
 
 
 def _run_id(requests: list[Request], engine: str) -> str:
@@ -150,15 +158,15 @@ def _analyse_requests(requests: list[Request], settings: Settings) -> Outcome:
                 codes = request.codes[start : start + window]
                 seen += len(codes)
                 procedures = request.catalogue.procedures
-                planned: list[tuple[str, str, bytes, bytes | None]] = []
+                planned: list[tuple[str, str, bytes | None]] = []
                 for code in codes:
                     keyed, record_json = _keyed(procedures, code)
-                    planned.append((code, keys.key(index_of(procedures, code), keyed), keyed, record_json))
-                cached = settings.cache.get_many(key for _, key, _, _ in planned)
-                missing = [(key, _record_json(keyed, record_json))
-                           for _, key, keyed, record_json in planned if key not in cached]
+                    planned.append((code, keys.key(index_of(procedures, code), keyed), record_json))
+                cached = settings.cache.get_many(key for _, key, _ in planned)
+                missing = [(key, _record_bytes(procedures, code, record_json))
+                           for code, key, record_json in planned if key not in cached]
                 hits = 0
-                for code, key, _, _ in planned:
+                for code, key, _ in planned:
                     if key in cached:
                         outcome.results[i][code] = cached[key]
                         hits += 1

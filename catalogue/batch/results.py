@@ -33,7 +33,9 @@ def engine_fingerprint() -> str:
         for path in sorted((root / folder).rglob("*.py")):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
-    digest.update((root / "catalogue" / "batch" / "worker.py").read_bytes())
+    # The worker, and what turns a procedure file into a record (results of cached records are keyed by the file).
+    for name in ("batch/worker.py", "loader.py", "yamlio.py"):
+        digest.update((root / "catalogue" / name).read_bytes())
     return digest.hexdigest()
 
 
@@ -46,29 +48,33 @@ class DependencyKeys:
         self._legal: dict[str, bytes] = {}
         self._agencies: dict[str, bytes] = {}
 
-    def _legal_json(self, number: str) -> bytes:
+    def _legal_digest(self, number: str) -> bytes:
         found = self._legal.get(number)
         if found is None:
             doc = self.catalogue.legal.get(number)
-            found = self._legal[number] = doc.model_dump_json().encode() if doc else b"missing:" + number.encode()
+            found = self._legal[number] = _digest(doc.model_dump_json().encode() if doc else b"missing:" + number.encode())
         return found
 
-    def _agency_json(self, agency_id: str) -> bytes:
+    def _agency_digest(self, agency_id: str) -> bytes:
         found = self._agencies.get(agency_id)
         if found is None:
             agency = self.catalogue.agencies.get(agency_id)
-            found = self._agencies[agency_id] = agency.model_dump_json().encode() if agency else b"missing:" + agency_id.encode()
+            found = self._agencies[agency_id] = _digest(
+                agency.model_dump_json().encode() if agency else b"missing:" + agency_id.encode())
         return found
 
     def key(self, index: RecordIndex, record: bytes) -> str:
-        """`record`: the bytes the compiled cache stores for the procedure's file, or its JSON (engine `_keyed`)."""
+        """`record`: what identifies the record, its file's content hash or its JSON (engine `_keyed`); the legal
+        texts and agencies enter by the hash of their JSON."""
         digest = hashlib.blake2b(self.base, digest_size=20)
         digest.update(record)
-        for number in sorted(index.texts):
-            digest.update(self._legal_json(number))
-        for agency_id in sorted(index.agencies):
-            digest.update(self._agency_json(agency_id))
+        digest.update(b"".join(self._legal_digest(number) for number in sorted(index.texts)))
+        digest.update(b"".join(self._agency_digest(agency_id) for agency_id in sorted(index.agencies)))
         return digest.hexdigest()
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 class ResultCache:

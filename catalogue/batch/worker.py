@@ -1,19 +1,21 @@
-"""The work a batch sends to a process or a Dask worker: one chunk of procedures, as JSON bytes, analysed.
+"""The work a batch sends to a process or a Dask worker: one chunk of procedures, as bytes, analysed.
 
 A chunk is bytes, not pydantic objects: sending models between processes (or through Dask) costs more than
-validating them again on arrival (ENGINEERING-NOTES.md, "Batch work"). Line 1 holds the context (day, method,
-registries, parameters: the same for every chunk of a run, so a worker decodes it once); each further line is
-`<key>\\t<procedure JSON>`. The worker returns (key, code, metrics JSON) triples.
+decoding them again on arrival (ENGINEERING-NOTES.md, "Batch work"). It holds the context (day, method,
+registries, parameters, as JSON: the same for every chunk of a run, so a worker decodes it once) and
+(key, record) pairs, each record as the bytes the compiled cache holds for it (tthc's own pickle, sent as read:
+the parent neither decodes nor re-encodes it) or, for a record a change rewrote, as JSON that the worker
+validates. The worker returns (key, code, metrics JSON) triples.
 
-The worker pauses the garbage collector while it works: validating a record then costs ~0.4 ms, as little as
-unpickling the compiled cache's copy, where collections on a growing heap made it ~2 ms (both measured here), and
-the parent needs the JSON anyway for the record's cache key.
+The worker pauses the garbage collector while it works: decoding a record then costs ~0.4–0.6 ms either way,
+where collections on a growing heap made it ~2 ms (measured here).
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -109,19 +111,18 @@ def collector_paused() -> Iterator[None]:
 def analyse_chunk(payload: bytes) -> list[tuple[str, str, str]]:
     """Validate and analyse the procedures of one chunk; (key, code, JSON of the numbers) for each."""
     with collector_paused():  # many new objects and no cycle: each collection would walk them all for nothing
-        first, _, rest = payload.partition(b"\n")
-        catalogue, rates, method = _context(first)
+        context, items = pickle.loads(payload)
+        catalogue, rates, method = _context(context)
         out: list[tuple[str, str, str]] = []
-        for line in rest.split(b"\n"):
-            if not line:
-                continue
-            key, _, record = line.partition(b"\t")
-            procedure = Procedure.model_validate_json(record)
+        for key, record in items:
+            # A pickle (protocol 2 and later) opens with 0x80, a JSON record with "{".
+            procedure = pickle.loads(record) if record[:1] == b"\x80" else Procedure.model_validate_json(record)
             result = analyse(procedure, catalogue, rates, method=method, with_findings=False)
-            out.append((key.decode(), procedure.code, json.dumps(numbers(result), separators=(",", ":"))))
+            out.append((key, procedure.code, json.dumps(numbers(result), separators=(",", ":"))))
         return out
 
 
 def chunk_payload(context: bytes, items: list[tuple[str, bytes]]) -> bytes:
-    """Join the context line and the (key, procedure JSON) lines of one chunk."""
-    return b"\n".join([context, *(key.encode() + b"\t" + record for key, record in items)])
+    """One chunk: the context (`context_line`) and its (key, record) pairs, each record as the compiled cache
+    holds it or as JSON."""
+    return pickle.dumps((context, items), protocol=pickle.HIGHEST_PROTOCOL)
