@@ -34,18 +34,6 @@ def analyse(
         code=procedure.code, name=procedure.name, metrics=metrics, cost=cost, findings=findings))
 
 
-def analyse_catalogue(
-    catalogue: Catalogue, rates: CostRates, codes: Iterable[str] | None = None, *, start: date | None = None,
-    method: str = "tt02", with_findings: bool = True,
-) -> list[ProcedureAnalysis]:
-    """Analyse the procedures named by `codes` (all, in code order, by default)."""
-    selected = sorted(catalogue.procedures) if codes is None else list(codes)
-    return [
-        analyse(catalogue.procedures[code], catalogue, rates, start=start, method=method, with_findings=with_findings)
-        for code in selected
-    ]
-
-
 def finding_saving_vnd(finding: object) -> int:
     """The annual saving a finding estimates, in đồng (0 when the finding carries none)."""
     value = getattr(finding, "saving", None)
@@ -60,45 +48,46 @@ def finding_saving_vnd(finding: object) -> int:
 
 
 def analysis_rows(analyses: Iterable[ProcedureAnalysis]) -> list[dict[str, Any]]:
-    """One flat row per procedure (metrics, cost, finding counts), ready for `pandas.DataFrame(rows)`."""
-    rows: list[dict[str, Any]] = []
-    for a in analyses:
-        m, c = a.metrics, a.cost
-        by_rule: dict[str, int] = {}
-        for f in a.findings:
-            by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
-        row: dict[str, Any] = {
-            "code": a.code,
-            "name": a.name,
-            "steps": m.steps,
-            "agencies": m.agencies,
-            "agency_hops": m.agency_hops,
-            "applicant_contacts": m.applicant_contacts,
-            "visits": m.visits,
-            "documents": m.documents,
-            "originals": m.originals,
-            "copies": m.copies,
-            "certified_copies": m.certified_copies,
-            "forms": m.forms,
-            "payments": m.payments,
-            "time_limit_working_days": m.time_limit_working_days,
-            "elapsed_working_days_low": m.elapsed_working_days.low,
-            "elapsed_working_days_likely": m.elapsed_working_days.likely,
-            "elapsed_working_days_high": m.elapsed_working_days.high,
-            "elapsed_calendar_days_likely": m.elapsed_calendar_days.likely if m.elapsed_calendar_days else None,
-            "critical_path": " → ".join(m.critical_path),
-            "applicant_minutes": m.applicant_minutes.total,
-            "cost_method": c.method,
-            "time_cost_vnd": c.time_cost_vnd,
-            "fees_vnd": c.fees_vnd,
-            "other_costs_vnd": c.other_costs_vnd,
-            "per_case_vnd": c.per_case_vnd,
-            "frequency_per_subject": float(c.frequency_per_subject),
-            "subjects_per_year": c.subjects_per_year,
-            "annual_cost_vnd": c.annual_cost_vnd,
-            "findings": len(a.findings),
-            "findings_by_rule": ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items())),
-            "estimated_saving_vnd": sum(finding_saving_vnd(f) for f in a.findings),
-        }
-        rows.append(row)
-    return rows
+    """One flat row per procedure, ready for `pandas.DataFrame(rows)`."""
+    return [analysis_row(a) for a in analyses]
+
+
+def analysis_row(a: ProcedureAnalysis) -> dict[str, Any]:
+    """A procedure's metrics, cost and finding counts as one flat row (the columns of `tthc analyze --all`)."""
+    m, c = a.metrics, a.cost
+    by_rule: dict[str, int] = {}
+    for f in a.findings:
+        by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+    return {
+        "code": a.code,
+        "name": a.name,
+        "steps": m.steps,
+        "agencies": m.agencies,
+        "agency_hops": m.agency_hops,
+        "applicant_contacts": m.applicant_contacts,
+        "visits": m.visits,
+        "documents": m.documents,
+        "originals": m.originals,
+        "copies": m.copies,
+        "certified_copies": m.certified_copies,
+        "forms": m.forms,
+        "payments": m.payments,
+        "time_limit_working_days": m.time_limit_working_days,
+        "elapsed_working_days_low": m.elapsed_working_days.low,
+        "elapsed_working_days_likely": m.elapsed_working_days.likely,
+        "elapsed_working_days_high": m.elapsed_working_days.high,
+        "elapsed_calendar_days_likely": m.elapsed_calendar_days.likely if m.elapsed_calendar_days else None,
+        "critical_path": " → ".join(m.critical_path),
+        "applicant_minutes": m.applicant_minutes.total,
+        "cost_method": c.method,
+        "time_cost_vnd": c.time_cost_vnd,
+        "fees_vnd": c.fees_vnd,
+        "other_costs_vnd": c.other_costs_vnd,
+        "per_case_vnd": c.per_case_vnd,
+        "frequency_per_subject": float(c.frequency_per_subject),
+        "subjects_per_year": c.subjects_per_year,
+        "annual_cost_vnd": c.annual_cost_vnd,
+        "findings": len(a.findings),
+        "findings_by_rule": ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items())),
+        "estimated_saving_vnd": sum(finding_saving_vnd(f) for f in a.findings),
+    }

@@ -29,7 +29,7 @@ from models.catalogue import Catalogue, Procedures
 from models.procedure import SCHEMA_VERSION, Procedure, RecordIndex
 
 # A cache written by another version of the models or of Python is not read.
-CACHE_VERSION = f"tthc-8|schema-{SCHEMA_VERSION}|py-{sys.version_info[0]}.{sys.version_info[1]}|{Procedure.__module__}"
+CACHE_VERSION = f"tthc-9|schema-{SCHEMA_VERSION}|py-{sys.version_info[0]}.{sys.version_info[1]}|{Procedure.__module__}"
 
 
 def default_cache_dir(data: Path) -> Path:

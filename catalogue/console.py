@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -11,3 +26,22 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 def vnd(amount: int | float) -> str:
     """Money as Vietnamese write it: 1.234.567 đ."""
     return f"{round(amount):,} đ".replace(",", ".")
+
+
+class RateColumn(ProgressColumn):
+    """Analyses per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} thủ tục/s" if speed else "— thủ tục/s", style="progress.data.speed")
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Progress]:
+    """A bar for long batch work, on stderr (stdout stays for results), with procedures a second and time left."""
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=errors, transient=False,
+    ) as progress:
+        progress.add_task(label, total=total)
+        yield progress

@@ -280,13 +280,15 @@ class RecordIndex(NamedTuple):
     to outside itself (the legal texts it cites, with where and which articles; the agencies it names; its
     levels). A legal change reaches a procedure only through these, so the compiled cache keeps them beside each
     record and a national catalogue is searched, and a change's report written, without decoding the records the
-    change does not rewrite. A named tuple of tuples and strings: it unpickles without running Python code."""
+    change does not rewrite. Its liên thông group too, so a batch can keep a group's procedures in one chunk.
+    A named tuple of tuples and strings: it unpickles without running Python code."""
 
     name: str
     status: str
     citations: tuple[Cited, ...]
     agencies: frozenset[str]
     levels: tuple[str, ...]
+    group: str | None
 
     @property
     def texts(self) -> set[str]:
@@ -303,7 +305,7 @@ class RecordIndex(NamedTuple):
             for fee in channel.fees:
                 cited += [(f"phí, lệ phí «{fee.name}»", c.ref, tuple(c.articles)) for c in fee.legal_basis]
         return cls(procedure.name, procedure.status, tuple(cited), frozenset(procedure.agencies_named),
-                   tuple(procedure.levels))
+                   tuple(procedure.levels), procedure.interagency_group)
 
 
 __all__ = [

@@ -95,10 +95,8 @@ def _record_json(procedures: MutableMapping[str, Procedure], code: str) -> bytes
     return record.model_dump_json().encode()
 
 
-def _record_bytes(procedures: MutableMapping[str, Procedure], code: str, record_json: bytes | None) -> bytes:
-    """What a worker decodes: the bytes the compiled cache holds, as read, else the record's JSON."""
-    if record_json is not None:
-        return record_json
+def record_bytes(procedures: MutableMapping[str, Procedure], code: str) -> bytes:
+    """What a worker decodes (`worker.decode`): the bytes the compiled cache holds, as read, else the JSON."""
     stored = procedures.encoded(code) if isinstance(procedures, Procedures) else None
     return stored if stored is not None else _record_json(procedures, code)
 
@@ -163,7 +161,7 @@ def _analyse_requests(requests: list[Request], settings: Settings) -> Outcome:
                     keyed, record_json = _keyed(procedures, code)
                     planned.append((code, keys.key(index_of(procedures, code), keyed), record_json))
                 cached = settings.cache.get_many(key for _, key, _ in planned)
-                missing = [(key, _record_bytes(procedures, code, record_json))
+                missing = [(key, record_json if record_json is not None else record_bytes(procedures, code))
                            for code, key, record_json in planned if key not in cached]
                 hits = 0
                 for code, key, _ in planned:

@@ -1,4 +1,5 @@
-"""The work a batch sends to a process or a Dask worker: one chunk of procedures, as bytes, analysed.
+"""The work a batch sends to a process or a Dask worker: one chunk of procedures, as bytes, analysed (the numbers
+of each for re-analysis, `analyse_chunk`; the full analysis as table rows for `tthc analyze --all`, `table_chunk`).
 
 A chunk is bytes, not pydantic objects: sending models between processes (or through Dask) costs more than
 decoding them again on arrival (ENGINEERING-NOTES.md, "Batch work"). It holds the context (day, method,
@@ -18,13 +19,15 @@ import json
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from pydantic import TypeAdapter
 
-from analysis.analyse import analyse
+from analysis.analyse import analyse, analysis_row
+from analysis.opportunities import Opportunities
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.parameters import CostRates, ParameterSet
@@ -115,11 +118,38 @@ def analyse_chunk(payload: bytes) -> list[tuple[str, str, str]]:
         catalogue, rates, method = _context(context)
         out: list[tuple[str, str, str]] = []
         for key, record in items:
-            # A pickle (protocol 2 and later) opens with 0x80, a JSON record with "{".
-            procedure = pickle.loads(record) if record[:1] == b"\x80" else Procedure.model_validate_json(record)
+            procedure = decode(record)
             result = analyse(procedure, catalogue, rates, method=method, with_findings=False)
             out.append((key, procedure.code, json.dumps(numbers(result), separators=(",", ":"))))
         return out
+
+
+def decode(record: bytes) -> Procedure:
+    """A record as the compiled cache holds it (a pickle: protocol 2 and later open with 0x80), or its JSON."""
+    return pickle.loads(record) if record[:1] == b"\x80" else Procedure.model_validate_json(record)
+
+
+def table_chunk(payload: bytes) -> tuple[list[dict[str, Any]], Opportunities]:
+    """The full analysis (metrics, cost, findings) of one chunk for `tthc analyze --all`: the table's rows and the
+    chunk's share of the catalogue-wide opportunities. The findings see the chunk's procedures as the catalogue:
+    the batch sends a liên thông group whole in one chunk, so documents asked twice across a group are found."""
+    with collector_paused():
+        context, start, items = pickle.loads(payload)
+        registries, rates, method = _context(context)
+        procedures = {p.code: p for p in (decode(record) for _, record in items)}
+        catalogue = replace(registries, procedures=procedures)
+        rows: list[dict[str, Any]] = []
+        found = Opportunities()
+        for procedure in procedures.values():
+            result = analyse(procedure, catalogue, rates, start=start, method=method)
+            rows.append(analysis_row(result))
+            found.add(procedure, result)
+        return rows, found
+
+
+def table_payload(context: bytes, start: date | None, items: list[tuple[str, bytes]]) -> bytes:
+    """One chunk of `table_chunk`: the context, the start day of calendar days, and (code, record) pairs."""
+    return pickle.dumps((context, start, items), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def chunk_payload(context: bytes, items: list[tuple[str, bytes]]) -> bytes:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,10 +11,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from analysis.analyse import analyse, analyse_catalogue, analysis_rows, finding_saving_vnd
+from analysis.analyse import analyse, finding_saving_vnd
+from analysis.opportunities import TOP, Opportunities
 from catalogue.batch.changes import catalogue_with_changes
+from catalogue.batch.table import analyse_table
 from catalogue.commands.options import parse_day, resolve_rates
-from catalogue.console import console, errors, vnd
+from catalogue.console import console, errors, progress_bar, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
 from catalogue.loader import DEFAULT_DATA
@@ -24,13 +24,11 @@ from catalogue.spreadsheet import looks_like_formula
 from catalogue.store import open_catalogue
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
-from models.common import fold
 
 JSON_FORMAT = "tthc-analysis"
 JSON_VERSION = 1
 """Bump when a field of the JSON (docs/analysis-json.md) changes meaning or goes away; adding fields keeps it."""
 
-TOP = 10
 
 
 
@@ -131,29 +129,8 @@ def write_tables(frame: pd.DataFrame, out: Path) -> list[Path]:
     return paths
 
 
-def document_head(name: str) -> str:
-    """The head of a document's name, before a bracket, semicolon or colon: documents are compared by it, folded
-    ("Giấy chứng sinh; trường hợp không có..." and "Giấy chứng sinh (bản chính)" are the same document)."""
-    return re.split(r"[(;:]", " ".join(name.split()), maxsplit=1)[0].strip(" ,.-")
-
-
-def top_opportunities(analyses: list[ProcedureAnalysis], cat: Catalogue) -> None:
+def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
     """Documents asked by most procedures, agencies in most hops, largest annual costs and savings."""
-    asked: Counter[str] = Counter()
-    label: dict[str, str] = {}
-    for code in (a.code for a in analyses):
-        seen: set[str] = set()
-        for d in cat.procedures[code].documents:
-            head = document_head(d.name)
-            key = fold(head)
-            label.setdefault(key, head)
-            seen.add(key)
-        asked.update(seen)
-    hops: Counter[str] = Counter()
-    for a in analyses:
-        for hop in a.metrics.hops:
-            hops[hop.from_agency] += 1
-            hops[hop.to_agency] += 1
 
     def show(title: str, header: str, value: str, rows: list[tuple[str, str]], caption: str | None = None) -> None:
         table = Table(header, value, title=title, caption=caption)
@@ -162,16 +139,14 @@ def top_opportunities(analyses: list[ProcedureAnalysis], cat: Catalogue) -> None
         console.print(table)
 
     show("Giấy tờ được nhiều thủ tục yêu cầu nhất", "Giấy tờ", "Số thủ tục",
-         [(label[k][:90], f"{n} thủ tục") for k, n in asked.most_common(TOP)])
+         [(found.labels[k][:90], f"{n} thủ tục") for k, n in found.documents.most_common(TOP)])
     show("Cơ quan có nhiều lần chuyển hồ sơ nhất", "Cơ quan", "Số lần chuyển đi hoặc đến",
-         [(actor_name(k, cat), f"{n} lần") for k, n in hops.most_common(TOP)])
-    by_cost = sorted(analyses, key=lambda a: a.cost.annual_cost_vnd, reverse=True)[:TOP]
+         [(actor_name(k, cat), f"{n} lần") for k, n in found.hops.most_common(TOP)])
     show("Thủ tục có chi phí tuân thủ một năm lớn nhất", "Thủ tục", "Chi phí một năm",
-         [(f"{a.code} {a.name}"[:90], vnd(a.cost.annual_cost_vnd)) for a in by_cost])
-    savings = [(sum(finding_saving_vnd(f) for f in a.findings), a) for a in analyses]
-    by_saving = [pair for pair in sorted(savings, key=lambda p: p[0], reverse=True) if pair[0] > 0][:TOP]
+         [(f"{code} {name}"[:90], vnd(amount)) for amount, code, name in found.costs])
     show("Thủ tục có khoản tiết kiệm ước tính lớn nhất", "Thủ tục", "Tiết kiệm một năm",
-         [(f"{a.code} {a.name}"[:90], vnd(s)) for s, a in by_saving] or [("(chưa có phát hiện nào ước tính tiết kiệm)", "")],
+         [(f"{code} {name}"[:90], vnd(amount)) for amount, code, name in found.savings]
+         or [("(chưa có phát hiện nào ước tính tiết kiệm)", "")],
          caption="Cộng khoản tiết kiệm của từng phát hiện; các đề xuất có thể chồng lên nhau.")
 
 
@@ -186,6 +161,7 @@ def register(app: typer.Typer) -> None:
         json_: bool = typer.Option(False, "--json", help="Print the analysis as JSON (docs/analysis-json.md)."),
         out: Path = typer.Option(Path("build/analysis"), "--out", help="Folder for the --all tables."),
         data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
+        workers: int | None = typer.Option(None, "--workers", min=1, help="Processes for --all (default: every core)."),
     ) -> None:
         """Phân tích thủ tục: metrics, critical path, compliance cost line by line, findings."""
         if method not in ("tt02", "scm"):
@@ -202,15 +178,17 @@ def register(app: typer.Typer) -> None:
         rates = resolve_rates(cat, day)
         try:
             if all_:
-                analyses = analyse_catalogue(cat, rates, start=start_day, method=method)
+                with progress_bar(len(cat.procedures), "Phân tích") as bar:
+                    rows, found = analyse_table(cat, day, start_day, method, workers=workers,
+                                                progress=lambda n: bar.advance(bar.task_ids[0], n))
                 import pandas as pd
 
-                frame = pd.DataFrame(analysis_rows(analyses))
+                frame = pd.DataFrame(rows)
                 for path in write_tables(frame, out):
                     console.print(f"Đã ghi {path}")
-                console.print(f"{len(analyses)} thủ tục; tổng chi phí tuân thủ một năm: "
+                console.print(f"{len(rows)} thủ tục; tổng chi phí tuân thủ một năm: "
                               f"{vnd(int(frame['annual_cost_vnd'].sum()) if len(frame) else 0)}")
-                top_opportunities(analyses, cat)
+                print_opportunities(found, cat)
                 return
             procedure = cat.procedures.get(code)
             if procedure is None:

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
 from analysis.legal_impact import catalogue_as_of
 from catalogue.batch.changes import LoadedChanges, change_problems, load_changes, read_change_file
@@ -32,29 +18,11 @@ from catalogue.batch.report import LATEST, publish, reports_folder
 from catalogue.batch.results import ResultCache
 from catalogue.cache import default_cache_dir
 from catalogue.commands.options import parse_day
-from catalogue.console import console, errors, vnd
+from catalogue.console import console, errors, progress_bar, vnd
 from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
 from models.change import LegalChange
-
-
-class RateColumn(ProgressColumn):
-    """Analyses per second."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} thủ tục/s" if speed else "— thủ tục/s", style="progress.data.speed")
-
-
-@contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Progress]:
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-        RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=errors, transient=False,
-    ) as progress:
-        progress.add_task(label, total=total)
-        yield progress
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
