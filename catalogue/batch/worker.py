@@ -112,7 +112,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def analyse_chunk(payload: bytes) -> list[tuple[str, str, str]]:
-    """Validate and analyse the procedures of one chunk; (key, code, JSON of the numbers) for each."""
+    """Decode and analyse the procedures of one chunk; (key, code, JSON of the numbers) for each."""
     with collector_paused():  # many new objects and no cycle: each collection would walk them all for nothing
         context, items = pickle.loads(payload)
         catalogue, rates, method = _context(context)
