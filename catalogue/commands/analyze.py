@@ -30,9 +30,6 @@ JSON_VERSION = 1
 """Bump when a field of the JSON (docs/analysis-json.md) changes meaning or goes away; adding fields keeps it."""
 
 
-
-
-
 def analysis_document(result: ProcedureAnalysis) -> dict[str, Any]:
     """The stable JSON document of one analysis (fields described in docs/analysis-json.md)."""
     body = result.model_dump(mode="json")
@@ -115,9 +112,9 @@ if TYPE_CHECKING:
 
 
 def write_tables(frame: pd.DataFrame, out: Path) -> list[Path]:
+    """CSV, Parquet and Excel copies of the table, each written atomically."""
     import pandas as pd  # pandas costs 0.4 s to import: only `analyze --all` pays it
 
-    """CSV, Parquet and Excel copies of the table, each written atomically."""
     safe = frame.apply(lambda col: col.map(spreadsheet_safe) if pd.api.types.is_string_dtype(col) or col.dtype == object else col)
     paths = [out / "analysis.csv", out / "analysis.parquet", out / "analysis.xlsx"]
     write_atomic(paths[0], safe.to_csv(index=False).encode("utf-8-sig"))
