@@ -170,15 +170,22 @@ class PayloadReader:
         self.lock = threading.Lock()
 
     def __call__(self, sha: str) -> bytes:
+        return self.many([sha])[sha]
+
+    def many(self, shas: list[str]) -> dict[str, bytes]:
+        """sha256 → pickled record, for every one of `shas` (500 to a query)."""
+        out: dict[str, bytes] = {}
         with self.lock:  # one connection, opened on first use, shared by the threads of this process
             if self.db is None:
                 self.db = sqlite3.connect(self.path, check_same_thread=False)
-            row = self.db.execute("SELECT payload FROM payloads WHERE sha256 = ?", (sha,)).fetchone()
-        if row is None:
+            for i in range(0, len(shas), 500):
+                part = shas[i : i + 500]
+                marks = ",".join("?" * len(part))
+                out.update(self.db.execute(f"SELECT sha256, payload FROM payloads WHERE sha256 IN ({marks})", part))
+        if len(out) < len(set(shas)):
             raise RuntimeError(f"{self.path}: a record was removed from the compiled cache while this command ran "
                                "(another tthc version rebuilt it?): run the command again")
-        payload: bytes = row[0]
-        return payload
+        return out
 
 
 def decode_all(catalogue: Catalogue) -> None:

@@ -100,3 +100,24 @@ def test_records_are_read_when_first_used_and_a_vanished_one_is_a_clear_error(da
     with pytest.raises(RuntimeError, match="run the command again"):
         unused["1.001193"]
     assert "1.001193" in unused  # still listed: nothing silently dropped
+
+
+def test_records_still_encoded_are_read_in_one_go(data_copy: Path, tmp_path: Path) -> None:
+    source = data_copy / "procedures" / "1.001193.yaml"
+    text = source.read_text(encoding="utf-8")
+    for code in ("1.999998", "1.999999"):
+        (data_copy / "procedures" / f"{code}.yaml").write_text(text.replace('code: "1.001193"', f'code: "{code}"'),
+                                                                encoding="utf-8")
+    load_cached(data_copy, tmp_path / "c")
+    procedures = load_cached(data_copy, tmp_path / "c").catalogue.procedures
+    assert isinstance(procedures, Procedures)
+    one_by_one = {code: procedures.encoded(code) for code in procedures}
+    assert procedures["1.999998"].code == "1.999998"  # decoded: no longer stored
+    many = procedures.encoded_many(list(procedures))
+    assert many == {code: raw for code, raw in one_by_one.items() if code != "1.999998"} and len(many) == 2
+    db = sqlite3.connect(tmp_path / "c" / "procedures.sqlite")
+    with db:
+        db.execute("DELETE FROM payloads")
+    db.close()
+    with pytest.raises(RuntimeError, match="run the command again"):
+        procedures.encoded_many(["1.999999"])

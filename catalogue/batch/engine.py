@@ -95,10 +95,11 @@ def _record_json(procedures: MutableMapping[str, Procedure], code: str) -> bytes
     return record.model_dump_json().encode()
 
 
-def record_bytes(procedures: MutableMapping[str, Procedure], code: str) -> bytes:
-    """What a worker decodes (`worker.decode`): the bytes the compiled cache holds, as read, else the JSON."""
-    stored = procedures.encoded(code) if isinstance(procedures, Procedures) else None
-    return stored if stored is not None else _record_json(procedures, code)
+def record_bytes(procedures: MutableMapping[str, Procedure], codes: list[str]) -> list[bytes]:
+    """What a worker decodes (`worker.decode`), for each of `codes`: the bytes the compiled cache holds, read in one
+    go and sent as read, else the record's JSON."""
+    stored = procedures.encoded_many(codes) if isinstance(procedures, Procedures) else {}
+    return [stored[code] if code in stored else _record_json(procedures, code) for code in codes]
 
 
 def _run_id(requests: list[Request], engine: str) -> str:
@@ -161,7 +162,9 @@ def _analyse_requests(requests: list[Request], settings: Settings) -> Outcome:
                     keyed, record_json = _keyed(procedures, code)
                     planned.append((code, keys.key(index_of(procedures, code), keyed), record_json))
                 cached = settings.cache.get_many(key for _, key, _ in planned)
-                missing = [(key, record_json if record_json is not None else record_bytes(procedures, code))
+                unread = [code for code, key, record_json in planned if key not in cached and record_json is None]
+                read = dict(zip(unread, record_bytes(procedures, unread), strict=True))
+                missing = [(key, record_json if record_json is not None else read[code])
                            for code, key, record_json in planned if key not in cached]
                 hits = 0
                 for code, key, _ in planned:

@@ -53,7 +53,7 @@ def analyse_table(
 
     def payloads() -> Iterator[bytes]:
         for codes in chunks:
-            yield table_payload(context, start, [(code, record_bytes(catalogue.procedures, code)) for code in codes])
+            yield table_payload(context, start, list(zip(codes, record_bytes(catalogue.procedures, codes), strict=True)))
 
     def collect(result: tuple[list[dict[str, Any]], Opportunities]) -> None:
         rows.extend(result[0])
