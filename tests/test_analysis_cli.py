@@ -108,6 +108,11 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     names = [cell.value for cell in sheet["B"]]
     assert "'=HYPERLINK(\"http://x\",\"bấm\")" in names
     assert all(cell.data_type != "f" for row_cells in sheet.iter_rows() for cell in row_cells)
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(parquet.columns) and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    row_of = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert row_of["9.233448"][header.index("agency_hops")].value == 4  # numbers stay numbers
+    assert row_of["9.233448"][header.index("elapsed_working_days_likely")].value == 8.5
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
 
 
