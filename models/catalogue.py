@@ -16,6 +16,10 @@ Stored = bytes | Callable[[], bytes]
 """A record's pickled bytes, or what reads them from the compiled cache when the record is first used."""
 
 
+def _read(stored: Stored) -> bytes:
+    return stored() if callable(stored) else stored
+
+
 class _Entry:
     """A record's index entry, unpickled on first use; shared by the copies of a `Procedures` (the catalogue as
     at a day is a copy), so each entry is unpickled once."""
@@ -62,7 +66,7 @@ class Procedures(MutableMapping[str, Procedure]):
     def encoded(self, code: str) -> bytes | None:
         """The still-encoded bytes of a record, for sending to a worker without decoding it here."""
         stored = self._encoded.get(code)
-        return stored() if callable(stored) else stored
+        return None if stored is None else _read(stored)
 
     def encoded_many(self, codes: Iterable[str]) -> dict[str, bytes]:
         """The still-encoded bytes of those of `codes` not decoded yet (as `encoded`, not kept), read in one go
@@ -75,7 +79,7 @@ class Procedures(MutableMapping[str, Procedure]):
             if isinstance(stored, partial) and hasattr(stored.func, "many"):
                 batches.setdefault(stored.func, []).append((code, stored.args[0]))
             elif stored is not None:
-                out[code] = stored() if callable(stored) else stored
+                out[code] = _read(stored)
         for store, items in batches.items():
             found = store.many([key for _, key in items])
             out.update((code, found[key]) for code, key in items)
@@ -87,8 +91,7 @@ class Procedures(MutableMapping[str, Procedure]):
         if entry is None:  # not from the cache: made from the record (decoded for this use only) and kept
             record = self._decoded.get(code)
             if record is None:
-                stored = self._encoded[code]
-                record = pickle.loads(stored() if callable(stored) else stored)
+                record = pickle.loads(_read(self._encoded[code]))
             entry = self._index[code] = _Entry(value=RecordIndex.of(record))
         if entry.value is None:
             entry.value = pickle.loads(entry.raw)  # type: ignore[arg-type]
@@ -97,8 +100,8 @@ class Procedures(MutableMapping[str, Procedure]):
         return entry.value
 
     def unchanged(self, other: Procedures, code: str) -> bool:
-        """Whether both mappings hold the same record under `code`: the very same stored bytes (neither decoded),
-        else equal records."""
+        """Whether both mappings hold the same record under `code`: the very same stored bytes (neither decoded)
+        or the same file's content, else equal records."""
         mine, theirs = self._encoded.get(code), other._encoded.get(code)
         if mine is not None and mine is theirs:
             return True
@@ -119,8 +122,7 @@ class Procedures(MutableMapping[str, Procedure]):
         try:
             return self._decoded[code]
         except KeyError:
-            stored = self._encoded[code]  # KeyError for an unknown code, as a dict would
-            record: Procedure = pickle.loads(stored() if callable(stored) else stored)
+            record: Procedure = pickle.loads(_read(self._encoded[code]))  # KeyError for an unknown code
             del self._encoded[code]
             self._decoded[code] = record
             return record

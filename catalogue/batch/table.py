@@ -16,7 +16,7 @@ from typing import Any
 from analysis.opportunities import Opportunities
 from catalogue.batch.engine import record_bytes
 from catalogue.batch.executors import local_workers, open_executor
-from catalogue.batch.worker import context_line, table_chunk, table_payload
+from catalogue.batch.worker import chunk_payload, context_line, table_chunk
 from models.catalogue import Catalogue, index_of
 
 CHUNK = 200
@@ -53,7 +53,7 @@ def analyse_table(
 
     def payloads() -> Iterator[bytes]:
         for codes in chunks:
-            yield table_payload(context, start, list(zip(codes, record_bytes(catalogue.procedures, codes), strict=True)))
+            yield chunk_payload(context, list(zip(codes, record_bytes(catalogue.procedures, codes), strict=True)), start)
 
     def collect(result: tuple[list[dict[str, Any]], Opportunities]) -> None:
         rows.extend(result[0])

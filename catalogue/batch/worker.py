@@ -114,7 +114,7 @@ def collector_paused() -> Iterator[None]:
 def analyse_chunk(payload: bytes) -> list[tuple[str, str, str]]:
     """Decode and analyse the procedures of one chunk; (key, code, JSON of the numbers) for each."""
     with collector_paused():  # many new objects and no cycle: each collection would walk them all for nothing
-        context, items = pickle.loads(payload)
+        context, _, items = pickle.loads(payload)
         catalogue, rates, method = _context(context)
         out: list[tuple[str, str, str]] = []
         for key, record in items:
@@ -147,12 +147,7 @@ def table_chunk(payload: bytes) -> tuple[list[dict[str, Any]], Opportunities]:
         return rows, found
 
 
-def table_payload(context: bytes, start: date | None, items: list[tuple[str, bytes]]) -> bytes:
-    """One chunk of `table_chunk`: the context, the start day of calendar days, and (code, record) pairs."""
+def chunk_payload(context: bytes, items: list[tuple[str, bytes]], start: date | None = None) -> bytes:
+    """One chunk: the context (`context_line`), its (key, record) pairs, each record as the compiled cache holds
+    it or as JSON, and the start day of calendar days (`table_chunk`; the re-analysis numbers leave them out)."""
     return pickle.dumps((context, start, items), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def chunk_payload(context: bytes, items: list[tuple[str, bytes]]) -> bytes:
-    """One chunk: the context (`context_line`) and its (key, record) pairs, each record as the compiled cache
-    holds it or as JSON."""
-    return pickle.dumps((context, items), protocol=pickle.HIGHEST_PROTOCOL)

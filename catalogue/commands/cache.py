@@ -3,6 +3,8 @@ needs any more (the compiled records of files since edited or deleted; analysis 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -20,6 +22,17 @@ def _size(path: Path) -> str:
     return f"{total / 1e6:.1f} MB".replace(".", ",")
 
 
+@contextmanager
+def _caches(data: Path, cache_dir: Path | None) -> Iterator[tuple[Path, ProcedureCache, ResultCache]]:
+    folder = cache_dir or default_cache_dir(data)
+    records = ProcedureCache(folder)
+    try:
+        with ResultCache(folder) as results:
+            yield folder, records, results
+    finally:
+        records.close()
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help="Bộ nhớ đệm: compiled records and analysis results under .tthc-cache/.",
                         no_args_is_help=True)
@@ -31,9 +44,7 @@ def register(app: typer.Typer) -> None:
     @group.command()
     def info(data: Path = data_option, cache_dir: Path | None = cache_option) -> None:
         """Kích thước và nội dung bộ nhớ đệm: records, results by the day they were last used."""
-        folder = cache_dir or default_cache_dir(data)
-        records, results = ProcedureCache(folder), ResultCache(folder)
-        try:
+        with _caches(data, cache_dir) as (folder, records, results):
             files, held = records.counts()
             table = Table(title=f"Bộ nhớ đệm {folder}")
             table.add_column("Phần")
@@ -45,9 +56,6 @@ def register(app: typer.Typer) -> None:
             table.add_row("Kết quả phân tích", f"{results.count():,} kết quả".replace(",", ".")
                           + (f" (dùng lần cuối {used})" if used else ""), _size(results.path))
             console.print(table)
-        finally:
-            records.close()
-            results.close()
 
     @group.command()
     def prune(
@@ -57,15 +65,10 @@ def register(app: typer.Typer) -> None:
                                        help="Drop results no run has written or read for this many days."),
     ) -> None:
         """Dọn bộ nhớ đệm: records of edited or deleted files, results unused for --older-than days."""
-        folder = cache_dir or default_cache_dir(data)
-        records, results = ProcedureCache(folder), ResultCache(folder)
-        try:
+        with _caches(data, cache_dir) as (_, records, results):
             before = _size(records.path), _size(results.path)
             files, held = records.prune()
             dropped = results.prune(older_than)
             console.print(f"Bản ghi đã biên dịch: bỏ {held} bản ghi, {files} tệp không còn ({before[0]} → {_size(records.path)})")
             console.print(f"Kết quả phân tích: bỏ {dropped} kết quả không dùng trong {older_than} ngày "
                           f"({before[1]} → {_size(results.path)})")
-        finally:
-            records.close()
-            results.close()
