@@ -36,7 +36,7 @@ from datetime import date
 from analysis.analyse import analyse
 from analysis.cost import compliance_cost
 from analysis.metrics import compute_metrics
-from catalogue.batch.worker import collector_paused
+from catalogue.collector import collector_paused
 from catalogue.store import open_catalogue
 from catalogue.synthetic import synthetic_catalogue, synthetic_record
 from models.catalogue import Catalogue

@@ -20,7 +20,7 @@ from analysis.cost import cost_totals
 from analysis.critical_path import likely_days
 from analysis.findings import find_all
 from analysis.proposals import apply_operations
-from catalogue.batch.worker import collector_paused
+from catalogue.collector import collector_paused
 from catalogue.synthetic import synthetic_catalogue
 from models.parameters import CostRates
 from models.proposal import AcceptPlainCopy

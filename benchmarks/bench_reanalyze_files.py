@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_reanalyze_files.py [N]        # default N = 100,000
 
 Uses the synthetic catalogue of `bench_load.py` (N YAML files under /tmp with a warm compiled cache, made once and
-kept), fills the result cache with `tthc reanalyze --all` on the changes' effective day (timed, not the target),
+kept), empties the result cache (results after a change left by an earlier run would make "first" a second run),
+fills it with `tthc reanalyze --all` on the changes' effective day (timed, not the target),
 then times each `tthc reanalyze --change FILE` as a separate process, twice: the first run analyses the affected
 procedures after the change (before comes from the result cache), the second finds everything in the cache.
 Wall time includes start-up, opening the catalogue, selecting the affected procedures and writing the report.
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from bench_load import prepare  # benchmarks/ is on the path when a benchmark runs as a script
 
+from catalogue.batch.results import RESULTS_FILE
 from catalogue.yamlio import dump_yaml
 
 EFFECTIVE = "2026-01-01"
@@ -64,6 +66,8 @@ def main(n: int) -> None:
             {"op": "merge_agencies", "agencies": ["co-quan-3"], "into": "co-quan-4"}]),
     }
     print(f"{len(codes)} procedure files in {data}")
+    for stale in cache_dir.glob(f"{RESULTS_FILE}*"):
+        stale.unlink()
     seconds = tthc("reanalyze", "--all", "--as-of", EFFECTIVE, "--data", str(data), env=env)
     print(f"reanalyze --all (fills the result cache): {seconds:.1f} s")
     for label, path in changes.items():

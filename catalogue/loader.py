@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,13 +27,14 @@ class Loaded:
     """A catalogue with where each record came from, and the problems met while loading."""
 
     catalogue: Catalogue
-    origins: dict[tuple[str, str], tuple[Path, Parsed | None, tuple[int | str, ...]]] = field(default_factory=dict)
+    origins: dict[tuple[str, str], tuple[Path | str, Parsed | None, tuple[int | str, ...]]] = field(default_factory=dict)
     """(kind, key) → (file, parsed YAML when read from YAML, location of the record in the file)."""
     problems: list[Problem] = field(default_factory=list)
 
     def locate(self, kind: str, key: str, location: tuple[int | str, ...] = ()) -> tuple[Path, int | None]:
         """File and line of a field of a record, for messages."""
-        path, parsed, base = self.origins[(kind, key)]
+        origin, parsed, base = self.origins[(kind, key)]
+        path = Path(origin)
         if parsed is None:  # read from the cache: parse the file once more, only to point at the line
             try:
                 parsed = load_yaml_file(path)
@@ -66,15 +67,18 @@ def validate_record(model: type[M], data: Any, path: Path, parsed: Parsed, base:
         return None, _pydantic_problems(exc, path, parsed, base)
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    """The folder's *.yaml files by name. Directory entries say what is a file without a stat each, and names sort
-    as plain strings: globbing and sorting paths took 3 s of a national catalogue's 16 s load."""
+def _yaml_names(folder: Path) -> list[str]:
+    """The folder's *.yaml file names, sorted. Directory entries say what is a file without a stat each, and names
+    sort as plain strings: globbing and sorting paths took 3 s of a national catalogue's 16 s load."""
     try:
         with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+            return sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [folder / name for name in names]
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return [folder / name for name in _yaml_names(folder)]
 
 
 def _read(path: Path, problems: list[Problem]) -> Parsed | None:
@@ -142,14 +146,11 @@ def load_procedure_file(path: Path, problems: list[Problem]) -> tuple[Procedure 
     return record, parsed
 
 
-def load(
-    data: Path = DEFAULT_DATA,
-    procedure_files: Iterable[Path] | None = None,
-    read_procedures: Callable[[list[Path], Loaded], None] | None = None,
-) -> Loaded:
+def load(data: Path = DEFAULT_DATA, read_procedures: Callable[[Path, list[str], Loaded], None] | None = None) -> Loaded:
     """Load everything under `data/`. Problems are collected, never raised: see `load_or_raise`.
 
-    `read_procedures` replaces the plain YAML reading of procedure files (the cache plugs in here).
+    `read_procedures(folder, file names, loaded)` replaces the plain YAML reading of procedure files (the cache
+    plugs in here).
     """
     loaded = Loaded(Catalogue(Procedures(), {}, {}, ParameterSet(parameters={})))
     cat = loaded.catalogue
@@ -158,26 +159,28 @@ def load(
     for path in _yaml_files(data / "legal"):
         _load_list(path, LegalDocument, lambda d: d.number, "legal", loaded, cat.legal)
     object.__setattr__(cat, "parameters", load_parameters(data / "parameters", loaded))
-    files = sorted(procedure_files) if procedure_files is not None else _yaml_files(data / "procedures")
+    folder = data / "procedures"
     if read_procedures is not None:
-        read_procedures(files, loaded)
+        read_procedures(folder, _yaml_names(folder), loaded)
     else:
-        for path in files:
+        for path in _yaml_files(folder):
             add_procedure(loaded, path, *load_procedure_file(path, loaded.problems))
     return loaded
 
 
-def place_procedure(loaded: Loaded, path: Path, code: str, parsed: Parsed | None) -> bool:
+def place_procedure(loaded: Loaded, path: Path | str, code: str, parsed: Parsed | None) -> bool:
     """Check that the file is named by its code and the code is new; record where it came from.
 
     Returns False when the code is already taken (the record is then left out). Made for records read from YAML
     and from the cache alike."""
-    line = parsed.line_of(("code",)) if parsed else None
-    if path.stem != code:
-        loaded.problems.append(Problem(path, line, "code", f"file is named {path.name} but holds {code}: name it {code}.yaml"))
+    if not (os.sep + os.fspath(path)).endswith(f"{os.sep}{code}.yaml"):
+        line = parsed.line_of(("code",)) if parsed else None
+        name = os.path.basename(path)
+        loaded.problems.append(Problem(Path(path), line, "code", f"file is named {name} but holds {code}: name it {code}.yaml"))
     if code in loaded.catalogue.procedures:
         first, _ = loaded.locate("procedure", code)
-        loaded.problems.append(Problem(path, line, "code", f"procedure {code} is defined twice (also in {first})"))
+        line = parsed.line_of(("code",)) if parsed else None
+        loaded.problems.append(Problem(Path(path), line, "code", f"procedure {code} is defined twice (also in {first})"))
         return False
     loaded.origins[("procedure", code)] = (path, parsed, ())
     return True

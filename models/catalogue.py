@@ -6,7 +6,7 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from models.parameters import ParameterSet
 from models.procedure import Procedure, RecordIndex
@@ -18,6 +18,20 @@ Stored = bytes | Callable[[], bytes]
 
 def _read(stored: Stored) -> bytes:
     return stored() if callable(stored) else stored
+
+
+class Rewrite(NamedTuple):
+    """Where a record rewritten in memory (a legal change applied to a copy of the catalogue) came from."""
+
+    digest: str
+    """The content hash of the file whose record was rewritten."""
+    original: Procedure
+    """That file's record."""
+    stored: Stored
+    """Its pickled bytes as the compiled cache holds them (or their reader)."""
+
+    def stored_bytes(self) -> bytes:
+        return _read(self.stored)
 
 
 class _Entry:
@@ -41,6 +55,9 @@ class Procedures(MutableMapping[str, Procedure]):
         self._encoded: dict[str, Stored] = {}
         self._index: dict[str, _Entry] = {}
         self._digests: dict[str, str] = {}
+        self._decoded_from: dict[str, Stored] = {}
+        """code → the stored form a decoded record was read from (a reader, or bytes already held)."""
+        self._rewrites: dict[str, Rewrite] = {}
         self._order: dict[str, None] = dict.fromkeys(self._decoded)
 
     def set_encoded(self, code: str, payload: Stored, index: bytes | None = None, digest: str | None = None) -> None:
@@ -48,6 +65,8 @@ class Procedures(MutableMapping[str, Procedure]):
         its pickled `RecordIndex` when the cache has it and the content hash of the file it was read from."""
         self._encoded[code] = payload
         self._decoded.pop(code, None)
+        self._decoded_from.pop(code, None)
+        self._rewrites.pop(code, None)
         if index is None:
             self._index.pop(code, None)
         else:
@@ -101,33 +120,51 @@ class Procedures(MutableMapping[str, Procedure]):
 
     def unchanged(self, other: Procedures, code: str) -> bool:
         """Whether both mappings hold the same record under `code`: the very same stored bytes (neither decoded)
-        or the same file's content, else equal records."""
+        or the same file's content, else equal records.
+
+        When one side still holds the file's record and the other replaced it (a legal change applied to a copy),
+        the replaced record is compared with the file's record the copy decoded to make it: no second decode, and
+        the fields the change kept are the same objects, so the comparison is quick."""
         mine, theirs = self._encoded.get(code), other._encoded.get(code)
         if mine is not None and mine is theirs:
             return True
         digest = self._digests.get(code)
         if digest is not None and digest == other._digests.get(code):
             return True
+        for holder, changer in ((self, other), (other, self)):
+            rewrite = changer._rewrites.get(code)
+            if rewrite is not None and rewrite.digest == holder._digests.get(code):
+                return rewrite.original == changer[code]
         return self[code] == other[code]
+
+    def rewrite(self, code: str) -> Rewrite | None:
+        """Where the record under `code` came from when it rewrote, in memory, the record read from a file."""
+        return self._rewrites.get(code)
 
     def copy(self) -> Procedures:
         """A copy whose records still encoded stay so (records are immutable: they are shared, not copied)."""
         other = Procedures()
         other._decoded, other._encoded = dict(self._decoded), dict(self._encoded)
         other._index, other._order = dict(self._index), dict(self._order)
-        other._digests = dict(self._digests)
+        other._digests, other._decoded_from = dict(self._digests), dict(self._decoded_from)
+        other._rewrites = dict(self._rewrites)
         return other
 
     def __getitem__(self, code: str) -> Procedure:
         try:
             return self._decoded[code]
         except KeyError:
-            record: Procedure = pickle.loads(_read(self._encoded[code]))  # KeyError for an unknown code
+            stored = self._encoded[code]  # KeyError for an unknown code
+            record: Procedure = pickle.loads(_read(stored))
             del self._encoded[code]
             self._decoded[code] = record
+            self._decoded_from[code] = stored
             return record
 
     def __setitem__(self, code: str, record: Procedure) -> None:
+        digest, old, stored = self._digests.get(code), self._decoded.get(code), self._decoded_from.pop(code, None)
+        if digest is not None and old is not None and stored is not None:
+            self._rewrites[code] = Rewrite(digest, old, stored)
         self._decoded[code] = record
         self._encoded.pop(code, None)
         self._index.pop(code, None)
@@ -140,6 +177,8 @@ class Procedures(MutableMapping[str, Procedure]):
         self._encoded.pop(code, None)
         self._index.pop(code, None)
         self._digests.pop(code, None)
+        self._decoded_from.pop(code, None)
+        self._rewrites.pop(code, None)
 
     def __contains__(self, code: object) -> bool:
         return code in self._order

@@ -14,7 +14,7 @@ from unittest.mock import patch
 from analysis.analyse import analyse
 from catalogue.batch.engine import Request, Settings, analyse_requests
 from catalogue.batch.results import ResultCache
-from catalogue.batch.worker import analyse_chunk, chunk_payload, context_line, numbers
+from catalogue.batch.worker import analyse_chunk, chunk_payload, context_line, decode, numbers
 from catalogue.synthetic import synthetic_catalogue
 from models.catalogue import Procedures
 from models.parameters import CostRates
@@ -61,3 +61,42 @@ def test_records_still_encoded_are_sent_as_they_are_and_give_the_same_results(tm
         assert repr(encoded).endswith("12 not decoded yet)")  # the run did not keep decoded copies
     # Keyed by the file, a stored record goes to the worker as stored; otherwise as JSON (its key).
     assert sum(record[:1] == b"\x80" for record in sent) == 12 and sum(record[:1] == b"{" for record in sent) == 12
+
+
+def test_a_record_a_change_rewrote_travels_as_the_stored_record_and_the_fields_rewritten(tmp_path: Path) -> None:
+    """Keyed by the file and the rewritten fields (not the whole JSON), decoded by the worker to the very record
+    the change made, with the numbers of analysing that record; another rewrite is another key."""
+    decoded = synthetic_catalogue(6, seed=11)
+    sent: list[bytes] = []
+
+    def recording(context: bytes, items: list[tuple[str, bytes]]) -> bytes:
+        sent.extend(record for _, record in items)
+        return chunk_payload(context, items)
+
+    stored = Procedures()
+    for code, p in decoded.procedures.items():
+        stored.set_encoded(code, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL), digest=f"sha-{code}")
+    codes = list(decoded.procedures)
+    results = []
+    for amount in (150_000, 150_000, 90_000):
+        rewritten = stored.copy()
+        for code in codes[:3]:
+            record = rewritten[code]
+            channel = record.main_channel
+            fees = [fee.model_copy(update={"amount_vnd": amount}) for fee in channel.fees]
+            rewritten[code] = record.model_copy(update={"channels": [
+                c.model_copy(update={"fees": fees}) if c is channel else c for c in record.channels]})
+        expected = {code: rewritten[code] for code in codes[:3]}
+        cat = replace(decoded, procedures=rewritten)
+        with ResultCache(tmp_path / "results") as cache, patch("catalogue.batch.engine.chunk_payload", recording):
+            outcome = analyse_requests([Request(cat, codes, DAY)], Settings(cache, chunk_size=2))
+        rates = CostRates.from_parameters(cat.parameters, DAY)
+        for code, record in expected.items():
+            analysed = numbers(analyse(record, replace(decoded, procedures=dict(expected)), rates, with_findings=False))
+            assert outcome.results[0][code] == json.loads(json.dumps(analysed))
+        results.append(outcome)
+        assert repr(rewritten).endswith("3 not decoded yet)")  # the others stayed stored
+    assert [r.computed for r in results] == [6, 0, 3]  # the same rewrite again is found; another fee is not
+    rewrites = [decode(record) for record in sent if record[:1] == b"\x80" and isinstance(pickle.loads(record), tuple)]
+    assert len(rewrites) == 6 and all(r.main_channel.fees[0].amount_vnd in (150_000, 90_000) for r in rewrites)
+    assert not any(record[:1] == b"{" for record in sent)  # no record went as JSON

@@ -121,3 +121,31 @@ def test_records_still_encoded_are_read_in_one_go(data_copy: Path, tmp_path: Pat
     db.close()
     with pytest.raises(RuntimeError, match="run the command again"):
         procedures.encoded_many(["1.999999"])
+
+
+def test_a_record_a_change_replaced_is_compared_without_decoding_the_file_again(data_copy: Path, tmp_path: Path) -> None:
+    load_cached(data_copy, tmp_path / "c")
+    procedures = load_cached(data_copy, tmp_path / "c").catalogue.procedures
+    assert isinstance(procedures, Procedures)
+    before, after, same = procedures.copy(), procedures.copy(), procedures.copy()
+    original = after["1.001193"]
+    after["1.001193"] = original.model_copy(update={"name": "Đăng ký khai sinh (sửa)"})
+    same["1.001193"] = same["1.001193"].model_copy()  # rewritten to an equal record
+    db = sqlite3.connect(tmp_path / "c" / "procedures.sqlite")
+    with db:
+        db.execute("DELETE FROM payloads")  # reading the file's record again would now fail
+    db.close()
+    assert not before.unchanged(after, "1.001193") and not after.unchanged(before, "1.001193")
+    assert before.unchanged(same, "1.001193") and same.unchanged(before, "1.001193")
+    assert after.copy().unchanged(before, "1.001193") is False  # a copy keeps what it replaced
+
+
+def test_two_files_with_the_same_content_are_both_checked(data_copy: Path, tmp_path: Path) -> None:
+    source = data_copy / "procedures" / "1.001193.yaml"
+    (data_copy / "procedures" / "zz-copy.yaml").write_bytes(source.read_bytes())
+    for attempt in ("cold", "warm"):
+        loaded = load_cached(data_copy, tmp_path / "c")
+        messages = sorted(p.message for p in loaded.problems if p.file.name == "zz-copy.yaml")
+        assert messages == ["file is named zz-copy.yaml but holds 1.001193: name it 1.001193.yaml",
+                            "procedure 1.001193 is defined twice (also in " + str(source) + ")"], attempt
+        assert loaded.catalogue.procedures["1.001193"].code == "1.001193"

@@ -19,7 +19,9 @@ from datetime import UTC, date, datetime
 
 from analysis.legal_impact import affected, apply_changes
 from catalogue.batch.results import DependencyKeys, Numbers, ResultCache, engine_fingerprint
-from catalogue.batch.worker import analyse_chunk, chunk_payload, collector_paused, context_line
+from catalogue.batch.worker import analyse_chunk, chunk_payload, context_line, rewritten_fields, rewritten_payload
+from catalogue.collector import collector_paused
+from models.analysis import trusted
 from models.catalogue import Catalogue, Procedures, index_of, same_record
 from models.change import (
     ChangelogStatus,
@@ -76,14 +78,23 @@ class Settings:
 
 
 def _keyed(procedures: MutableMapping[str, Procedure], code: str) -> tuple[bytes, bytes | None]:
-    """What a result key covers of a record, and its JSON if made. A record read through the compiled cache is
-    keyed by its file's content hash, without reading or decoding it (most keys are found in the result cache):
-    the file and the code that reads it, which the engine fingerprint covers, make the record. A record rewritten
-    by a change, or loaded without the cache, is keyed by its JSON (pickles of equal records differ between
-    processes: pydantic keeps sets of field names)."""
-    digest = procedures.digest(code) if isinstance(procedures, Procedures) else None
-    if digest is not None:
-        return b"file:" + digest.encode(), None
+    """What a result key covers of a record, and the record's JSON if made (it is then what a worker receives).
+
+    A record read through the compiled cache is keyed by its file's content hash, without reading or decoding it
+    (most keys are found in the result cache): the file and the code that reads it, which the engine fingerprint
+    covers, make the record. A record a change rewrote in memory is keyed by that hash and the JSON of the fields
+    the change rewrote (the others are the file's very objects). A record loaded without the cache is keyed by
+    its JSON (pickles of equal records differ between processes: pydantic keeps sets of field names).
+    """
+    if isinstance(procedures, Procedures):
+        digest = procedures.digest(code)
+        if digest is not None:
+            return b"file:" + digest.encode(), None
+        rewrite = procedures.rewrite(code)
+        if rewrite is not None:
+            fields = rewritten_fields(rewrite, procedures[code])  # as one JSON object: names, then each value's JSON
+            rewritten = b",".join(b'"' + name.encode() + b'":' + value for name, value in fields.items())
+            return b"file:" + rewrite.digest.encode() + b"|{" + rewritten + b"}", None
     record_json = _record_json(procedures, code)
     return record_json, record_json
 
@@ -97,9 +108,20 @@ def _record_json(procedures: MutableMapping[str, Procedure], code: str) -> bytes
 
 def record_bytes(procedures: MutableMapping[str, Procedure], codes: list[str]) -> list[bytes]:
     """What a worker decodes (`worker.decode`), for each of `codes`: the bytes the compiled cache holds, read in one
-    go and sent as read, else the record's JSON."""
-    stored = procedures.encoded_many(codes) if isinstance(procedures, Procedures) else {}
-    return [stored[code] if code in stored else _record_json(procedures, code) for code in codes]
+    go and sent as read; for a record a change rewrote, the file's stored record and the fields rewritten
+    (`worker.rewritten_payload`: no JSON of the whole record to write, nor to validate); else the record's JSON."""
+    if not isinstance(procedures, Procedures):
+        return [_record_json(procedures, code) for code in codes]
+    stored = procedures.encoded_many(codes)
+    out: list[bytes] = []
+    for code in codes:
+        if code in stored:
+            out.append(stored[code])
+        elif (rewrite := procedures.rewrite(code)) is not None:
+            out.append(rewritten_payload(rewrite, rewritten_fields(rewrite, procedures[code])))
+        else:
+            out.append(_record_json(procedures, code))
+    return out
 
 
 def _run_id(requests: list[Request], engine: str) -> str:
@@ -226,10 +248,10 @@ def _difference(old: int | float | None, new: int | float | None) -> int | float
 def metric_deltas(old: Numbers | None, new: Numbers | None) -> dict[str, MetricDelta]:
     names = list(dict.fromkeys([*(old or {}), *(new or {})]))
     before, after = old or {}, new or {}
-    # Built without validation: the values are numbers computed here (thousands per report).
+    # Built without validation: the values are numbers computed here (tens of thousands per report).
     return {
-        name: MetricDelta.model_construct(
-            before=before.get(name), after=after.get(name), difference=_difference(before.get(name), after.get(name)))
+        name: trusted(MetricDelta, {"before": before.get(name), "after": after.get(name),
+                                    "difference": _difference(before.get(name), after.get(name))})
         for name in names
     }
 

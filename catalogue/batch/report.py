@@ -16,7 +16,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from catalogue.batch.engine import collector_paused
+from catalogue.collector import collector_paused
 from catalogue.files import write_atomic
 from models.change import CHANGELOG_STATUS_VI as STATUS_VI
 from models.change import ImpactReport, MetricDelta
