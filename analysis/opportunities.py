@@ -1,15 +1,17 @@
 """The catalogue-wide view of `tthc analyze --all`: the documents most procedures ask for, the agencies in most
 hops, the procedures with the largest annual cost and the largest estimated saving.
 
-Built procedure by procedure and merged: a batch adds the procedures of each chunk where it analyses them and
-sends back this summary, not the analyses (a national catalogue's analyses would not fit in memory).
+Built procedure by procedure: each analysis gives its `Contribution` (a few names and numbers, kept with the
+procedure's table row, so a batch sends back and caches these, not the analyses: a national catalogue's analyses
+would not fit in memory), and the summary adds them up.
 
 >>> from tests.analysis_records import catalogue, lien_thong_khai_sinh, rates
 >>> from analysis.analyse import analyse
 >>> p = lien_thong_khai_sinh()
+>>> a = analyse(p, catalogue(p), rates())
 >>> found = Opportunities()
->>> found.add(p, analyse(p, catalogue(p), rates()))
->>> found.costs[0][1], sum(found.hops.values()) == 2 * len(analyse(p, catalogue(p), rates()).metrics.hops)
+>>> found.add(Contribution.of(p, a))
+>>> found.costs[0][1], sum(found.hops.values()) == 2 * len(a.metrics.hops)
 ('9.233448', True)
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from analysis.analyse import finding_saving_vnd
 from models.analysis import ProcedureAnalysis
@@ -45,12 +48,48 @@ def _top(ranked: list[Ranked]) -> list[Ranked]:
     return sorted(ranked, key=lambda r: (-r[0], r[1]))[:TOP]
 
 
+@dataclass(frozen=True)
+class Contribution:
+    """What one analysed procedure adds to the catalogue's opportunities."""
+
+    code: str
+    name: str
+    documents: dict[str, str]
+    """Folded document head → the head as the procedure writes it (the least in sort order when several)."""
+    hop_ends: list[str]
+    """The agencies at both ends of each of the procedure's hops."""
+    annual_cost_vnd: int
+    saving_vnd: int
+    """The findings' estimated savings a year, added up."""
+
+    @classmethod
+    def of(cls, procedure: Procedure, analysis: ProcedureAnalysis) -> Contribution:
+        documents: dict[str, str] = {}
+        for document in procedure.documents:
+            head = document_head(document.name)
+            key = fold(head)
+            documents[key] = min(documents.get(key, head), head)
+        return cls(
+            code=analysis.code, name=analysis.name, documents=documents,
+            hop_ends=[agency for hop in analysis.metrics.hops for agency in (hop.from_agency, hop.to_agency)],
+            annual_cost_vnd=analysis.cost.annual_cost_vnd,
+            saving_vnd=sum(finding_saving_vnd(f) for f in analysis.findings),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Contribution:
+        return cls(**value)
+
+
 @dataclass
 class Opportunities:
     documents: Counter[str] = field(default_factory=Counter)
     """Folded document head → how many procedures ask for it."""
     labels: dict[str, str] = field(default_factory=dict)
-    """Folded document head → how it is written (the first in sort order, whatever order chunks come in)."""
+    """Folded document head → how it is written (the first in sort order, whatever order procedures come in)."""
     hops: Counter[str] = field(default_factory=Counter)
     """Agency id → hops that leave or reach it."""
     costs: list[Ranked] = field(default_factory=list)
@@ -58,26 +97,11 @@ class Opportunities:
     savings: list[Ranked] = field(default_factory=list)
     """The largest estimated savings a year (the findings' savings added up; suggestions may overlap)."""
 
-    def add(self, procedure: Procedure, analysis: ProcedureAnalysis) -> None:
-        heads: set[str] = set()
-        for document in procedure.documents:
-            head = document_head(document.name)
-            key = fold(head)
-            self.labels[key] = min(self.labels.get(key, head), head)
-            heads.add(key)
-        self.documents.update(heads)
-        for hop in analysis.metrics.hops:
-            self.hops[hop.from_agency] += 1
-            self.hops[hop.to_agency] += 1
-        self.costs = _top([*self.costs, (analysis.cost.annual_cost_vnd, analysis.code, analysis.name)])
-        saving = sum(finding_saving_vnd(f) for f in analysis.findings)
-        if saving > 0:
-            self.savings = _top([*self.savings, (saving, analysis.code, analysis.name)])
-
-    def merge(self, other: Opportunities) -> None:
-        self.documents.update(other.documents)
-        for key, label in other.labels.items():
+    def add(self, one: Contribution) -> None:
+        for key, label in one.documents.items():
             self.labels[key] = min(self.labels.get(key, label), label)
-        self.hops.update(other.hops)
-        self.costs = _top(self.costs + other.costs)
-        self.savings = _top(self.savings + other.savings)
+        self.documents.update(one.documents.keys())
+        self.hops.update(one.hop_ends)
+        self.costs = _top([*self.costs, (one.annual_cost_vnd, one.code, one.name)])
+        if one.saving_vnd > 0:
+            self.savings = _top([*self.savings, (one.saving_vnd, one.code, one.name)])

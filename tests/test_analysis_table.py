@@ -1,15 +1,21 @@
 """`tthc analyze --all` on several processes gives the table and the opportunities of analysing each procedure
-against the whole catalogue: a liên thông group travels whole, rows come in code order."""
+against the whole catalogue: a liên thông group travels whole, rows come in code order; a second run reads its
+rows from the result cache, and after an edit analyses again only the edited procedure's group."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from analysis.analyse import analyse, analysis_row
-from analysis.opportunities import Opportunities
+from analysis.opportunities import Contribution, Opportunities
+from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table, table_chunks
+from catalogue.cache import load_cached
+from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
 from models.parameters import CostRates
@@ -43,11 +49,38 @@ def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None
     for code in sorted(bundled.procedures):
         a = analyse(bundled.procedures[code], bundled, rates)
         expected_rows.append(analysis_row(a))
-        expected.add(bundled.procedures[code], a)
+        expected.add(Contribution.of(bundled.procedures[code], a))
     across = [row["code"] for row in expected_rows if "asked-twice" in row["findings_by_rule"]]
     assert {"1.001612", "2.000720", "1.011537", "2.001023"} <= set(across)  # findings that need the group
     for workers, size in ((1, 1000), (2, 4), (2, 1)):
-        rows, found = analyse_table(bundled, DAY, None, "tt02", workers=workers, size=size)
-        assert rows == expected_rows, (workers, size)
-        assert found == expected, (workers, size)
-        assert found.costs[0][0] == max(row["annual_cost_vnd"] for row in rows)
+        table = analyse_table(bundled, DAY, None, "tt02", workers=workers, size=size)
+        assert table.rows == expected_rows, (workers, size)
+        assert table.opportunities == expected, (workers, size)
+        assert table.opportunities.costs[0][0] == max(row["annual_cost_vnd"] for row in table.rows)
+        assert (table.analysed, table.from_cache) == (len(expected_rows), 0)
+
+
+def test_a_second_run_reads_the_cache_and_an_edit_analyses_only_its_group_again(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, data)
+    cat = load_cached(data, tmp_path / "compiled").catalogue
+    total = len(cat.procedures)
+    with ResultCache(tmp_path / "results") as cache:
+        first = analyse_table(cat, DAY, None, "tt02", workers=1, cache=cache)
+        again = analyse_table(cat, DAY, None, "tt02", workers=2, size=4, cache=cache)
+        assert (first.analysed, first.from_cache, again.analysed, again.from_cache) == (total, 0, 0, total)
+        assert again.rows == first.rows and again.opportunities == first.opportunities
+
+        path = data / "procedures" / "2.000720.yaml"  # one of the three procedures of a liên thông group
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "name: Đăng ký thay đổi nội dung đăng ký hộ kinh doanh", "name: Thay đổi đăng ký hộ kinh doanh", 1),
+            encoding="utf-8")
+        edited = load_cached(data, tmp_path / "compiled").catalogue
+        after = analyse_table(edited, DAY, None, "tt02", workers=1, cache=cache)
+        assert (after.analysed, after.from_cache) == (3, total - 3)
+        fresh = analyse_table(edited, DAY, None, "tt02", workers=1)
+        assert after.rows == fresh.rows and after.opportunities == fresh.opportunities
+        assert [r["name"] for r in after.rows if r["code"] == "2.000720"] == ["Thay đổi đăng ký hộ kinh doanh"]
+
+        later_start = analyse_table(edited, DAY, date(2025, 12, 29), "tt02", workers=1, cache=cache)
+        assert later_start.analysed == total  # calendar days from another day: every row again

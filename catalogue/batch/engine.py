@@ -77,7 +77,7 @@ class Settings:
     engine: str = field(default_factory=engine_fingerprint)
 
 
-def _keyed(procedures: MutableMapping[str, Procedure], code: str) -> tuple[bytes, bytes | None]:
+def record_identity(procedures: MutableMapping[str, Procedure], code: str) -> tuple[bytes, bytes | None]:
     """What a result key covers of a record, and the record's JSON if made (it is then what a worker receives).
 
     A record read through the compiled cache is keyed by its file's content hash, without reading or decoding it
@@ -181,7 +181,7 @@ def _analyse_requests(requests: list[Request], settings: Settings) -> Outcome:
                 procedures = request.catalogue.procedures
                 planned: list[tuple[str, str, bytes | None]] = []
                 for code in codes:
-                    keyed, record_json = _keyed(procedures, code)
+                    keyed, record_json = record_identity(procedures, code)
                     planned.append((code, keys.key(index_of(procedures, code), keyed), record_json))
                 cached = settings.cache.get_many(key for _, key, _ in planned)
                 unread = [code for code, key, record_json in planned if key not in cached and record_json is None]

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from models.catalogue import Catalogue
 from models.parameters import CostRates
@@ -45,6 +46,8 @@ class DependencyKeys:
     def __init__(self, catalogue: Catalogue, rates: CostRates, method: str, engine: str) -> None:
         self.catalogue = catalogue
         self.base = f"{engine}|{method}|".encode() + rates.model_dump_json().encode()
+        if method == "scm":  # its standard times are read from the parameters, not from the rates
+            self.base += catalogue.parameters.model_dump_json().encode()
         self._legal: dict[str, bytes] = {}
         self._agencies: dict[str, bytes] = {}
 
@@ -64,7 +67,7 @@ class DependencyKeys:
         return found
 
     def key(self, index: RecordIndex, record: bytes) -> str:
-        """`record`: what identifies the record, its file's content hash or its JSON (engine `_keyed`); the legal
+        """`record`: what identifies the record, its file's content hash or its JSON (engine `record_identity`); the legal
         texts and agencies enter by the hash of their JSON."""
         digest = hashlib.blake2b(self.base, digest_size=20)
         digest.update(record)
@@ -112,9 +115,10 @@ class ResultCache:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Numbers]:
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The JSON stored under each of `keys` that the cache holds (a re-analysis's numbers, a table row)."""
         wanted = list(dict.fromkeys(keys))
-        out: dict[str, Numbers] = {}
+        out: dict[str, Any] = {}
         stale: list[tuple[str, str]] = []  # hits last used before today
         if len(wanted) > 20_000:  # most of the table: one scan beats many lookups
             wanted_set = set(wanted)

@@ -1,36 +1,56 @@
 """`tthc analyze --all` on every core: the full analysis (metrics, cost, findings) of the catalogue, in chunks sent
-to worker processes, each returning its table rows and its share of the opportunities (worker.table_chunk).
+to worker processes, each returning every procedure's table row and what it adds to the opportunities
+(worker.table_chunk).
 
-Only rows and summaries come back, never whole analyses, so memory stays flat on a national catalogue; a liên
-thông group travels whole in one chunk, so the findings that compare a group's procedures see all of them; rows
-come in code order whatever order the chunks finish in, so the tables are the same on one core or many.
+Only rows and these few numbers come back, never whole analyses, so memory stays flat on a national catalogue; a
+liên thông group travels whole in one chunk, so the findings that compare a group's procedures see all of them;
+rows come in code order whatever order the chunks finish in, so the tables are the same on one core or many.
+
+With a result cache, a procedure whose record and everything its analysis reads are unchanged (the keys of
+re-analysis, the start day, and the records of its liên thông group) is not analysed again: after editing a few
+files of a national catalogue, `analyze --all` analyses those and reads the rest.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from analysis.opportunities import Opportunities
-from catalogue.batch.engine import record_bytes
+from analysis.opportunities import Contribution, Opportunities
+from catalogue.batch.engine import record_bytes, record_identity
 from catalogue.batch.executors import local_workers, open_executor
-from catalogue.batch.worker import chunk_payload, context_line, table_chunk
+from catalogue.batch.results import DependencyKeys, ResultCache, engine_fingerprint
+from catalogue.batch.worker import TableResult, chunk_payload, context_line, table_chunk
 from models.catalogue import Catalogue, index_of
+from models.parameters import CostRates
 
 CHUNK = 200
 """Procedures per chunk: large enough that sending and starting a chunk is noise, small enough to share out."""
 
 
-def table_chunks(catalogue: Catalogue, size: int = CHUNK) -> list[list[str]]:
-    """Codes in chunks of about `size`, each liên thông group whole in one chunk (read from the record index: no
-    record is decoded)."""
+@dataclass
+class Table:
+    rows: list[dict[str, Any]]
+    """Every procedure's row, in code order."""
+    opportunities: Opportunities
+    analysed: int = 0
+    from_cache: int = 0
+
+
+def table_chunks(catalogue: Catalogue, codes: list[str] | None = None, size: int = CHUNK) -> list[list[str]]:
+    """`codes` (default: every procedure) in chunks of about `size`, each liên thông group whole in one chunk
+    (read from the record index: no record is decoded); `codes` must hold whole groups."""
     procedures = catalogue.procedures
-    group = {code: index_of(procedures, code).group for code in procedures}
+    wanted = list(procedures) if codes is None else codes
+    group = {code: index_of(procedures, code).group for code in wanted}
     chunks: list[list[str]] = []
     current: list[str] = []
-    for code in sorted(procedures, key=lambda c: (group[c] or c, c)):  # a group's procedures side by side
+    for code in sorted(wanted, key=lambda c: (group[c] or c, c)):  # a group's procedures side by side
         if len(current) >= size and (group[code] is None or group[code] != group[current[-1]]):
             chunks.append(current)
             current = []
@@ -40,26 +60,71 @@ def table_chunks(catalogue: Catalogue, size: int = CHUNK) -> list[list[str]]:
     return chunks
 
 
+def table_keys(catalogue: Catalogue, day: date, start: date | None, method: str, engine: str) -> dict[str, str]:
+    """code → the cache key of its row: what keys its re-analysis result (the record, the texts and agencies it
+    names, the rates, the method, the analysis code), the start day of calendar days, and the same for every
+    procedure of its liên thông group (documents asked twice across the group are among its findings)."""
+    procedures = catalogue.procedures
+    keys = DependencyKeys(catalogue, CostRates.from_parameters(catalogue.parameters, day), method, engine)
+    own = {code: keys.key(index_of(procedures, code), record_identity(procedures, code)[0]) for code in procedures}
+    members: dict[str, list[str]] = {}
+    for code in sorted(procedures):
+        group = index_of(procedures, code).group
+        if group is not None:
+            members.setdefault(group, []).append(code)
+    prefix = f"table|{start or day}|".encode()
+    out: dict[str, str] = {}
+    for code, key in own.items():
+        group = index_of(procedures, code).group
+        related = "|".join(own[m] for m in members[group]) if group is not None else ""
+        out[code] = hashlib.blake2b(prefix + f"{key}|{related}".encode(), digest_size=20).hexdigest()
+    return out
+
+
 def analyse_table(
     catalogue: Catalogue, day: date, start: date | None, method: str, *, workers: int | None = None,
-    size: int = CHUNK, progress: Callable[[int], None] | None = None,
-) -> tuple[list[dict[str, Any]], Opportunities]:
-    """Every procedure's row (in code order) and the catalogue's opportunities. One chunk, or `workers=1`: in this
-    process; otherwise on `workers` processes (default: every core), a few chunks in flight at a time."""
+    size: int = CHUNK, progress: Callable[[int], None] | None = None, cache: ResultCache | None = None,
+) -> Table:
+    """Every procedure's row (in code order) and the catalogue's opportunities. Rows in `cache` are read, the others
+    analysed and stored there. One chunk, or `workers=1`: in this process; otherwise on `workers` processes
+    (default: every core), a few chunks in flight at a time."""
+    procedures = catalogue.procedures
+    keys = table_keys(catalogue, day, start, method, engine_fingerprint()) if cache is not None else {}
+    results: dict[str, TableResult] = {}
+    if cache is not None:
+        stored = cache.get_many(keys.values())
+        for code, key in keys.items():
+            hit = stored.get(key)
+            if hit is not None:
+                results[code] = (hit["row"], Contribution.from_json(hit["contribution"]))
+    # A group is analysed whole when one of its procedures is not in the cache (its findings compare them all).
+    stale = {index_of(procedures, code).group for code in procedures if code not in results} - {None}
+    missing = [code for code in procedures if code not in results or index_of(procedures, code).group in stale]
+    for code in missing:
+        results.pop(code, None)
+    if progress and results:
+        progress(len(results))
+    table = Table([], Opportunities(), analysed=len(missing), from_cache=len(results))
+    chunks = table_chunks(catalogue, missing, size)
     context = context_line(catalogue, day, method)
-    chunks = table_chunks(catalogue, size)
-    rows: list[dict[str, Any]] = []
-    found = Opportunities()
+    run_id = "table-" + hashlib.blake2b("|".join(keys.get(c, c) for c in missing).encode(), digest_size=12).hexdigest()
+    if cache is not None and missing:
+        cache.start_run(run_id, len(missing))
 
     def payloads() -> Iterator[bytes]:
         for codes in chunks:
-            yield chunk_payload(context, list(zip(codes, record_bytes(catalogue.procedures, codes), strict=True)), start)
+            yield chunk_payload(context, list(zip(codes, record_bytes(procedures, codes), strict=True)), start)
 
-    def collect(result: tuple[list[dict[str, Any]], Opportunities]) -> None:
-        rows.extend(result[0])
-        found.merge(result[1])
+    def collect(chunk: list[TableResult]) -> None:
+        for row, contribution in chunk:
+            results[row["code"]] = (row, contribution)
+        if cache is not None:
+            cache.put_chunk(run_id, [
+                (keys[row["code"]], row["code"],
+                 json.dumps({"row": row, "contribution": contribution.to_json()}, ensure_ascii=False))
+                for row, contribution in chunk])
         if progress:
-            progress(len(result[0]))
+            progress(len(chunk))
 
     if len(chunks) <= 1 or workers == 1:
         for payload in payloads():
@@ -67,7 +132,7 @@ def analyse_table(
     else:
         workers = workers or local_workers()
         with open_executor("local", None, workers) as executor:
-            in_flight: set[Future[tuple[list[dict[str, Any]], Opportunities]]] = set()
+            in_flight: set[Future[list[TableResult]]] = set()
             for payload in payloads():
                 in_flight.add(executor.submit(table_chunk, payload))
                 if len(in_flight) >= 4 * workers:  # bounded: payloads are made as workers free up
@@ -76,5 +141,10 @@ def analyse_table(
                         collect(future.result())
             for future in wait(in_flight).done:
                 collect(future.result())
-    rows.sort(key=lambda row: row["code"])
-    return rows, found
+    if cache is not None and missing:
+        cache.finish_run(run_id)
+    for code in sorted(results):
+        row, contribution = results[code]
+        table.rows.append(row)
+        table.opportunities.add(contribution)
+    return table

@@ -26,7 +26,7 @@ from pydantic import TypeAdapter
 from pydantic_core import to_json
 
 from analysis.analyse import analyse, analysis_row
-from analysis.opportunities import Opportunities
+from analysis.opportunities import Contribution
 from catalogue.collector import collector_paused
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue, Rewrite
@@ -35,6 +35,8 @@ from models.procedure import Procedure
 from models.registry import Agency, LegalDocument
 
 Number = int | float
+TableResult = tuple[dict[str, Any], Contribution]
+"""A procedure's row of the `tthc analyze --all` table and what it adds to the catalogue's opportunities."""
 
 _AGENCIES = TypeAdapter(dict[str, Agency])
 _LEGAL = TypeAdapter(dict[str, LegalDocument])
@@ -142,22 +144,21 @@ def _field_adapter(name: str) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
-def table_chunk(payload: bytes) -> tuple[list[dict[str, Any]], Opportunities]:
-    """The full analysis (metrics, cost, findings) of one chunk for `tthc analyze --all`: the table's rows and the
-    chunk's share of the catalogue-wide opportunities. The findings see the chunk's procedures as the catalogue:
-    the batch sends a liên thông group whole in one chunk, so documents asked twice across a group are found."""
+def table_chunk(payload: bytes) -> list[TableResult]:
+    """The full analysis (metrics, cost, findings) of one chunk for `tthc analyze --all`: each procedure's table
+    row and what it adds to the catalogue-wide opportunities. The findings see the chunk's procedures as the
+    catalogue: the batch sends a liên thông group whole in one chunk, so documents asked twice across a group are
+    found."""
     with collector_paused():
         context, start, items = pickle.loads(payload)
         registries, rates, method = _context(context)
         procedures = {p.code: p for p in (decode(record) for _, record in items)}
         catalogue = replace(registries, procedures=procedures)
-        rows: list[dict[str, Any]] = []
-        found = Opportunities()
+        out: list[TableResult] = []
         for procedure in procedures.values():
             result = analyse(procedure, catalogue, rates, start=start, method=method)
-            rows.append(analysis_row(result))
-            found.add(procedure, result)
-        return rows, found
+            out.append((analysis_row(result), Contribution.of(procedure, result)))
+        return out
 
 
 def chunk_payload(context: bytes, items: list[tuple[str, bytes]], start: date | None = None) -> bytes:

@@ -15,7 +15,9 @@ from rich.table import Table
 from analysis.analyse import analyse, finding_saving_vnd
 from analysis.opportunities import TOP, Opportunities
 from catalogue.batch.changes import catalogue_with_changes
+from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
+from catalogue.cache import default_cache_dir
 from catalogue.commands.options import parse_day, resolve_rates
 from catalogue.console import console, errors, progress_bar, vnd
 from catalogue.diagrams import actor_name
@@ -176,6 +178,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("build/analysis"), "--out", help="Folder for the --all tables."),
         data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
         workers: int | None = typer.Option(None, "--workers", min=1, help="Processes for --all (default: every core)."),
+        cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Results of --all kept for the next run; default: .tthc-cache/ beside the data folder."),
     ) -> None:
         """Phân tích thủ tục: metrics, critical path, compliance cost line by line, findings."""
         if method not in ("tt02", "scm"):
@@ -192,17 +195,19 @@ def register(app: typer.Typer) -> None:
         rates = resolve_rates(cat, day)
         try:
             if all_:
-                with progress_bar(len(cat.procedures), "Phân tích") as bar:
-                    rows, found = analyse_table(cat, day, start_day, method, workers=workers,
-                                                progress=lambda n: bar.advance(bar.task_ids[0], n))
+                with ResultCache(cache_dir or default_cache_dir(data)) as cache, \
+                        progress_bar(len(cat.procedures), "Phân tích") as bar:
+                    table = analyse_table(cat, day, start_day, method, workers=workers, cache=cache,
+                                          progress=lambda n: bar.advance(bar.task_ids[0], n))
                 import pandas as pd
 
-                frame = pd.DataFrame(rows)
+                frame = pd.DataFrame(table.rows)
                 for path in write_tables(frame, out):
                     console.print(f"Đã ghi {path}")
-                console.print(f"{len(rows)} thủ tục; tổng chi phí tuân thủ một năm: "
+                console.print(f"{len(table.rows)} thủ tục ({table.analysed} phân tích mới, {table.from_cache} từ bộ nhớ "
+                              f"đệm); tổng chi phí tuân thủ một năm: "
                               f"{vnd(int(frame['annual_cost_vnd'].sum()) if len(frame) else 0)}")
-                print_opportunities(found, cat)
+                print_opportunities(table.opportunities, cat)
                 return
             procedure = cat.procedures.get(code)
             if procedure is None:
