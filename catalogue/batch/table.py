@@ -97,6 +97,7 @@ def analyse_table(
             hit = stored.get(key)
             if hit is not None:
                 results[code] = (hit["row"], Contribution.from_json(hit["contribution"]))
+        del stored
     # A group is analysed whole when one of its procedures is not in the cache (its findings compare them all).
     stale = {index_of(procedures, code).group for code in procedures if code not in results} - {None}
     missing = [code for code in procedures if code not in results or index_of(procedures, code).group in stale]
