@@ -27,11 +27,8 @@ class Rewrite(NamedTuple):
     """The content hash of the file whose record was rewritten."""
     original: Procedure
     """That file's record."""
-    stored: Stored
-    """Its pickled bytes as the compiled cache holds them (or their reader)."""
-
-    def stored_bytes(self) -> bytes:
-        return _read(self.stored)
+    stored: Callable[[], bytes] | None
+    """Reads its pickled bytes from the compiled cache (None for a record parsed from its file in this run)."""
 
 
 class _Entry:
@@ -55,8 +52,9 @@ class Procedures(MutableMapping[str, Procedure]):
         self._encoded: dict[str, Stored] = {}
         self._index: dict[str, _Entry] = {}
         self._digests: dict[str, str] = {}
-        self._decoded_from: dict[str, Stored] = {}
-        """code → the stored form a decoded record was read from (a reader, or bytes already held)."""
+        self._decoded_from: dict[str, Callable[[], bytes]] = {}
+        """code → what read a decoded record from the compiled cache (kept: it costs nothing, where the bytes of a
+        record just parsed are let go once decoded)."""
         self._rewrites: dict[str, Rewrite] = {}
         self._order: dict[str, None] = dict.fromkeys(self._decoded)
 
@@ -158,12 +156,13 @@ class Procedures(MutableMapping[str, Procedure]):
             record: Procedure = pickle.loads(_read(stored))
             del self._encoded[code]
             self._decoded[code] = record
-            self._decoded_from[code] = stored
+            if callable(stored):
+                self._decoded_from[code] = stored
             return record
 
     def __setitem__(self, code: str, record: Procedure) -> None:
         digest, old, stored = self._digests.get(code), self._decoded.get(code), self._decoded_from.pop(code, None)
-        if digest is not None and old is not None and stored is not None:
+        if digest is not None and old is not None:  # the file's record, decoded, is being rewritten
             self._rewrites[code] = Rewrite(digest, old, stored)
         self._decoded[code] = record
         self._encoded.pop(code, None)

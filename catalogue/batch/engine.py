@@ -117,8 +117,8 @@ def record_bytes(procedures: MutableMapping[str, Procedure], codes: list[str]) -
     for code in codes:
         if code in stored:
             out.append(stored[code])
-        elif (rewrite := procedures.rewrite(code)) is not None:
-            out.append(rewritten_payload(rewrite, rewritten_fields(rewrite, procedures[code])))
+        elif (rewrite := procedures.rewrite(code)) is not None and rewrite.stored is not None:
+            out.append(rewritten_payload(rewrite.stored(), rewritten_fields(rewrite, procedures[code])))
         else:
             out.append(_record_json(procedures, code))
     return out
