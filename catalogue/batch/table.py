@@ -35,10 +35,13 @@ CHUNK = 200
 
 @dataclass
 class Table:
+    """What `tthc analyze --all` writes and prints."""
+
     rows: list[dict[str, Any]]
     """Every procedure's row, in code order."""
     opportunities: Opportunities
     analysed: int = 0
+    """Procedures analysed in this run (the others' rows came from the cache)."""
     from_cache: int = 0
 
 
