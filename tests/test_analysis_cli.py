@@ -114,6 +114,22 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     assert row_of["9.233448"][header.index("agency_hops")].value == 4  # numbers stay numbers
     assert row_of["9.233448"][header.index("elapsed_working_days_likely")].value == 8.5
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
+    assert "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in out
+
+
+def test_analyze_all_reads_its_rows_again_and_works_without_a_usable_cache(data: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    run("analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out", str(first))
+    out = run("analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out", str(tmp_path / "again"))
+    assert "7 thủ tục (0 phân tích mới, 7 từ bộ nhớ đệm)" in out
+    assert (tmp_path / "again" / "analysis.csv").read_bytes() == (first / "analysis.csv").read_bytes()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out",
+                                 str(tmp_path / "uncached"), "--cache-dir", str(blocked / "cache")], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "not used" in result.output and "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in result.output
+    assert (tmp_path / "uncached" / "analysis.csv").read_bytes() == (first / "analysis.csv").read_bytes()
 
 
 def test_graph_files(data: Path, tmp_path: Path) -> None:

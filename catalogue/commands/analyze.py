@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -166,6 +169,20 @@ def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
          caption="Cộng khoản tiết kiệm của từng phát hiện; các đề xuất có thể chồng lên nhau.")
 
 
+@contextlib.contextmanager
+def open_results(folder: Path) -> Iterator[ResultCache | None]:
+    """The result cache of `analyze --all`, or None (every procedure analysed, nothing kept) when it cannot be
+    opened: a read-only checkout, a full disk."""
+    try:
+        cache = ResultCache(folder)
+    except (OSError, sqlite3.Error) as exc:
+        errors.print(f"result cache {folder} not used ({exc}): every procedure is analysed", markup=False)
+        yield None
+        return
+    with cache:
+        yield cache
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def analyze(
@@ -195,7 +212,7 @@ def register(app: typer.Typer) -> None:
         rates = resolve_rates(cat, day)
         try:
             if all_:
-                with ResultCache(cache_dir or default_cache_dir(data)) as cache, \
+                with open_results(cache_dir or default_cache_dir(data)) as cache, \
                         progress_bar(len(cat.procedures), "Phân tích") as bar:
                     table = analyse_table(cat, day, start_day, method, workers=workers, cache=cache,
                                           progress=lambda n: bar.advance(bar.task_ids[0], n))
