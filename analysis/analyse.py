@@ -17,9 +17,11 @@ from models.procedure import Procedure
 
 def analyse(
     procedure: Procedure, catalogue: Catalogue, rates: CostRates, *, start: date | None = None,
-    method: str = "tt02", with_findings: bool = True,
+    method: str = "tt02", with_findings: bool = True, explain: bool = True,
 ) -> ProcedureAnalysis:
     """Metrics (calendar days from `start`, default the rates' day), cost by `method`, and findings.
+
+    `explain=False` leaves out the cost's lines (`compliance_cost`): every number stays the same.
 
     >>> from tests.factories import tiny_procedure
     >>> from tests.analysis_records import catalogue, rates
@@ -28,7 +30,7 @@ def analyse(
     (['a', 'b', 'c'], 4)
     """
     metrics = compute_metrics(procedure, catalogue, start or rates.as_of, rates=rates)
-    cost = compliance_cost(procedure, catalogue, rates, method)
+    cost = compliance_cost(procedure, catalogue, rates, method, explain=explain)
     findings = find_all(procedure, catalogue, rates, cost) if with_findings else []
     return trusted(ProcedureAnalysis, dict(
         code=procedure.code, name=procedure.name, metrics=metrics, cost=cost, findings=findings))

@@ -326,8 +326,12 @@ def cost_totals(procedure: Procedure, catalogue: Catalogue, rates: CostRates, me
                       round_vnd(per_case_exact), round_vnd(annual_exact))
 
 
-def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates, method: str = "tt02") -> CostBreakdown:
+def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates, method: str = "tt02", *,
+                    explain: bool = True) -> CostBreakdown:
     """C1 and C_year of `procedure`, line by line, with the parameters of `rates` (Thông tư 02/2017, Điều 27).
+
+    `explain=False`: the same totals and parameters without the lines, for batches that keep numbers only (the
+    catalogue-wide table, re-analysis): the lines and their texts are most of the cost's time.
 
     >>> from tests.factories import tiny_procedure
     >>> from tests.analysis_records import catalogue, rates
@@ -335,7 +339,7 @@ def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates
     >>> cost.time_minutes, cost.time_cost_vnd, cost.other_costs_vnd, cost.per_case_vnd, cost.annual_cost_vnd
     (90, 46023, 20000, 66023, 6602300)
     """
-    out = _Lines(rates.hourly_income_vnd)
+    out = _Lines(rates.hourly_income_vnd) if explain else _Totals(rates.hourly_income_vnd)
     extra = _collect(out, procedure, catalogue, rates, method)
     per_case_exact, annual_exact = _per_case_and_annual(out, procedure)
     volume = procedure.annual_volume
@@ -345,7 +349,7 @@ def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates
         method=cast(Literal["tt02", "scm"], method),
         as_of=rates.as_of,
         label=METHOD_LABELS_VI[method],
-        lines=out.lines,
+        lines=out.lines if isinstance(out, _Lines) else [],
         time_minutes=out.minutes,
         time_cost_vnd=round_vnd(out.time),
         fees_vnd=out.fees,

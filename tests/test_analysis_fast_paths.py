@@ -1,6 +1,7 @@
-"""The fast paths the findings use give exactly the numbers of the full, explained analysis: cost totals without
-lines against `compliance_cost`, the likely-only longest path against `longest_paths`, and every finding's
-saving against the explained cost and critical path of the procedure with its suggestion applied."""
+"""The fast paths the findings and batches use give exactly the numbers of the full, explained analysis: cost
+totals without lines against `compliance_cost` (and the breakdown without its lines), the likely-only longest path
+against `longest_paths`, and every finding's saving against the explained cost and critical path of the procedure
+with its suggestion applied."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ TOTALS = ("time_minutes", "time_cost_vnd", "fees_vnd", "other_costs_vnd", "per_c
 def assert_same_totals(p: Procedure, cat: Catalogue, r: CostRates, method: str = "tt02") -> None:
     full = compliance_cost(p, cat, r, method)
     fast = cost_totals(p, cat, r, method)
+    assert compliance_cost(p, cat, r, method, explain=False) == full.model_copy(update={"lines": []})
     assert {name: getattr(fast, name) for name in TOTALS} == {name: getattr(full, name) for name in TOTALS}, p.code
     assert fast.per_case_vnd == full.per_case_vnd and full.lines  # a real cost was compared
 

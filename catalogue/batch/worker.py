@@ -104,7 +104,7 @@ def analyse_chunk(payload: bytes) -> list[tuple[str, str, str]]:
         out: list[tuple[str, str, str]] = []
         for key, record in items:
             procedure = decode(record)
-            result = analyse(procedure, catalogue, rates, method=method, with_findings=False)
+            result = analyse(procedure, catalogue, rates, method=method, with_findings=False, explain=False)
             out.append((key, procedure.code, json.dumps(numbers(result), separators=(",", ":"))))
         return out
 
@@ -156,7 +156,7 @@ def table_chunk(payload: bytes) -> list[TableResult]:
         catalogue = replace(registries, procedures=procedures)
         out: list[TableResult] = []
         for procedure in procedures.values():
-            result = analyse(procedure, catalogue, rates, start=start, method=method)
+            result = analyse(procedure, catalogue, rates, start=start, method=method, explain=False)
             out.append((analysis_row(result), Contribution.of(procedure, result)))
         return out
 
