@@ -7,7 +7,9 @@ Records: `--distinct` synthetic procedures (10–60 steps, 5–20 documents) are
 them over and over until `--total` analyses are done (the work per record is the same on every pass, and 100,000
 distinct decoded records would not fit beside the other users of this machine).
 
-- one core: the records are in memory (after load); CPU time of the analysis alone, one figure per part.
+- one core: the records are in memory (after load); CPU time of the analysis alone, one figure per part, and the
+  analysis `tthc analyze --all` runs (the same numbers and findings; the cost's lines are summed, not written out
+  as explained lines). The verdict is on the full analysis, explained lines included.
 - all cores: a pool whose workers each hold the records (sent once as the cache's pickled bytes and decoded when
   the pool starts), then `--total` analyses spread over the workers; wall time from the first task to the last.
 - cold: `--cold` distinct records as the pickled bytes the compiled cache holds (catalogue/cache.py), or with
@@ -209,6 +211,8 @@ def main() -> None:
     timed("one core: metrics + cost", n, lambda: each(procedures, n, lambda p: analyse(p, cat, rates, with_findings=False)))
     per_core = timed("one core: metrics + cost + findings", args.total,
                      lambda: each(procedures, args.total, lambda p: analyse(p, cat, rates)))
+    timed("one core: the same as a batch runs it", args.total,
+          lambda: each(procedures, args.total, lambda p: analyse(p, cat, rates, explain=False)))
 
     real = open_catalogue()
     bundled = list(real.procedures.values())
