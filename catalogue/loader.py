@@ -173,14 +173,14 @@ def place_procedure(loaded: Loaded, path: Path | str, code: str, parsed: Parsed 
 
     Returns False when the code is already taken (the record is then left out). Made for records read from YAML
     and from the cache alike."""
+    def problem(message: str) -> Problem:  # a Path and the line only for a file with a problem
+        return Problem(Path(path), parsed.line_of(("code",)) if parsed else None, "code", message)
+
     if not (os.sep + os.fspath(path)).endswith(f"{os.sep}{code}.yaml"):
-        line = parsed.line_of(("code",)) if parsed else None
-        name = os.path.basename(path)
-        loaded.problems.append(Problem(Path(path), line, "code", f"file is named {name} but holds {code}: name it {code}.yaml"))
+        loaded.problems.append(problem(f"file is named {os.path.basename(path)} but holds {code}: name it {code}.yaml"))
     if code in loaded.catalogue.procedures:
         first, _ = loaded.locate("procedure", code)
-        line = parsed.line_of(("code",)) if parsed else None
-        loaded.problems.append(Problem(Path(path), line, "code", f"procedure {code} is defined twice (also in {first})"))
+        loaded.problems.append(problem(f"procedure {code} is defined twice (also in {first})"))
         return False
     loaded.origins[("procedure", code)] = (path, parsed, ())
     return True
