@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -16,7 +17,7 @@ import pytest
 from analysis.analyse import analyse
 from catalogue.batch.engine import Request, Settings, analyse_requests, build_report, change_scope
 from catalogue.batch.report import publish
-from catalogue.batch.results import ResultCache
+from catalogue.batch.results import ResultCache, engine_fingerprint
 from catalogue.batch.worker import numbers
 from catalogue.synthetic import synthetic_catalogue
 from models.catalogue import Catalogue
@@ -177,3 +178,12 @@ def test_a_failed_publication_leaves_the_previous_report(tmp_path: Path, monkeyp
         publish(report, folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert [p.name for p in (tmp_path).iterdir() if p.name.startswith(".out")] == []
+
+
+def test_a_new_holiday_calendar_is_a_new_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calendar days come from the `holidays` library: another version of it invalidates cached results."""
+    current = engine_fingerprint()
+    assert engine_fingerprint() == current  # stable from run to run
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0-other" if name == "holidays" else real(name))
+    assert engine_fingerprint() != current

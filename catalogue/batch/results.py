@@ -11,6 +11,7 @@ and the analysis code itself: when any of them changes, the key changes and the 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -37,6 +38,8 @@ def engine_fingerprint() -> str:
     # The worker, and what turns a procedure file into a record (results of cached records are keyed by the file).
     for name in ("batch/worker.py", "loader.py", "yamlio.py"):
         digest.update((root / "catalogue" / name).read_bytes())
+    # The public holidays behind calendar days come from this library: a new version may add or move a holiday.
+    digest.update(f"holidays {importlib.metadata.version('holidays')}".encode())
     return digest.hexdigest()
 
 
