@@ -13,7 +13,7 @@ import pytest
 from analysis.analyse import analyse, analysis_row
 from analysis.opportunities import Contribution, Opportunities
 from catalogue.batch.results import ResultCache
-from catalogue.batch.table import analyse_table, table_chunks
+from catalogue.batch.table import analyse_table, groups_of, table_chunks
 from catalogue.cache import load_cached
 from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
@@ -30,7 +30,7 @@ def bundled() -> Catalogue:
 
 
 def test_chunks_keep_each_group_whole(bundled: Catalogue) -> None:
-    chunks = table_chunks(bundled, size=1)
+    chunks = table_chunks(list(bundled.procedures), groups_of(bundled), size=1)
     assert sorted(code for chunk in chunks for code in chunk) == sorted(bundled.procedures)
     groups: dict[str, set[int]] = {}
     for i, chunk in enumerate(chunks):

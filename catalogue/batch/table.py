@@ -45,15 +45,17 @@ class Table:
     from_cache: int = 0
 
 
-def table_chunks(catalogue: Catalogue, codes: list[str] | None = None, size: int = CHUNK) -> list[list[str]]:
-    """`codes` (default: every procedure) in chunks of about `size`, each liên thông group whole in one chunk
-    (read from the record index: no record is decoded); `codes` must hold whole groups."""
-    procedures = catalogue.procedures
-    wanted = list(procedures) if codes is None else codes
-    group = {code: index_of(procedures, code).group for code in wanted}
+def groups_of(catalogue: Catalogue) -> dict[str, str | None]:
+    """code → its liên thông group, read from the record index (no record is decoded)."""
+    return {code: index_of(catalogue.procedures, code).group for code in catalogue.procedures}
+
+
+def table_chunks(codes: list[str], group: dict[str, str | None], size: int = CHUNK) -> list[list[str]]:
+    """`codes` in chunks of about `size`, each liên thông group (`groups_of`) whole in one chunk; `codes` must hold
+    whole groups."""
     chunks: list[list[str]] = []
     current: list[str] = []
-    for code in sorted(wanted, key=lambda c: (group[c] or c, c)):  # a group's procedures side by side
+    for code in sorted(codes, key=lambda c: (group[c] or c, c)):  # a group's procedures side by side
         if len(current) >= size and (group[code] is None or group[code] != group[current[-1]]):
             chunks.append(current)
             current = []
@@ -63,7 +65,8 @@ def table_chunks(catalogue: Catalogue, codes: list[str] | None = None, size: int
     return chunks
 
 
-def table_keys(catalogue: Catalogue, day: date, start: date | None, method: str, engine: str) -> dict[str, str]:
+def table_keys(catalogue: Catalogue, group: dict[str, str | None], day: date, start: date | None, method: str,
+               engine: str) -> dict[str, str]:
     """code → the cache key of its row: what keys its re-analysis result (the record, the texts and agencies it
     names, the rates, the method, the analysis code), the start day of calendar days, and the same for every
     procedure of its liên thông group (documents asked twice across the group are among its findings)."""
@@ -72,14 +75,13 @@ def table_keys(catalogue: Catalogue, day: date, start: date | None, method: str,
     own = {code: keys.key(index_of(procedures, code), record_identity(procedures, code)[0]) for code in procedures}
     members: dict[str, list[str]] = {}
     for code in sorted(procedures):
-        group = index_of(procedures, code).group
-        if group is not None:
-            members.setdefault(group, []).append(code)
+        if (g := group[code]) is not None:
+            members.setdefault(g, []).append(code)
     prefix = f"table|{start or day}|".encode()
     out: dict[str, str] = {}
     for code, key in own.items():
-        group = index_of(procedures, code).group
-        related = "|".join(own[m] for m in members[group]) if group is not None else ""
+        g = group[code]
+        related = "|".join(own[m] for m in members[g]) if g is not None else ""
         out[code] = hashlib.blake2b(prefix + f"{key}|{related}".encode(), digest_size=20).hexdigest()
     return out
 
@@ -92,7 +94,8 @@ def analyse_table(
     analysed and stored there. One chunk, or `workers=1`: in this process; otherwise on `workers` processes
     (default: every core), a few chunks in flight at a time."""
     procedures = catalogue.procedures
-    keys = table_keys(catalogue, day, start, method, engine_fingerprint()) if cache is not None else {}
+    group = groups_of(catalogue)
+    keys = table_keys(catalogue, group, day, start, method, engine_fingerprint()) if cache is not None else {}
     results: dict[str, TableResult] = {}
     if cache is not None:
         stored = cache.get_many(keys.values())
@@ -102,14 +105,14 @@ def analyse_table(
                 results[code] = (hit["row"], Contribution.from_json(hit["contribution"]))
         del stored
     # A group is analysed whole when one of its procedures is not in the cache (its findings compare them all).
-    stale = {index_of(procedures, code).group for code in procedures if code not in results} - {None}
-    missing = [code for code in procedures if code not in results or index_of(procedures, code).group in stale]
+    stale = {group[code] for code in procedures if code not in results} - {None}
+    missing = [code for code in procedures if code not in results or group[code] in stale]
     for code in missing:
         results.pop(code, None)
     if progress and results:
         progress(len(results))
     table = Table([], Opportunities(), analysed=len(missing), from_cache=len(results))
-    chunks = table_chunks(catalogue, missing, size)
+    chunks = table_chunks(missing, group, size)
     context = context_line(catalogue, day, method)
     run_id = "table-" + hashlib.blake2b("|".join(keys.get(c, c) for c in missing).encode(), digest_size=12).hexdigest()
     if cache is not None and missing:
