@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from analysis.calendar import calendar_days
 from analysis.cost import compliance_cost
 from analysis.findings import find_all
 from analysis.metrics import compute_metrics
@@ -52,6 +53,16 @@ def finding_saving_vnd(finding: object) -> int:
 def analysis_rows(analyses: Iterable[ProcedureAnalysis]) -> list[dict[str, Any]]:
     """One flat row per procedure, ready for `pandas.DataFrame(rows)`."""
     return [analysis_row(a) for a in analyses]
+
+
+def row_from(row: dict[str, Any], start: date) -> dict[str, Any]:
+    """A row of `analysis_row` with its calendar days counted from `start`: the only number of a row that depends on
+    the day it is made (the others depend on the parameters' values), so a row kept from another day is reused.
+
+    >>> row_from({"elapsed_working_days_likely": 3.0, "elapsed_calendar_days_likely": 3}, date(2026, 1, 30))["elapsed_calendar_days_likely"]
+    5
+    """
+    return {**row, "elapsed_calendar_days_likely": calendar_days(start, row["elapsed_working_days_likely"])}
 
 
 def analysis_row(a: ProcedureAnalysis) -> dict[str, Any]:

@@ -82,5 +82,11 @@ def test_a_second_run_reads_the_cache_and_an_edit_analyses_only_its_group_again(
         assert after.rows == fresh.rows and after.opportunities == fresh.opportunities
         assert [r["name"] for r in after.rows if r["code"] == "2.000720"] == ["Thay đổi đăng ký hộ kinh doanh"]
 
-        later_start = analyse_table(edited, DAY, date(2025, 12, 29), "tt02", workers=1, cache=cache)
-        assert later_start.analysed == total  # calendar days from another day: every row again
+        # Another start day, and a later day with the same parameters: rows are reused, calendar days recounted.
+        for day, start in ((DAY, date(2025, 12, 29)), (date(2025, 6, 2), None)):
+            later = analyse_table(edited, day, start, "tt02", workers=1, cache=cache)
+            assert (later.analysed, later.from_cache) == (0, total), (day, start)
+            assert later.rows == analyse_table(edited, day, start, "tt02", workers=1).rows, (day, start)
+        assert {r["elapsed_calendar_days_likely"] for r in later.rows} != {r["elapsed_calendar_days_likely"] for r in after.rows}
+        new_income = analyse_table(edited, date(2026, 6, 1), None, "tt02", workers=1, cache=cache)
+        assert new_income.analysed == total  # other parameter values in force: every row again

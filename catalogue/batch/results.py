@@ -44,11 +44,15 @@ def engine_fingerprint() -> str:
 
 
 class DependencyKeys:
-    """Computes the cache key of procedures analysed against one catalogue, on one day, by one method."""
+    """Computes the cache key of procedures analysed against one catalogue, on one day, by one method.
 
-    def __init__(self, catalogue: Catalogue, rates: CostRates, method: str, engine: str) -> None:
+    `dated=False`: the rates enter by their values and sources, not the day they were read at, for results that
+    hold no number counted from that day (or recount it, as the rows of `analyze --all` do)."""
+
+    def __init__(self, catalogue: Catalogue, rates: CostRates, method: str, engine: str, *, dated: bool = True) -> None:
         self.catalogue = catalogue
-        self.base = f"{engine}|{method}|".encode() + rates.model_dump_json().encode()
+        rates_json = rates.model_dump_json(exclude=None if dated else {"as_of"})
+        self.base = f"{engine}|{method}|".encode() + rates_json.encode()
         if method == "scm":  # its standard times are read from the parameters, not from the rates
             self.base += catalogue.parameters.model_dump_json().encode()
         self._legal: dict[str, bytes] = {}

@@ -7,8 +7,9 @@ liên thông group travels whole in one chunk, so the findings that compare a gr
 rows come in code order whatever order the chunks finish in, so the tables are the same on one core or many.
 
 With a result cache, a procedure whose record and everything its analysis reads are unchanged (the keys of
-re-analysis, the start day, and the records of its liên thông group) is not analysed again: after editing a few
-files of a national catalogue, `analyze --all` analyses those and reads the rest.
+re-analysis, with the parameters' values rather than the day, and the records of its liên thông group) is not
+analysed again: after editing a few files of a national catalogue, `analyze --all` analyses those and reads the
+rest, that day or a later one (a row's calendar days are counted again from the run's start day).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from analysis.analyse import row_from
 from analysis.opportunities import Contribution, Opportunities
 from catalogue.batch.engine import record_bytes, record_identity
 from catalogue.batch.executors import local_workers, open_executor
@@ -65,19 +67,19 @@ def table_chunks(codes: list[str], group: dict[str, str | None], size: int = CHU
     return chunks
 
 
-def table_keys(catalogue: Catalogue, group: dict[str, str | None], day: date, start: date | None, method: str,
-               engine: str) -> dict[str, str]:
+def table_keys(catalogue: Catalogue, group: dict[str, str | None], day: date, method: str, engine: str) -> dict[str, str]:
     """code → the cache key of its row: what keys its re-analysis result (the record, the texts and agencies it
-    names, the rates, the method, the analysis code), the start day of calendar days, and the same for every
-    procedure of its liên thông group (documents asked twice across the group are among its findings)."""
+    names, the values of the rates on `day`, the method, the analysis code) and the same for every procedure of
+    its liên thông group (documents asked twice across the group are among its findings). Not the day itself: a
+    row's calendar days are counted again when it is read (`row_from`), so tomorrow's run reuses today's rows."""
     procedures = catalogue.procedures
-    keys = DependencyKeys(catalogue, CostRates.from_parameters(catalogue.parameters, day), method, engine)
+    keys = DependencyKeys(catalogue, CostRates.from_parameters(catalogue.parameters, day), method, engine, dated=False)
     own = {code: keys.key(index_of(procedures, code), record_identity(procedures, code)[0]) for code in procedures}
     members: dict[str, list[str]] = {}
     for code in sorted(procedures):
         if (g := group[code]) is not None:
             members.setdefault(g, []).append(code)
-    prefix = f"table|{start or day}|".encode()
+    prefix = b"table|"
     out: dict[str, str] = {}
     for code, key in own.items():
         g = group[code]
@@ -95,14 +97,14 @@ def analyse_table(
     (default: every core), a few chunks in flight at a time."""
     procedures = catalogue.procedures
     group = groups_of(catalogue)
-    keys = table_keys(catalogue, group, day, start, method, engine_fingerprint()) if cache is not None else {}
+    keys = table_keys(catalogue, group, day, method, engine_fingerprint()) if cache is not None else {}
     results: dict[str, TableResult] = {}
     if cache is not None:
         stored = cache.get_many(keys.values())
         for code, key in keys.items():
             hit = stored.get(key)
             if hit is not None:
-                results[code] = (hit["row"], Contribution.from_json(hit["contribution"]))
+                results[code] = (row_from(hit["row"], start or day), Contribution.from_json(hit["contribution"]))
         del stored
     # A group is analysed whole when one of its procedures is not in the cache (its findings compare them all).
     stale = {group[code] for code in procedures if code not in results} - {None}
