@@ -278,3 +278,18 @@ def test_top_to_bottom_layout_is_the_same_graph_turned() -> None:
     svg = etree.fromstring(svg_step_graph(p, cat, path, "TB").encode())
     assert (int(svg.get("width")), int(svg.get("height"))) == (tall.width, tall.height)
     assert max(b.y for b in tall.boxes) + 74 < min(y for y, _, _ in tall.legend)  # the key sits below the steps
+
+
+def test_analyze_all_reports_a_table_it_could_not_write(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Excel copy is written meanwhile by a child process: its failure is the command's, and leaves no file."""
+    import catalogue.commands.analyze as command
+
+    def broken(frame: object, path: Path) -> None:
+        path.write_bytes(b"half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(command, "write_sheet", broken)
+    result = runner.invoke(app, ["analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "cannot write the tables" in result.output and "analysis.xlsx" in result.output
+    assert not (tmp_path / "analysis.xlsx").exists() and not list(tmp_path.glob(".*"))  # nothing half-written
