@@ -14,7 +14,7 @@ import hashlib
 import importlib.metadata
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -124,12 +124,17 @@ class ResultCache:
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """The JSON stored under each of `keys` that the cache holds (a re-analysis's numbers, a table row)."""
+        return dict(self.read_many(keys))
+
+    def read_many(self, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        """(key, stored JSON) for each of `keys` the cache holds, one at a time (a national catalogue's table rows
+        are not all held twice, as text and decoded); they are marked used today once all are read."""
         wanted = list(dict.fromkeys(keys))
-        out: dict[str, Any] = {}
         stale: list[tuple[str, str]] = []  # hits last used before today
+        rows: Iterable[tuple[str, str, str]]
         if len(wanted) > 20_000:  # most of the table: one scan beats many lookups
             wanted_set = set(wanted)
-            rows = [row for row in self.db.execute("SELECT key, numbers, used FROM results") if row[0] in wanted_set]
+            rows = (row for row in self.db.execute("SELECT key, numbers, used FROM results") if row[0] in wanted_set)
         else:
             rows = []
             for i in range(0, len(wanted), 500):
@@ -137,13 +142,12 @@ class ResultCache:
                 marks = ",".join("?" * len(part))
                 rows += self.db.execute(f"SELECT key, numbers, used FROM results WHERE key IN ({marks})", part)
         for key, numbers, used in rows:
-            out[key] = json.loads(numbers)
             if used < self.today:
                 stale.append((self.today, key))
+            yield key, json.loads(numbers)
         if stale:
             with self.db:
                 self.db.executemany("UPDATE results SET used = ? WHERE key = ?", stale)
-        return out
 
     def put_chunk(self, run_id: str, rows: list[tuple[str, str, str]]) -> None:
         """Store one finished chunk and count it in the run's journal, in one transaction."""

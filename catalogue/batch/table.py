@@ -100,12 +100,9 @@ def analyse_table(
     keys = table_keys(catalogue, group, day, method, engine_fingerprint()) if cache is not None else {}
     results: dict[str, TableResult] = {}
     if cache is not None:
-        stored = cache.get_many(keys.values())
-        for code, key in keys.items():
-            hit = stored.get(key)
-            if hit is not None:
-                results[code] = (row_from(hit["row"], start or day), Contribution.from_json(hit["contribution"]))
-        del stored
+        code_of = {key: code for code, key in keys.items()}
+        for key, hit in cache.read_many(keys.values()):
+            results[code_of[key]] = (row_from(hit["row"], start or day), Contribution.from_json(hit["contribution"]))
     # A group is analysed whole when one of its procedures is not in the cache (its findings compare them all).
     stale = {group[code] for code in procedures if code not in results} - {None}
     missing = [code for code in procedures if code not in results or group[code] in stale]
