@@ -199,6 +199,13 @@ def index_of(procedures: Mapping[str, Procedure], code: str) -> RecordIndex:
     return RecordIndex.of(procedures[code])
 
 
+def group_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
+    """The liên thông group of a procedure of any mapping, without decoding a record the compiled cache indexed."""
+    if isinstance(procedures, Procedures):
+        return procedures.index(code).group
+    return procedures[code].interagency_group
+
+
 def same_record(before: Mapping[str, Procedure], after: Mapping[str, Procedure], code: str) -> bool:
     """Whether two mappings hold the same record under `code`, without decoding records still shared as stored."""
     if isinstance(before, Procedures) and isinstance(after, Procedures):

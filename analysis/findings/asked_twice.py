@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from analysis.findings.context import Context, Draft, build
-from models.catalogue import Catalogue
+from models.catalogue import Catalogue, group_of
 from models.common import fold
 from models.procedure import Procedure
 from models.proposal import DropDocument, ObtainFromState, Operation
@@ -28,7 +28,7 @@ def group_members(catalogue: Catalogue, group: str) -> list[str]:
     if hit is None or hit[0] is not procedures or hit[1] != len(procedures):
         index: dict[str, list[str]] = {}
         for code in sorted(procedures):
-            g = procedures[code].interagency_group
+            g = group_of(procedures, code)  # from the record index: a national catalogue is not decoded for it
             if g is not None:
                 index.setdefault(g, []).append(code)
         if len(_GROUPS) > 8:

@@ -28,7 +28,7 @@ from catalogue.batch.engine import record_bytes, record_identity
 from catalogue.batch.executors import local_workers, open_executor
 from catalogue.batch.results import DependencyKeys, ResultCache, engine_fingerprint
 from catalogue.batch.worker import TableResult, chunk_payload, context_line, table_chunk
-from models.catalogue import Catalogue, index_of
+from models.catalogue import Catalogue, group_of, index_of
 from models.parameters import CostRates
 
 CHUNK = 200
@@ -49,7 +49,7 @@ class Table:
 
 def groups_of(catalogue: Catalogue) -> dict[str, str | None]:
     """code → its liên thông group, read from the record index (no record is decoded)."""
-    return {code: index_of(catalogue.procedures, code).group for code in catalogue.procedures}
+    return {code: group_of(catalogue.procedures, code) for code in catalogue.procedures}
 
 
 def table_chunks(codes: list[str], group: dict[str, str | None], size: int = CHUNK) -> list[list[str]]:
