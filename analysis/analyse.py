@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -48,11 +47,6 @@ def finding_saving_vnd(finding: object) -> int:
         return int(value) if value is not None else 0
     except (TypeError, ValueError):
         return 0
-
-
-def analysis_rows(analyses: Iterable[ProcedureAnalysis]) -> list[dict[str, Any]]:
-    """One flat row per procedure, ready for `pandas.DataFrame(rows)`."""
-    return [analysis_row(a) for a in analyses]
 
 
 def row_from(row: dict[str, Any], start: date) -> dict[str, Any]:
