@@ -1,9 +1,10 @@
-"""Terminal output shared by the commands."""
+"""Text shared by the commands, reports and pages: terminal consoles, numbers and money as Vietnamese write them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 from rich.console import Console
 from rich.progress import (
@@ -21,6 +22,16 @@ from rich.text import Text
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def num(value: float | int | Decimal) -> str:
+    """A number as Vietnamese write it: comma for decimals, dot for thousands (`1.234,5`)."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
+    return whole.replace(",", ".") + ("," + decimals if decimals else "")
 
 
 def vnd(amount: int | float) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import xlsxwriter
 
 from catalogue.collector import collector_paused
+from catalogue.console import num
 from catalogue.files import write_atomic
 from models.change import CHANGELOG_STATUS_VI as STATUS_VI
 from models.change import ImpactReport, MetricDelta
@@ -54,10 +55,8 @@ def _md(text: str) -> str:
 def _number(value: int | float | object) -> str:
     if value is None:
         return "—"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    if isinstance(value, float):
-        return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".").rstrip("0").rstrip(",")
+    if isinstance(value, int | float):
+        return num(value)
     return str(value)
 
 

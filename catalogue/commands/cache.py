@@ -12,7 +12,7 @@ from rich.table import Table
 
 from catalogue.batch.results import ResultCache
 from catalogue.cache import ProcedureCache, default_cache_dir
-from catalogue.console import console
+from catalogue.console import console, num
 from catalogue.loader import DEFAULT_DATA
 
 
@@ -50,10 +50,10 @@ def register(app: typer.Typer) -> None:
             table.add_column("Phần")
             table.add_column("Nội dung")
             table.add_column("Dung lượng", justify="right")
-            table.add_row("Bản ghi đã biên dịch", f"{held:,} bản ghi cho {files:,} tệp".replace(",", "."), _size(records.path))
+            table.add_row("Bản ghi đã biên dịch", f"{num(held)} bản ghi cho {num(files)} tệp", _size(records.path))
             days = results.last_used()
-            used = "; ".join(f"{day}: {n:,}".replace(",", ".") for day, n in days[-5:])
-            table.add_row("Kết quả phân tích", f"{results.count():,} kết quả".replace(",", ".")
+            used = "; ".join(f"{day}: {num(n)}" for day, n in days[-5:])
+            table.add_row("Kết quả phân tích", f"{num(results.count())} kết quả"
                           + (f" (dùng lần cuối {used})" if used else ""), _size(results.path))
             console.print(table)
 

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from catalogue.console import vnd
+from catalogue.console import num, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
@@ -68,16 +68,6 @@ ROLE_VI = {"competent": "Có thẩm quyền", "implementing": "Thực hiện", "
 
 
 # ---- small formatting helpers -------------------------------------------------------------------------------
-
-
-def num(value: float | int | Decimal) -> str:
-    """A number as Vietnamese write it: comma for decimals, dot for thousands (`1.234,5`)."""
-    if isinstance(value, Decimal):
-        value = float(value)
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
-    return whole.replace(",", ".") + ("," + decimals if decimals else "")
 
 
 def percent(rate: Decimal | float) -> str:
