@@ -27,16 +27,11 @@ def topological_order(steps: Sequence[Step]) -> list[Step]:
     ['a', 'b', 'c']
     """
     seen: set[str] = set()
-    in_order = True
     for step in steps:
-        for before in step.after:
-            if before not in seen:
-                in_order = False
-                break
-        if not in_order:
+        if not seen.issuperset(step.after):
             break
         seen.add(step.id)
-    if in_order:
+    else:
         return list(steps)
     by_id = {s.id: s for s in steps}
     waiting = {s.id: len(s.after) for s in steps}
