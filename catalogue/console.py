@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -48,11 +48,20 @@ class RateColumn(ProgressColumn):
 
 
 @contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Progress]:
-    """A bar for long batch work, on stderr (stdout stays for results), with procedures a second and time left."""
+def progress_bar(total: int, label: str, out: Console = errors) -> Iterator[Callable[[int], None]]:
+    """A bar for long batch work, on stderr (stdout stays for results), with procedures a second and time left.
+
+    Yields `advance(n)`. The bar is redrawn when it advances, not by rich's refresh thread: the batch forks its
+    worker processes while the bar is shown, and a fork beside a running thread can leave the child waiting on a
+    lock that thread held (Python 3.12+ warns of it)."""
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-        RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=errors, transient=False,
+        RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=out, transient=False, auto_refresh=False,
     ) as progress:
-        progress.add_task(label, total=total)
-        yield progress
+        task = progress.add_task(label, total=total)
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+            progress.refresh()
+
+        yield advance

@@ -280,9 +280,15 @@ def test_top_to_bottom_layout_is_the_same_graph_turned() -> None:
     assert max(b.y for b in tall.boxes) + 74 < min(y for y, _, _ in tall.legend)  # the key sits below the steps
 
 
-def test_analyze_all_reports_a_table_it_could_not_write(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Excel copy is written meanwhile by a child process: its failure is the command's, and leaves no file."""
+@pytest.mark.parametrize("forked", [True, False], ids=["child process", "this process"])
+def test_analyze_all_reports_a_table_it_could_not_write(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool,
+) -> None:
+    """The Excel copy is written meanwhile by a child process (or here, when this process runs other threads): its
+    failure is the command's either way, and leaves no file."""
     import catalogue.commands.analyze as command
+
+    monkeypatch.setattr(command, "_single_threaded", lambda: forked)
 
     def broken(frame: object, path: Path) -> None:
         path.write_bytes(b"half a workbook")
@@ -293,3 +299,26 @@ def test_analyze_all_reports_a_table_it_could_not_write(data: Path, tmp_path: Pa
     assert result.exit_code == 1
     assert "cannot write the tables" in result.output and "analysis.xlsx" in result.output
     assert not (tmp_path / "analysis.xlsx").exists() and not list(tmp_path.glob(".*"))  # nothing half-written
+
+
+def test_the_excel_copy_is_not_forked_beside_a_running_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork while another thread holds a lock can leave the child waiting for ever: with a thread running, the
+    tables are all written by this process."""
+    import threading
+
+    import catalogue.commands.analyze as command
+
+    def no_fork(method: str) -> None:
+        raise AssertionError(f"forked ({method}) beside a running thread")
+
+    monkeypatch.setattr(command.multiprocessing, "get_context", no_fork)
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        written = command.write_tables(pd.DataFrame([{"code": "1.000001", "name": "=1+1"}]), tmp_path)
+    finally:
+        stop.set()
+        waiting.join()
+    assert [p.name for p in written] == ["analysis.csv", "analysis.parquet", "analysis.xlsx"]
+    assert all(p.stat().st_size > 0 for p in written)

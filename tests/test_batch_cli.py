@@ -156,3 +156,21 @@ def test_dask_scheduler_gives_the_report_of_local_processes(workspace: Path) -> 
             reports[executor] = json.loads((workspace / executor / "report.json").read_text())
     assert reports["dask"]["summary"]["analysed"] == 6  # nothing from the cache: really computed on Dask
     assert reports["dask"]["procedures"] == reports["local"]["procedures"]
+
+
+def test_the_progress_bar_runs_no_thread_and_shows_each_advance() -> None:
+    """The batch forks its workers while the bar is shown: the bar must not run a refresh thread of its own."""
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from catalogue.console import progress_bar
+
+    screen = io.StringIO()
+    before = threading.active_count()
+    with progress_bar(10, "Phân tích", Console(file=screen, force_terminal=True, width=120)) as advance:
+        advance(3)
+        assert threading.active_count() == before
+        assert "3/10" in screen.getvalue()
+    assert "10/10" not in screen.getvalue()

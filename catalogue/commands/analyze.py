@@ -6,6 +6,7 @@ import contextlib
 import json
 import math
 import multiprocessing
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -120,19 +121,23 @@ if TYPE_CHECKING:
 
 
 def write_tables(frame: pd.DataFrame, out: Path) -> list[Path]:
-    """CSV, Parquet and Excel copies of the table, each written atomically. Where processes fork (Linux), the
-    Excel copy, the slowest (15 s of 25 s at 100,000 rows), is written by a child process meanwhile."""
+    """CSV, Parquet and Excel copies of the table, each written atomically. Where processes fork (Linux) and this
+    one runs a single thread, the Excel copy, the slowest (15 s of 25 s at 100,000 rows), is written by a child
+    process meanwhile."""
     import pandas as pd  # pandas costs 0.4 s to import: only `analyze --all` pays it
 
     safe = frame.apply(lambda col: col.map(spreadsheet_safe) if pd.api.types.is_string_dtype(col) or col.dtype == object else col)
     paths = [out / "analysis.csv", out / "analysis.parquet", out / "analysis.xlsx"]
     with atomic_path(paths[2]) as xlsx:
         child = None
-        if sys.platform == "linux":
+        if sys.platform == "linux" and _single_threaded():
             child = multiprocessing.get_context("fork").Process(target=_write_sheet_in_child, args=(safe, xlsx))
             child.start()
         else:
-            write_sheet(safe, xlsx)
+            try:
+                write_sheet(safe, xlsx)
+            except Exception as exc:  # reported as the child's failure is
+                raise OSError(f"writing {paths[2]} failed: {exc}") from exc
         try:
             write_atomic(paths[0], safe.to_csv(index=False).encode("utf-8-sig"))
             with atomic_path(paths[1]) as tmp:
@@ -143,6 +148,15 @@ def write_tables(frame: pd.DataFrame, out: Path) -> list[Path]:
         if child is not None and child.exitcode != 0:
             raise OSError(f"writing {paths[2]} failed (exit code {child.exitcode})")
     return paths
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs a single thread, native ones included (Linux): only then is a fork safe, as a
+    thread holding a lock at the fork would leave the child waiting on it for ever."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def _write_sheet_in_child(frame: pd.DataFrame, path: Path) -> None:
@@ -234,9 +248,9 @@ def register(app: typer.Typer) -> None:
         try:
             if all_:
                 with open_results(cache_dir or default_cache_dir(data)) as cache, \
-                        progress_bar(len(cat.procedures), "Phân tích") as bar:
+                        progress_bar(len(cat.procedures), "Phân tích") as advance:
                     table = analyse_table(cat, day, start_day, method, workers=workers, cache=cache,
-                                          progress=lambda n: bar.advance(bar.task_ids[0], n))
+                                          progress=advance)
                 import pandas as pd
 
                 frame = pd.DataFrame(table.rows)

@@ -86,9 +86,9 @@ def register(app: typer.Typer) -> None:
             if everything:
                 when = day or date.today()
                 current = catalogue_as_of(catalogue, loaded.changes, when)
-                with progress_bar(len(current.procedures), "Phân tích") as bar:
+                with progress_bar(len(current.procedures), "Phân tích") as advance:
                     settings = Settings(cache, lambda: open_executor(kind, scheduler, workers), chunk_size, chunk_size,
-                                        progress=lambda n: bar.advance(bar.task_ids[0], n))
+                                        progress=advance)
                     outcome = analyse_all(current, when, settings)
                 console.print(f"{len(current.procedures)} procedures as of {when}: {outcome.computed} analysed, "
                               f"{outcome.from_cache} from the cache ({cache.path})")
@@ -104,9 +104,9 @@ def register(app: typer.Typer) -> None:
                 scope = since_scope(catalogue, loaded, delta, when)
             total = sum(code in scope.before.procedures for code in scope.reasons)
             total += sum(code in scope.after.procedures for code in scope.reasons)
-            with progress_bar(total, "Phân tích lại") as bar:
+            with progress_bar(total, "Phân tích lại") as advance:
                 settings = Settings(cache, lambda: open_executor(kind, scheduler, workers), chunk_size, chunk_size,
-                                    progress=lambda n: bar.advance(bar.task_ids[0], n))
+                                    progress=advance)
                 report = build_report(scope, settings)
         except (ExecutorError, GitError) as exc:
             raise _fail(str(exc)) from None
