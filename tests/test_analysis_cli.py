@@ -284,11 +284,13 @@ def test_top_to_bottom_layout_is_the_same_graph_turned() -> None:
 def test_analyze_all_reports_a_table_it_could_not_write(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool,
 ) -> None:
-    """The Excel copy is written meanwhile by a child process (or here, when this process runs other threads): its
-    failure is the command's either way, and leaves no file."""
+    """The Excel copy is written meanwhile by a child process (or here, where processes do not fork): its failure
+    is the command's either way, and leaves no file."""
+    import multiprocessing
+
     import catalogue.commands.analyze as command
 
-    monkeypatch.setattr(command, "_single_threaded", lambda: forked)
+    monkeypatch.setattr(command, "process_context", lambda: multiprocessing.get_context("fork") if forked else None)
 
     def broken(frame: object, path: Path) -> None:
         path.write_bytes(b"half a workbook")
@@ -301,17 +303,25 @@ def test_analyze_all_reports_a_table_it_could_not_write(
     assert not (tmp_path / "analysis.xlsx").exists() and not list(tmp_path.glob(".*"))  # nothing half-written
 
 
-def test_the_excel_copy_is_not_forked_beside_a_running_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_beside_a_running_thread_the_excel_copy_is_written_by_a_fork_server_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A fork while another thread holds a lock can leave the child waiting for ever: with a thread running, the
-    tables are all written by this process."""
+    Excel copy's child process starts from a fork server and receives the table."""
+    import multiprocessing
     import threading
 
+    import catalogue.batch.executors as executors
     import catalogue.commands.analyze as command
 
-    def no_fork(method: str) -> None:
-        raise AssertionError(f"forked ({method}) beside a running thread")
+    asked: list[str] = []
+    get_context = multiprocessing.get_context
 
-    monkeypatch.setattr(command.multiprocessing, "get_context", no_fork)
+    def context(method: str) -> multiprocessing.context.BaseContext:
+        asked.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(executors.multiprocessing, "get_context", context)
     stop = threading.Event()
     waiting = threading.Thread(target=stop.wait)
     waiting.start()
@@ -320,5 +330,7 @@ def test_the_excel_copy_is_not_forked_beside_a_running_thread(tmp_path: Path, mo
     finally:
         stop.set()
         waiting.join()
+    assert asked == ["forkserver"]
     assert [p.name for p in written] == ["analysis.csv", "analysis.parquet", "analysis.xlsx"]
-    assert all(p.stat().st_size > 0 for p in written)
+    sheet = openpyxl.load_workbook(written[2]).active
+    assert [c.value for c in sheet[2]] == ["1.000001", "'=1+1"]

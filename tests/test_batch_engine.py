@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+import sys
+import threading
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 
 from analysis.analyse import analyse
 from catalogue.batch.engine import Request, Settings, analyse_requests, build_report, change_scope
+from catalogue.batch.executors import dask_client_executor, open_executor, process_context
 from catalogue.batch.report import publish
 from catalogue.batch.results import ResultCache, engine_fingerprint
 from catalogue.batch.worker import numbers
@@ -32,10 +34,8 @@ def synthetic() -> Catalogue:
     return synthetic_catalogue(24, seed=3)
 
 
-@contextmanager
-def pool() -> Iterator[Executor]:
-    with ProcessPoolExecutor(max_workers=2) as executor:
-        yield executor
+def pool() -> AbstractContextManager[Executor]:
+    return open_executor("local", workers=2)
 
 
 def run(cat: Catalogue, cache: ResultCache, **kw: Any) -> dict[str, dict[str, int | float]]:
@@ -79,19 +79,29 @@ def test_local_processes_give_the_results_of_the_serial_loop(tmp_path: Path, syn
     assert parallel == serial
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="elsewhere workers are spawned, never forked")
+def test_beside_a_running_thread_workers_start_from_a_fork_server(tmp_path: Path, synthetic: Catalogue) -> None:
+    """A fork beside a running thread can leave a worker waiting for ever on a lock that thread held."""
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        context = process_context()
+        assert context is not None and context.get_start_method() == "forkserver"
+        with ResultCache(tmp_path / "a") as serial_cache, ResultCache(tmp_path / "b") as pool_cache:
+            assert run(synthetic, pool_cache, executor=pool) == run(synthetic, serial_cache)
+    finally:
+        stop.set()
+        waiting.join()
+
+
 def test_dask_executor_gives_the_same_results(tmp_path: Path, synthetic: Catalogue) -> None:
     distributed = pytest.importorskip("distributed", reason="Dask is the optional extra tthc[dask]")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-
-        @contextmanager
-        def dask_executor() -> Iterator[Executor]:
-            with client.get_executor() as executor:
-                yield executor
-
-        with ResultCache(tmp_path / "dask") as dask_cache, ResultCache(tmp_path / "local") as local_cache:
-            on_dask = run(synthetic, dask_cache, executor=dask_executor)
-            local = run(synthetic, local_cache)
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client, \
+            ResultCache(tmp_path / "dask") as dask_cache, ResultCache(tmp_path / "local") as local_cache:
+        on_dask = run(synthetic, dask_cache, executor=lambda: dask_client_executor(client))
+        local = run(synthetic, local_cache)
     assert on_dask == local
     assert len(on_dask) == 24
 

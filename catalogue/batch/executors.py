@@ -7,11 +7,16 @@ both (ENGINEERING-NOTES.md, "Batch work"). Dask is an optional extra: `pip insta
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, ForkServerContext
 
 ExecutorKind = Literal["local", "dask"]
 
@@ -24,6 +29,26 @@ def local_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+def single_threaded() -> bool:
+    """Whether this process runs a single thread, native ones included (Linux): only then is a fork safe, as a
+    thread holding a lock at the fork would leave the child waiting on it for ever (Python 3.12+ warns)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def process_context() -> ForkContext | ForkServerContext | None:
+    """How worker processes start: forked on Linux when that is safe (at once, sharing the parent's memory),
+    else from a fork server; elsewhere the platform's default (spawn). Chosen here, not left to the Python
+    version's default (fork up to 3.13, forkserver from 3.14)."""
+    if sys.platform != "linux":
+        return None
+    if single_threaded():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver")
+
+
 def _worker_started() -> None:
     """A forked worker inherits the parent's heap (a whole catalogue): move it out of the collector's sight, or
     every full collection in the worker walks it again."""
@@ -34,7 +59,8 @@ def _worker_started() -> None:
 def open_executor(kind: ExecutorKind = "local", scheduler: str | None = None, workers: int | None = None) -> Iterator[Executor]:
     """An Executor for the batch: a process pool on local cores, or a Dask cluster's executor at `scheduler`."""
     if kind == "local":
-        with ProcessPoolExecutor(max_workers=workers or local_workers(), initializer=_worker_started) as pool:
+        with ProcessPoolExecutor(max_workers=workers or local_workers(), mp_context=process_context(),
+                                 initializer=_worker_started) as pool:
             yield pool
         return
     if not scheduler:
