@@ -281,6 +281,8 @@ def test_top_to_bottom_layout_is_the_same_graph_turned() -> None:
 
 
 @pytest.mark.parametrize("forked", [True, False], ids=["child process", "this process"])
+# The child is forked whatever threads pytest's process runs, to hand it the failing writer.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_analyze_all_reports_a_table_it_could_not_write(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool,
 ) -> None:
