@@ -39,6 +39,14 @@ def test_bundled_catalogue_is_valid(tmp_path: Path) -> None:
     assert re.search(r"\b0 errors", out)
 
 
+def test_validate_takes_the_folder_as_every_command_does(data_copy: Path) -> None:
+    """`--data` as for every other command, or the folder as an argument."""
+    edit(data_copy / "procedures" / EXEMPLAR, "subjects_per_year: 1200000", "subjects_per_year: nhiều")
+    by_option = runner.invoke(app, ["validate", "--data", str(data_copy)])
+    assert by_option.exit_code == 1 and EXEMPLAR in by_option.output
+    assert by_option.output == validate(data_copy)[1]
+
+
 def test_validate_never_changes_a_file(data_copy: Path) -> None:
     before = {p: p.read_bytes() for p in data_copy.rglob("*.yaml")}
     validate(data_copy)

@@ -22,11 +22,10 @@ from catalogue.batch.executors import process_context
 from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
 from catalogue.cache import default_cache_dir
-from catalogue.commands.options import parse_day, resolve_rates
+from catalogue.commands.options import DATA, parse_day, resolve_rates
 from catalogue.console import console, errors, progress_bar, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
-from catalogue.loader import DEFAULT_DATA
 from catalogue.spreadsheet import looks_like_formula
 from catalogue.store import open_catalogue
 from models.analysis import ProcedureAnalysis
@@ -218,7 +217,7 @@ def register(app: typer.Typer) -> None:
         method: str = typer.Option("tt02", "--method", help="tt02 (Thông tư 02/2017) or scm (Standard Cost Model cross-check)."),
         json_: bool = typer.Option(False, "--json", help="Print the analysis as JSON (docs/analysis-json.md)."),
         out: Path = typer.Option(Path("build/analysis"), "--out", help="Folder for the --all tables."),
-        data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
+        data: Path = DATA,
         workers: int | None = typer.Option(None, "--workers", min=1, help="Processes for --all (default: every core)."),
         cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Results of --all kept for the next run; default: .tthc-cache/ beside the data folder."),
     ) -> None:

@@ -8,13 +8,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from catalogue.commands.options import DATA
 from catalogue.console import console, errors, vnd
-from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, STEP_KIND_LABELS_VI, Procedure
-
-DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
 
 
 def matches(p: Procedure, text: str | None, field: str | None, level: str | None, agency: str | None) -> bool:

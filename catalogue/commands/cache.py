@@ -12,8 +12,8 @@ from rich.table import Table
 
 from catalogue.batch.results import ResultCache
 from catalogue.cache import ProcedureCache, default_cache_dir
+from catalogue.commands.options import DATA
 from catalogue.console import console, num
-from catalogue.loader import DEFAULT_DATA
 
 
 def _size(path: Path) -> str:
@@ -38,11 +38,10 @@ def register(app: typer.Typer) -> None:
                         no_args_is_help=True)
     app.add_typer(group, name="cache")
 
-    data_option = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
     cache_option = typer.Option(None, "--cache-dir", help="Default: .tthc-cache/ beside the data folder.")
 
     @group.command()
-    def info(data: Path = data_option, cache_dir: Path | None = cache_option) -> None:
+    def info(data: Path = DATA, cache_dir: Path | None = cache_option) -> None:
         """Kích thước và nội dung bộ nhớ đệm: records, results by the day they were last used."""
         with _caches(data, cache_dir) as (folder, records, results):
             files, held = records.counts()
@@ -59,7 +58,7 @@ def register(app: typer.Typer) -> None:
 
     @group.command()
     def prune(
-        data: Path = data_option,
+        data: Path = DATA,
         cache_dir: Path | None = cache_option,
         older_than: int = typer.Option(30, "--older-than", min=0,
                                        help="Drop results no run has written or read for this many days."),

@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 
 from analysis.critical_path import longest_paths
+from catalogue.commands.options import DATA
 from catalogue.console import console, errors
 from catalogue.diagrams import Direction, mermaid_step_graph, png_step_graph, svg_step_graph
 from catalogue.files import write_atomic
-from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
 
 
@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
     def graph(
         code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
         out: Path = typer.Option(Path("build/graphs"), "--out", help="Folder for <code>.mmd, <code>.svg and <code>.png."),
-        data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
+        data: Path = DATA,
         direction: str = typer.Option("LR", "--direction",
                                       help="LR: left to right (screens, slides); TB: top to bottom (a portrait page)."),
     ) -> None:

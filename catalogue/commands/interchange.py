@@ -9,14 +9,12 @@ from pathlib import Path
 
 import typer
 
+from catalogue.commands.options import DATA
 from catalogue.console import console, errors
 from catalogue.files import write_atomic
 from catalogue.interchange.safety import InterchangeError
-from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
-
-DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
 
 
 def _export_cpsv(fmt: str) -> Callable[[Catalogue, list[str], Path | None, str], None]:

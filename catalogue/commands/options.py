@@ -7,8 +7,12 @@ from datetime import date
 import typer
 
 from catalogue.console import errors
+from catalogue.loader import DEFAULT_DATA
 from models.catalogue import Catalogue
 from models.parameters import CostRates
+
+DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
+"""`--data`, the catalogue folder every command reads."""
 
 
 def parse_day(value: str | None, option: str) -> date | None:

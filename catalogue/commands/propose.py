@@ -14,16 +14,13 @@ from rich.table import Table
 
 from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
-from catalogue.commands.options import parse_day, resolve_rates
+from catalogue.commands.options import DATA, parse_day, resolve_rates
 from catalogue.console import console, errors, vnd
 from catalogue.files import write_atomic
-from catalogue.loader import DEFAULT_DATA
 from catalogue.problems import Problem
 from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
 from catalogue.store import open_catalogue
 from models.proposal import Comparison, PlanComparison
-
-DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
 
 
 def percent(rate: Decimal) -> str:

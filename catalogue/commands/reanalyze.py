@@ -17,9 +17,8 @@ from catalogue.batch.gitsource import GitError, git_delta, since_scope
 from catalogue.batch.report import LATEST, publish, reports_folder
 from catalogue.batch.results import ResultCache
 from catalogue.cache import default_cache_dir
-from catalogue.commands.options import parse_day
+from catalogue.commands.options import DATA, parse_day
 from catalogue.console import console, errors, progress_bar, vnd
-from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
 from models.change import LegalChange
@@ -62,7 +61,7 @@ def register(app: typer.Typer) -> None:
         since: str | None = typer.Option(None, "--since", help="A git revision: every change and procedure file changed since."),
         everything: bool = typer.Option(False, "--all", help="Analyse the whole catalogue (fills the cache; no report)."),
         as_of: str | None = typer.Option(None, "--as-of", help="The day (YYYY-MM-DD); default: the change's effective date, or today."),
-        data: Path = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder."),
+        data: Path = DATA,
         out: Path | None = typer.Option(None, "--out", help="Report folder (default reports/<date>-<change>/)."),
         executor: str = typer.Option("local", "--executor", help="local (processes on this machine) or dask."),
         scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://host:8786."),

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from catalogue.commands.options import parse_day
+from catalogue.commands.options import DATA, parse_day
 from catalogue.console import console, errors
-from catalogue.loader import DEFAULT_DATA
 from catalogue.proposals import load_proposals
 from catalogue.site import DEFAULT_OUT, DEFAULT_WORK
 from catalogue.store import open_catalogue
@@ -20,7 +19,6 @@ from catalogue.store import open_catalogue
 if TYPE_CHECKING:
     from catalogue.site.build import BuildReport
 
-DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
 OUT = typer.Option(DEFAULT_OUT, "--out", help="Where the built site goes (replaced as a whole when the build succeeds).")
 WORK = typer.Option(DEFAULT_WORK, "--work", help="Where the generated Markdown and mkdocs.yml go.")
 AS_OF = typer.Option(None, "--as-of", help="Compute figures with the parameters in force on this day (YYYY-MM-DD); default today.")

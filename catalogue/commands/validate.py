@@ -9,8 +9,9 @@ import typer
 from analysis.consistency import check_catalogue
 from catalogue.batch.changes import validate_changes
 from catalogue.cache import load_cached
+from catalogue.commands.options import DATA
 from catalogue.console import console, errors
-from catalogue.loader import DEFAULT_DATA, Loaded
+from catalogue.loader import Loaded
 from catalogue.problems import Problem, field_path
 from catalogue.proposals import load_proposals
 
@@ -27,10 +28,13 @@ def catalogue_problems(loaded: Loaded) -> list[Problem]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def validate(
-        path: Path = typer.Argument(DEFAULT_DATA, help="The catalogue folder (with procedures/, legal/, ...)."),
+        folder: Path | None = typer.Argument(None, help="The catalogue folder (with procedures/, legal/, ...); "
+                                             "the same as --data."),
+        data: Path = DATA,
         strict: bool = typer.Option(False, help="Treat warnings as errors."),
     ) -> None:
         """Kiểm tra danh mục: schema, references, step graphs, time limits. Exit 1 on any error."""
+        path = folder or data
         if not path.is_dir():
             errors.print(f"{path}: not a folder")
             raise typer.Exit(2)
