@@ -1,5 +1,5 @@
-"""What every rule reads: the procedure with its step graph indexed once (successors, ancestors as bit sets,
-who produces which document), so each rule is a few plain-dict passes and nothing enumerates paths."""
+"""What every rule reads: the procedure with its step graph indexed once (ancestors as bit sets, who produces
+which document), so each rule is a few plain-dict passes and nothing enumerates paths."""
 
 from __future__ import annotations
 
@@ -92,10 +92,6 @@ class Context:
         self.order: list[Step] = topological_order(procedure.steps)
         self.by_id: dict[str, Step] = {s.id: s for s in procedure.steps}
         self.documents: dict[str, Document] = {d.id: d for d in procedure.documents}
-        self.successors: dict[str, list[str]] = {s.id: [] for s in procedure.steps}
-        for s in procedure.steps:
-            for b in s.after:
-                self.successors[b].append(s.id)
         self.producers: dict[str, list[str]] = {}
         for s in procedure.steps:
             for d in s.produces:
