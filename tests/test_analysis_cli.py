@@ -109,9 +109,11 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     assert "'=HYPERLINK(\"http://x\",\"bấm\")" in names
     assert all(cell.data_type != "f" for row_cells in sheet.iter_rows() for cell in row_cells)
     header = [cell.value for cell in sheet[1]]
-    assert header == list(parquet.columns) and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert header == list(parquet.columns) and sheet.freeze_panes == "C2" and sheet.auto_filter.ref  # code, name in view
     row_of = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     assert row_of["9.233448"][header.index("agency_hops")].value == 4  # numbers stay numbers
+    assert row_of["9.233448"][header.index("annual_cost_vnd")].number_format == "#,##0"  # money reads 1,234,567
+    assert sheet.column_dimensions["B"].width >= 60  # the name column is wide enough to read
     assert row_of["9.233448"][header.index("elapsed_working_days_likely")].value == 8.5
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
     assert "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in out

@@ -155,17 +155,31 @@ def _write_sheet_in_child(frame: pd.DataFrame, path: Path) -> None:
         raise SystemExit(f"{path.name}: {exc}") from None
 
 
+SHEET_WIDTHS = {"code": 11, "name": 60, "critical_path": 60, "findings_by_rule": 50}
+"""Excel column widths (characters) of the text columns; numbers get widths by kind."""
+
+
 def write_sheet(frame: pd.DataFrame, path: Path) -> None:
     """The table as one Excel sheet, row by row in xlsxwriter's constant-memory mode (half the time of pandas'
-    Excel writer at 100,000 rows: 17 s against 34 s); text is always text, never a formula, link or number."""
+    Excel writer at 100,000 rows: 17 s against 34 s); text is always text, never a formula, link or number; money
+    with thousands separators; code and name stay in view when scrolling."""
     import xlsxwriter
 
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False}
     workbook = xlsxwriter.Workbook(str(path), options)
     sheet = workbook.add_worksheet("Phân tích")
+    money = workbook.add_format({"num_format": "#,##0"})
+    days = workbook.add_format({"num_format": "#,##0.##"})
+    for c, name in enumerate(frame.columns):  # widths and number formats before the rows (constant-memory mode)
+        if name.endswith("_vnd"):
+            sheet.set_column(c, c, 18, money)
+        elif "_days" in name:
+            sheet.set_column(c, c, 12, days)
+        else:
+            sheet.set_column(c, c, SHEET_WIDTHS.get(name, max(10, min(len(name) + 2, 24))))
     sheet.write_row(0, 0, list(frame.columns), workbook.add_format({"bold": True}))
-    sheet.freeze_panes(1, 0)
+    sheet.freeze_panes(1, 2)
     for r, row in enumerate(frame.itertuples(index=False, name=None), start=1):
         sheet.write_row(r, 0, [None if isinstance(v, float) and math.isnan(v) else v for v in row])
     sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
