@@ -50,8 +50,8 @@ def process_context() -> ForkContext | ForkServerContext | None:
 
 
 def _worker_started() -> None:
-    """A forked worker inherits the parent's heap (a whole catalogue): move it out of the collector's sight, or
-    every full collection in the worker walks it again."""
+    """A worker forked from this process inherits its heap (a whole catalogue): move it out of the collector's
+    sight, or every full collection in the worker walks it again."""
     gc.freeze()
 
 

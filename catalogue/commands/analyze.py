@@ -119,8 +119,8 @@ if TYPE_CHECKING:
 
 def write_tables(frame: pd.DataFrame, out: Path) -> list[Path]:
     """CSV, Parquet and Excel copies of the table, each written atomically. On Linux the Excel copy, the slowest
-    (15 s of 25 s at 100,000 rows), is written meanwhile by a child process (`process_context`: forked when this
-    process runs a single thread, else started from a fork server: 15–18 s against 17 s and 21 s in turn)."""
+    (15 s of 25 s at 100,000 rows), is written meanwhile by a child process (`process_context`). The three tables
+    of 100,000 rows took 15–18 s with a forked child, 17 s with one from a fork server, 21 s in this process alone."""
     import pandas as pd  # pandas costs 0.4 s to import: only `analyze --all` pays it
 
     safe = frame.apply(lambda col: col.map(spreadsheet_safe) if pd.api.types.is_string_dtype(col) or col.dtype == object else col)
