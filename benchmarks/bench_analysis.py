@@ -38,6 +38,7 @@ from datetime import date
 from analysis.analyse import analyse
 from analysis.cost import compliance_cost
 from analysis.metrics import compute_metrics
+from catalogue.batch.executors import process_context
 from catalogue.collector import collector_paused
 from catalogue.store import open_catalogue
 from catalogue.synthetic import synthetic_catalogue, synthetic_record
@@ -135,7 +136,7 @@ def _analyse_bytes(payload: tuple[list[bytes], bool]) -> tuple[int, float, float
 
 def generate(n: int, workers: int, as_json: bool, block: int = 2000) -> list[bytes]:
     """`n` distinct records as the cache's pickled bytes (or JSON), built on every core (setup, not timed)."""
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
         parts = pool.map(_generate_block, [(i, min(i + block, n), as_json) for i in range(0, n, block)])
         return [record for part in parts for record in part]
 
@@ -155,7 +156,7 @@ def _generate_block(job: tuple[int, int, bool]) -> list[bytes]:
 
 
 def all_cores(records: list[bytes], total: int, workers: int, chunk: int = 1000) -> float:
-    with ProcessPoolExecutor(max_workers=workers, initializer=_hold, initargs=(records,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context(), initializer=_hold, initargs=(records,)) as pool:
         list(pool.map(_warm_up, range(workers * 4)))  # every worker started, loaded and warm
         start = time.perf_counter()
         done, cpu = 0, 0.0
@@ -170,7 +171,7 @@ def all_cores(records: list[bytes], total: int, workers: int, chunk: int = 1000)
 def cold(records: list[bytes], workers: int, as_json: bool, chunk: int = 500) -> float:
     start = time.perf_counter()
     done, decoding, analysing, findings = 0, 0.0, 0.0, 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
         chunks = [(records[i:i + chunk], as_json) for i in range(0, len(records), chunk)]
         for n, d, a, f in pool.map(_analyse_bytes, chunks):
             done, decoding, analysing, findings = done + n, decoding + d, analysing + a, findings + f

@@ -22,6 +22,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from catalogue.batch.executors import process_context
 from catalogue.cache import CACHE_VERSION, ProcedureCache, decode_all, encode, load_cached
 from catalogue.synthetic import synthetic_record, write_synthetic
 from catalogue.yamlio import dump_yaml, load_yaml_file
@@ -54,7 +55,7 @@ def prepare(n: int) -> tuple[Path, Path]:
     write_synthetic(folder, 0)  # registries and parameters
     cache = ProcedureCache(cache_dir)
     step = 2000
-    with ProcessPoolExecutor() as pool:
+    with ProcessPoolExecutor(mp_context=process_context()) as pool:
         for done, (files, records) in enumerate(pool.map(_write_chunk, [(folder, s, min(s + step, n)) for s in range(0, n, step)]), 1):
             cache.store(files, records)
             print(f"  wrote {min(done * step, n):,} / {n:,}", end="\r", flush=True)
