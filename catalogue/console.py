@@ -1,4 +1,5 @@
-"""Text shared by the commands, reports and pages: terminal consoles, numbers and money as Vietnamese write them."""
+"""Text shared by the commands, reports and pages: terminal consoles, numbers and money as Vietnamese write them,
+simplification operations in words."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.text import Text
+
+from models.catalogue import Catalogue
+from models.procedure import Procedure
+from models.proposal import OPERATION_LABELS_VI, Operation
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -65,3 +70,37 @@ def progress_bar(total: int, label: str, out: Console = errors) -> Iterator[Call
             progress.refresh()
 
         yield advance
+
+
+def describe_operation(op: Operation, before: Procedure, catalogue: Catalogue) -> str:
+    """One simplification operation in words, naming the steps and documents of `before` and the agencies by their
+    names."""
+    steps = {s.id: s.name for s in before.steps}
+    docs = {d.id: d.name for d in before.documents}
+    label = OPERATION_LABELS_VI[op.op]
+    match op.op:
+        case "remove_step":
+            return f"{label}: «{steps.get(op.step, op.step)}»"
+        case "merge_steps":
+            return f"{label}: " + ", ".join(f"«{steps.get(s, s)}»" for s in op.steps)
+        case "parallelize":
+            return f"{label}: «{steps.get(op.step, op.step)}» không phải chờ «{steps.get(op.after, op.after)}»"
+        case "drop_document" | "accept_plain_copy":
+            return f"{label}: «{docs.get(op.document, op.document)}»"
+        case "obtain_from_state":
+            agency = catalogue.agencies.get(op.agency) if op.agency else None
+            where = op.database or (agency.name if agency else op.agency) or "cơ quan nhà nước"
+            return f"{label}: «{docs.get(op.document, op.document)}» (khai thác từ {where})"
+        case "go_online":
+            return label + (": " + ", ".join(f"«{steps.get(s, s)}»" for s in op.steps) if op.steps else "")
+        case "one_desk":
+            return f"{label}: tiếp nhận và trả kết quả tại {op.desk}"
+        case "shorten_time_limit":
+            return f"{label}: còn {op.working_days:g} ngày làm việc"
+        case "change_fee":
+            return f"{label}: {op.fee} còn {vnd(op.amount_vnd)}" if op.amount_vnd else f"{label}: miễn {op.fee}"
+        case "lower_frequency":
+            return f"{label}: còn {op.frequency_per_subject} lần/năm"
+        case "change_subjects":
+            return f"{label}: còn {op.subjects_per_year:,} đối tượng/năm".replace(",", ".")
+    return label

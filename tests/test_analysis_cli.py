@@ -87,6 +87,31 @@ def test_analyze_report(data: Path) -> None:
     assert "Chi phí tuân thủ một năm" in out and "Phí cung cấp thông tin lý lịch tư pháp" in out
 
 
+def test_report_gives_each_finding_its_suggestion_and_saving() -> None:
+    """The liên thông birth registration (2.000986): what to do about each finding, named, and what it saves."""
+    args = ("analyze", "2.000986", "--as-of", "2025-06-01")
+    findings = json.loads(run(*args, "--json"))["findings"]
+    out = " ".join(run(*args).split())
+    assert out.count("Đề xuất: ") == sum(len(f["suggestion"]) for f in findings) == 6
+    assert ("Đề xuất: Bỏ bước thực hiện: «Công an chuyển trả kết quả đăng ký thường trú (sổ hộ khẩu) về Ủy ban "
+            "nhân dân cấp xã»") in out
+    assert "Tiết kiệm ước tính: 0 đ mỗi lần, 0 đ mỗi năm, 2 ngày làm việc" in out  # the pass-through steps
+    visits = next(f for f in findings if f["rule"] == "visits")["saving"]
+    assert f"Tiết kiệm ước tính: {visits['per_case_vnd']:,} đ mỗi lần".replace(",", ".") in out
+    # The agency by its name, as it stood that day: district police ended on 2025-03-01 (data/changes/).
+    assert "(khai thác từ Công an cấp xã)" in out
+
+
+def test_today_is_the_default_day_for_the_law_as_for_the_parameters() -> None:
+    """Without --as-of the analysis is today's in full: the legal changes in force today apply (the district police
+    named by 2.000986 ended on 2025-03-01), exactly as with --as-of today."""
+    from datetime import date
+
+    default = json.loads(run("analyze", "2.000986", "--json"))
+    assert default == json.loads(run("analyze", "2.000986", "--json", "--as-of", date.today().isoformat()))
+    assert "cong-an-huyen" not in default["metrics"]["agency_ids"] and "cong-an-xa" in default["metrics"]["agency_ids"]
+
+
 def test_hostile_text_is_shown_as_text(data: Path) -> None:
     out = run("analyze", "9.000666", "--data", str(data), "--as-of", "2025-06-01")
     assert "<script>alert(1)</script>" in " ".join(out.split())  # rich markup did not eat the brackets

@@ -136,3 +136,22 @@ def test_suggest_for_an_unknown_procedure(data: Path) -> None:
     result = run("suggest", "1.999999", "--out", str(data / "x.yaml"), "--data", str(data))
     assert result.exit_code == 1 and "no procedure 1.999999" in result.output
     assert not (data / "x.yaml").exists()
+
+
+def test_a_plan_is_weighed_against_the_procedure_as_the_law_stands_on_its_day() -> None:
+    """Household business registration (1.001612) moved from district to commune on 2025-07-01 (data/changes/):
+    the plan's "before" is the procedure `tthc analyze` shows on the same day, reform included."""
+    import json
+
+    from catalogue.console import vnd
+    from catalogue.loader import DEFAULT_DATA
+
+    plan = str(DEFAULT_DATA / "proposals" / "ho-kinh-doanh-cap-xa-truc-tuyen.yaml")
+    for day in ("2025-06-01", "2025-07-01"):
+        analysed = json.loads(run("analyze", "1.001612", "--json", "--as-of", day).output)
+        weighed = run("propose", plan, "--as-of", day)
+        assert weighed.exit_code == 0, weighed.output
+        assert vnd(analysed["cost"]["per_case_vnd"]) in weighed.output
+    levels = {day: json.loads(run("analyze", "1.001612", "--json", "--as-of", day).output)["metrics"]["agency_ids"]
+              for day in ("2025-06-01", "2025-07-01")}
+    assert levels["2025-06-01"] != levels["2025-07-01"]

@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from analysis.analyse import analyse, finding_saving_vnd
+from analysis.analyse import analyse
 from analysis.opportunities import TOP, Opportunities
 from catalogue.batch.changes import catalogue_with_changes
 from catalogue.batch.executors import process_context
@@ -23,7 +23,7 @@ from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
 from catalogue.cache import default_cache_dir
 from catalogue.commands.options import DATA, parse_day, resolve_rates
-from catalogue.console import console, errors, progress_bar, vnd
+from catalogue.console import console, describe_operation, errors, num, progress_bar, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
 from catalogue.spreadsheet import looks_like_formula
@@ -97,11 +97,15 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     if result.findings:
         console.print(f"[bold]Phát hiện ({len(result.findings)})[/bold]")
         for i, f in enumerate(result.findings, 1):
-            saving = finding_saving_vnd(f)
-            tail = f" — tiết kiệm ước tính {vnd(saving)}/năm" if saving else ""
-            console.print(escape(f"{i}. [{f.rule}] {f.title}{tail}"))
+            console.print(escape(f"{i}. [{f.rule}] {f.title}"))
             if f.explanation:
                 console.print(escape(f"   {f.explanation}"))
+            for op in f.suggestion:
+                console.print(escape(f"   Đề xuất: {describe_operation(op, procedure, cat)}"))
+            if f.saving is not None:
+                s = f.saving
+                console.print(f"   Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần, {vnd(s.annual_vnd)} mỗi năm, "
+                              f"{num(s.working_days_likely)} ngày làm việc")
     else:
         console.print("Không có phát hiện nào.")
 
@@ -226,7 +230,7 @@ def register(app: typer.Typer) -> None:
     def analyze(
         code: str = typer.Argument(None, help="Procedure code, e.g. 1.001193."),
         all_: bool = typer.Option(False, "--all", help="Analyse every procedure and write tables."),
-        as_of: str = typer.Option(None, "--as-of", help="Day the cost parameters are read at (YYYY-MM-DD); default today."),
+        as_of: str = typer.Option(None, "--as-of", help="Day of the analysis (YYYY-MM-DD): the cost parameters and the legal changes of data/changes/ in force that day; default today."),
         start: str = typer.Option(None, "--start", help="Day the dossier is submitted, for calendar days; default --as-of."),
         method: str = typer.Option("tt02", "--method", help="tt02 (Thông tư 02/2017) or scm (Standard Cost Model cross-check)."),
         json_: bool = typer.Option(False, "--json", help="Print the analysis as JSON (docs/analysis-json.md)."),
@@ -244,9 +248,8 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         day = parse_day(as_of, "--as-of") or date.today()
         start_day = parse_day(start, "--start")
-        cat = open_catalogue(data)
-        if as_of:  # the catalogue as the law stood on that day: legal changes of data/changes/ in effect
-            cat = catalogue_with_changes(cat, data, day)
+        # The catalogue as the law stood on that day (today by default): the legal changes of data/changes/ in effect.
+        cat = catalogue_with_changes(open_catalogue(data), data, day)
         rates = resolve_rates(cat, day)
         try:
             if all_:

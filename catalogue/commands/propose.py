@@ -14,6 +14,7 @@ from rich.table import Table
 
 from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
+from catalogue.batch.changes import catalogue_with_changes
 from catalogue.commands.options import DATA, parse_day, resolve_rates
 from catalogue.console import console, errors, vnd
 from catalogue.files import write_atomic
@@ -88,7 +89,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def propose(
         proposal_file: Path = typer.Argument(..., help="The plan, e.g. data/proposals/khai-sinh-lien-thong-dien-tu.yaml."),
-        as_of: str = typer.Option(None, "--as-of", help="Day of the cost parameters and targets (YYYY-MM-DD); default today."),
+        as_of: str = typer.Option(None, "--as-of", help="Day of the evaluation (YYYY-MM-DD): the cost parameters, targets and legal changes of data/changes/ in force that day; default today."),
         xlsx: Path = typer.Option(None, "--xlsx", help="Write the Điều 27 calculation workbook (live formulas)."),
         docx: Path = typer.Option(None, "--docx", help="Write the plan as a Word document (Vietnamese)."),
         data: Path = DATA,
@@ -98,7 +99,7 @@ def register(app: typer.Typer) -> None:
         proposal, parsed, problems = load_proposal_file(proposal_file)
         if proposal is None:
             fail(problems)
-        cat = open_catalogue(data)
+        cat = catalogue_with_changes(open_catalogue(data), data, day)  # the law as it stood that day
         rates = resolve_rates(cat, day)
         problems = check_proposal(proposal, cat, proposal_file, parsed, day)
         for p in problems:
@@ -128,12 +129,12 @@ def register(app: typer.Typer) -> None:
         code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
         out: Path = typer.Option(None, "--out", help="Write the draft here (default: print it)."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
-        as_of: str = typer.Option(None, "--as-of", help="Day of the cost parameters (YYYY-MM-DD); default today."),
+        as_of: str = typer.Option(None, "--as-of", help="Day of the analysis (YYYY-MM-DD): the cost parameters and legal changes of data/changes/ in force that day; default today."),
         data: Path = DATA,
     ) -> None:
         """Lập bản nháp phương án từ các phát hiện của một thủ tục, xếp theo chi phí tiết kiệm."""
         day = parse_day(as_of, "--as-of") or date.today()
-        cat = open_catalogue(data)
+        cat = catalogue_with_changes(open_catalogue(data), data, day)  # the law as it stood that day
         if code not in cat.procedures:
             errors.print(f"no procedure {code} in {data}")
             raise typer.Exit(1)

@@ -14,13 +14,13 @@ from docx.shared import Cm, Emu, Pt
 from docx.table import _Cell
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
-from catalogue.console import vnd
+from catalogue.console import describe_operation, vnd
 from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.procedure import Procedure
-from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, LegalChange, Operation
+from models.proposal import LEGAL_ACTION_VI, LegalChange
 
 BENEFIT_ROWS = (
     "steps", "visits", "documents", "certified_copies", "elapsed_working_days.likely", "time_limit_working_days",
@@ -38,39 +38,6 @@ def number(value: int | float, unit: str) -> str:
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return f"{value:,}".replace(",", ".")
-
-
-def describe(op: Operation, entry: EntryEvaluation) -> str:
-    """One operation in words, naming the steps and documents by their Vietnamese names."""
-    before = entry.procedure_before
-    steps = {s.id: s.name for s in before.steps}
-    docs = {d.id: d.name for d in before.documents}
-    label = OPERATION_LABELS_VI[op.op]
-    match op.op:
-        case "remove_step":
-            return f"{label}: «{steps.get(op.step, op.step)}»"
-        case "merge_steps":
-            return f"{label}: " + ", ".join(f"«{steps.get(s, s)}»" for s in op.steps)
-        case "parallelize":
-            return f"{label}: «{steps.get(op.step, op.step)}» không phải chờ «{steps.get(op.after, op.after)}»"
-        case "drop_document" | "accept_plain_copy":
-            return f"{label}: «{docs.get(op.document, op.document)}»"
-        case "obtain_from_state":
-            where = op.database or op.agency or "cơ quan nhà nước"
-            return f"{label}: «{docs.get(op.document, op.document)}» (khai thác từ {where})"
-        case "go_online":
-            return label + (": " + ", ".join(f"«{steps.get(s, s)}»" for s in op.steps) if op.steps else "")
-        case "one_desk":
-            return f"{label}: tiếp nhận và trả kết quả tại {op.desk}"
-        case "shorten_time_limit":
-            return f"{label}: còn {op.working_days:g} ngày làm việc"
-        case "change_fee":
-            return f"{label}: {op.fee} còn {vnd(op.amount_vnd)}" if op.amount_vnd else f"{label}: miễn {op.fee}"
-        case "lower_frequency":
-            return f"{label}: còn {op.frequency_per_subject} lần/năm"
-        case "change_subjects":
-            return f"{label}: còn {op.subjects_per_year:,} đối tượng/năm".replace(",", ".")
-    return label
 
 
 def legal_text(change: LegalChange) -> str:
@@ -101,7 +68,7 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, cata
     doc.add_heading(f"{number_}. {c.name} (mã {c.code})", level=2)
     doc.add_heading(f"{number_}.1. Nội dung đơn giản hóa", level=3)
     for op in entry.changes.operations:
-        doc.add_paragraph(describe(op, entry), style="List Bullet")
+        doc.add_paragraph(describe_operation(op, entry.procedure_before, catalogue), style="List Bullet")
         doc.add_paragraph(f"Lý do: {op.rationale}")
     doc.add_heading(f"{number_}.2. Kiến nghị thực thi", level=3)
     changes = list(dict.fromkeys(legal_text(ch) for op in entry.changes.operations for ch in op.legal_change))
