@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from models.catalogue import Catalogue, Procedures, index_of
 from models.change import (
@@ -430,13 +431,37 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
     return {code: reasons[code] for code in sorted(reasons)}
 
 
+class Amendment(NamedTuple):
+    """A legal change in force that touches a procedure, and how (what the procedure's page says of it)."""
+
+    change: LegalChange
+    reasons: list[ImpactReason]
+
+
+def amendments_in_force(catalogue: Catalogue, changes: Iterable[LegalChange], day: date) -> dict[str, list[Amendment]]:
+    """By procedure code, each change in effect on `day` that touches the procedure (`affected`, on the catalogue
+    with the other changes in effect when it took effect), in order of effective date. New cost parameters are left
+    out: they change every procedure's figures, not the procedure."""
+    in_force = sorted((c for c in changes if c.effective <= day), key=lambda c: (c.effective, c.id))
+    out: dict[str, list[Amendment]] = {}
+    for change in in_force:
+        before = apply_changes(catalogue, [c for c in in_force if c.id != change.id], change.effective)
+        for code, reasons in affected(before, change).items():
+            kept = [r for r in reasons if r.kind != "parameter"]
+            if kept:
+                out.setdefault(code, []).append(Amendment(change, kept))
+    return out
+
+
 def _agency_name(catalogue: Catalogue, agency_id: str) -> str:
     agency = catalogue.agencies.get(agency_id)
     return agency.name if agency else agency_id
 
 
 __all__ = [
+    "Amendment",
     "affected",
+    "amendments_in_force",
     "apply_changes",
     "catalogue_as_of",
     "citation_touched",

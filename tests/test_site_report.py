@@ -158,3 +158,23 @@ def test_site_build_finds_the_latest_report_beside_the_data_folder(data_copy: Pa
     codes = [td.text_content() for td in page.xpath('//h2[@id="thu-tuc-bi-anh-huong"]/following-sibling::table[1]//tr/td[1]')]
     assert codes == [p.code for p in built_site().reanalysis.procedures]
     assert not broken_links(out)
+
+
+def test_pages_show_each_procedure_as_the_law_stands_on_the_sites_day(tmp_path: Path) -> None:
+    """On 2025-04-01 the district police had been merged into the commune police (2025-03-01), but the district
+    level still stood (it ended on 2025-07-01): pages say which changes they apply, and only those."""
+    from catalogue.loader import DEFAULT_DATA
+
+    work = tmp_path / "src"
+    args = ["site", "build", "--data", str(DEFAULT_DATA), "--out", str(tmp_path / "site"), "--work", str(work),
+            "--as-of", "2025-04-01"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = (work / "docs" / "thu-tuc" / "2.000986.md").read_text(encoding="utf-8")
+    note = page[page.index('!!! info "Cập nhật theo thay đổi pháp luật"'):page.index("## ")]
+    assert "theo pháp luật tại ngày 01/04/2025" in note
+    assert "(hiệu lực 01/03/2025): cơ quan «Công an cấp huyện» hợp nhất vào «Công an cấp xã»." in collapse(note)
+    assert "01/07/2025" not in note
+    assert "co-quan/cong-an-xa.html" in page and "co-quan/cong-an-huyen.html" not in page
+    household = (work / "docs" / "thu-tuc" / "1.001612.md").read_text(encoding="utf-8")
+    assert "Cập nhật theo thay đổi pháp luật" not in household and "cap/district.html" in household

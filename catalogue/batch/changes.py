@@ -169,11 +169,16 @@ def validate_changes(data: Path, catalogue: Catalogue) -> list[Problem]:
     return change_problems(load_changes(data), catalogue)
 
 
-def catalogue_with_changes(catalogue: Catalogue, data: Path, day: date) -> Catalogue:
-    """The catalogue as the law stood on `day`, with the changes of `data/changes/` in effect on that day applied
-    (what `tthc analyze --as-of` shows). Raises CatalogueError when a change file is broken."""
+def checked_changes(data: Path, catalogue: Catalogue) -> list[LegalChange]:
+    """The legal changes of `data/changes/`; CatalogueError names every problem of a broken change file."""
     loaded = load_changes(data)
     problems = change_problems(loaded, catalogue)
     if problems:
         raise CatalogueError(problems)
-    return catalogue_as_of(catalogue, loaded.changes, day)
+    return loaded.changes
+
+
+def catalogue_with_changes(catalogue: Catalogue, data: Path, day: date) -> Catalogue:
+    """The catalogue as the law stood on `day`, with the changes of `data/changes/` in effect on that day applied
+    (what `tthc analyze`, `propose` and `suggest` read). Raises CatalogueError when a change file is broken."""
+    return catalogue_as_of(catalogue, checked_changes(data, catalogue), day)

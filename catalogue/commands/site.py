@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
+from analysis.legal_impact import amendments_in_force, catalogue_as_of
+from catalogue.batch.changes import checked_changes
 from catalogue.commands.options import DATA, parse_day
 from catalogue.console import console, errors
 from catalogue.proposals import load_proposals
@@ -41,7 +44,12 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
     except ReportError as exc:
         errors.print(str(exc), markup=False)
         raise typer.Exit(1) from None
-    catalogue = open_catalogue(data)
+    # Each procedure as the law stands on the site's day: the legal changes in force applied, each page saying which.
+    on = day or date.today()
+    recorded = open_catalogue(data)
+    changes = checked_changes(data, recorded)
+    catalogue = catalogue_as_of(recorded, changes, on)
+    amendments = amendments_in_force(recorded, changes, on)
     proposals, problems = load_proposals(data, catalogue, day)
     for problem in problems:
         errors.print(str(problem), markup=False)
@@ -49,8 +57,8 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         errors.print("the simplification plans have errors: nothing was built")
         raise typer.Exit(1)
     try:
-        built = build_site(catalogue, out, work, as_of=day, proposals=proposals.values(), strict=strict,
-                           reanalysis=reanalysis)
+        built = build_site(catalogue, out, work, as_of=on, proposals=proposals.values(), strict=strict,
+                           reanalysis=reanalysis, amendments=amendments)
     except SiteBuildError as exc:
         errors.print(str(exc), markup=False)
         raise typer.Exit(1) from None

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from analysis.legal_impact import Amendment
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -242,14 +243,15 @@ def generate_files(data: SiteData, docs: Path = HAND_WRITTEN) -> tuple[dict[str,
 def build_site(
     catalogue: Catalogue, out: Path = DEFAULT_OUT, work: Path = DEFAULT_WORK, *, as_of: date | None = None,
     proposals: Iterable[Proposal] = (), docs: Path = HAND_WRITTEN, search: bool = True, strict: bool = False,
-    reanalysis: ImpactReport | None = None,
+    reanalysis: ImpactReport | None = None, amendments: dict[str, list[Amendment]] | None = None,
 ) -> BuildReport:
     """Build the whole site into `out`, with figures computed as at `as_of` (today by default), and the page of
-    the `reanalysis` report when there is one."""
+    the `reanalysis` report when there is one; `amendments`: the legal changes applied to `catalogue`'s records,
+    noted on their pages."""
     out, work = out.resolve(), work.resolve()
     check_out(out, work)
     started = time.perf_counter()
-    data = collect(catalogue, as_of or date.today(), proposals, reanalysis=reanalysis)
+    data = collect(catalogue, as_of or date.today(), proposals, reanalysis=reanalysis, amendments=amendments)
     analysed = time.perf_counter()
     files, extra = generate_files(data, docs)
     written, removed = sync_folder(work / "docs", files)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from analysis.analyse import analyse
+from analysis.legal_impact import Amendment
 from analysis.plan import evaluate
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
@@ -38,11 +39,14 @@ class SiteData:
     """By procedure code."""
     reanalysis: ImpactReport | None = None
     """The latest re-analysis after a legal change (`reports/latest.json`), shown as it was computed."""
+    amendments: dict[str, list[Amendment]] = field(default_factory=dict)
+    """By procedure code, the legal changes in force on `as_of` that touched its record (`catalogue` has them
+    applied)."""
 
 
 def collect(
     catalogue: Catalogue, as_of: date, proposals: Iterable[Proposal] = (), *, with_findings: bool = True,
-    reanalysis: ImpactReport | None = None,
+    reanalysis: ImpactReport | None = None, amendments: dict[str, list[Amendment]] | None = None,
 ) -> SiteData:
     """Analyse every procedure with the parameters in force on `as_of`, and evaluate every plan (in id order)."""
     rates = CostRates.from_parameters(catalogue.parameters, as_of)
@@ -50,7 +54,8 @@ def collect(
         code: analyse(catalogue.procedures[code], catalogue, rates, with_findings=with_findings)
         for code in sorted(catalogue.procedures)
     }
-    site = SiteData(catalogue=catalogue, as_of=as_of, rates=rates, analyses=analyses, reanalysis=reanalysis)
+    site = SiteData(catalogue=catalogue, as_of=as_of, rates=rates, analyses=analyses, reanalysis=reanalysis,
+                    amendments=amendments or {})
     for proposal in sorted(proposals, key=lambda p: p.id):
         evaluation = evaluate(proposal, catalogue, rates)
         site.plans.append(evaluation.summary)

@@ -540,7 +540,8 @@ def _sources_section(p: Procedure) -> str:
 def procedure_page(code: str, site: Site, notice: str = "") -> str:
     """The page of one procedure: card, step graph, steps, documents, legal basis, cost, findings, plans, sources.
 
-    `notice` (Markdown) goes right under the card: the latest re-analysis found the procedure affected.
+    `notice` (Markdown) goes right under the card: legal changes applied to the record, the latest re-analysis
+    found the procedure affected.
     """
     p = site.catalogue.procedures[code]
     a = site.data.analyses.get(code)
@@ -771,14 +772,16 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
 def generate(data: SiteData) -> dict[str, str]:
     """Every generated file of the site: path relative to the docs folder → text."""
     # Imported here: the re-analysis page builds on this module's helpers.
-    from catalogue.site.reanalysis import procedure_notices, reanalysis_page
+    from catalogue.site.reanalysis import amendment_notice, procedure_notices, reanalysis_page
 
     site = Site.index(data)
     report = data.reanalysis
     notices = procedure_notices(report)
     pages: dict[str, str] = {}
     for code in sorted(site.catalogue.procedures):
-        pages[f"{PROCEDURES}/{code}.md"] = procedure_page(code, site, notices.get(code, ""))
+        notice = "\n\n".join(n for n in (amendment_notice(data.amendments.get(code, ()), data.as_of),
+                                          notices.get(code, "")) if n)
+        pages[f"{PROCEDURES}/{code}.md"] = procedure_page(code, site, notice)
     pages[f"{PROCEDURES}/index.md"] = procedures_index(site)
     for name in site.by_field:
         pages[f"{FIELDS}/{site.field_slugs[name]}.md"] = field_page(name, site)

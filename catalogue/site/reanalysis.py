@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from analysis.legal_impact import Amendment
 from catalogue.batch.report import LATEST, reports_folder
 from catalogue.console import vnd
 from catalogue.site.escape import h, md
@@ -172,6 +174,22 @@ def procedure_notice(report: ImpactReport, impact: ProcedureImpact) -> str:
         f"{md(STATUS_VI[impact.status].lower())}.{review} "
         f"[Xem báo cáo rà soát]({target}).",
     ])
+
+
+def amendment_notice(amendments: Sequence[Amendment], as_of: date) -> str:
+    """The note on a procedure's page when legal changes in force on `as_of` touched its record: the page shows the
+    procedure as the law stands, which may differ from the record at its source."""
+    if not amendments:
+        return ""
+    lines = [
+        '!!! info "Cập nhật theo thay đổi pháp luật"', "",
+        f"    Trang này trình bày thủ tục theo pháp luật tại ngày {day(as_of)}. Bản ghi gốc (mục «Nguồn») đã được "
+        "cập nhật theo:", "",
+    ]
+    for change, reasons in amendments:
+        why = "; ".join(dict.fromkeys(r.text for r in reasons))
+        lines.append(f"    - **{md(change.title)}** (hiệu lực {day(change.effective)}): {md(why)}.")
+    return "\n".join(lines)
 
 
 def home_section(report: ImpactReport | None) -> str:
