@@ -45,6 +45,18 @@ def test_show_prints_the_record(data_copy: Path) -> None:
     assert runner.invoke(app, ["show", "9.999999", "--data", str(data_copy)]).exit_code == 1
 
 
+def test_list_and_show_print_catalogue_text_as_text(data_copy: Path) -> None:
+    """Square brackets in a record are text, not terminal markup: nothing is eaten, nothing crashes on `[/]`."""
+    path = data_copy / "procedures" / "1.001193.yaml"
+    text = path.read_text(encoding="utf-8")
+    hostile = "Thủ tục [bold]đăng ký[/bold] khai sinh [/]"
+    path.write_text(text.replace("name: Thủ tục đăng ký khai sinh\n", f"name: '{hostile}'\n", 1), encoding="utf-8")
+    for command in (["show", "1.001193"], ["list", "khai sinh"]):
+        result = runner.invoke(app, [*command, "--data", str(data_copy)], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        assert hostile in result.output
+
+
 def test_schema_is_the_procedure_schema_and_committed_copy_is_current(tmp_path: Path) -> None:
     out = tmp_path / "schema.json"
     assert runner.invoke(app, ["schema", "--out", str(out)]).exit_code == 0

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from catalogue.commands.options import DATA
@@ -42,7 +43,7 @@ def register(app: typer.Typer) -> None:
         for p in sorted(cat.procedures.values(), key=lambda p: p.code):
             if matches(p, text, field, level, agency):
                 n += 1
-                table.add_row(p.code, p.name, p.field, ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), f"{p.time_limit_working_days:g}")
+                table.add_row(escape(p.code), escape(p.name), escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), f"{p.time_limit_working_days:g}")
         console.print(table)
         console.print(f"{n} thủ tục")
 
@@ -52,31 +53,31 @@ def register(app: typer.Typer) -> None:
         cat = open_catalogue(data)
         p = cat.procedures.get(code)
         if p is None:
-            errors.print(f"no procedure {code} in {data}")
+            errors.print(f"no procedure {code} in {data}", markup=False)
             raise typer.Exit(1)
         agencies = cat.agencies
         name = lambda aid: agencies[aid].name if aid in agencies else aid  # noqa: E731
-        console.print(f"[bold]{p.code} · {p.name}[/bold]")
-        console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: {ONLINE_LABELS_VI[p.online]}")
-        console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}")
+        console.print(f"[bold]{escape(p.code)} · {escape(p.name)}[/bold]")
+        console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: {ONLINE_LABELS_VI[p.online]}", markup=False)
+        console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)
         channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
-            channels.add_row(CHANNEL_LABELS_VI[c.kind], f"{c.time_limit.working_days:g}", ", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees) or "Không")
+            channels.add_row(CHANNEL_LABELS_VI[c.kind], f"{c.time_limit.working_days:g}", escape(", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees)) or "Không")
         console.print(channels)
         docs = Table("Giấy tờ", "Bản chính", "Bản sao", "Sao y chứng thực", "Mẫu", title="Thành phần hồ sơ")
         for d in p.documents:
-            docs.add_row(d.name + (f" ({d.case})" if d.case else ""), str(d.originals), str(d.copies), str(d.certified_copies), d.form or "")
+            docs.add_row(escape(d.name + (f" ({d.case})" if d.case else "")), str(d.originals), str(d.copies), str(d.certified_copies), escape(d.form or ""))
         console.print(docs)
         steps = Table("#", "Bước", "Ai làm", "Loại", "Ngày LV (thấp/khả dĩ/cao)", "Sau bước", title="Trình tự thực hiện")
         for i, s in enumerate(p.steps, 1):
             days = s.duration
             who = "Người nộp hồ sơ" if s.actor == "applicant" else name(s.actor)
             estimate = "*" if s.origin == "estimate" else ""
-            steps.add_row(str(i), s.name, who, STEP_KIND_LABELS_VI[s.kind], f"{days.low:g} / {days.likely:g} / {days.high:g}{estimate}", ", ".join(s.after))
+            steps.add_row(str(i), escape(s.name), escape(who), STEP_KIND_LABELS_VI[s.kind], f"{days.low:g} / {days.likely:g} / {days.high:g}{estimate}", escape(", ".join(s.after)))
         console.print(steps)
         console.print("* thời gian ước tính của biên tập viên danh mục, không do nguồn công bố")
-        console.print("Căn cứ pháp lý: " + "; ".join(c.ref + (f" ({', '.join(c.articles)})" if c.articles else "") for c in p.legal_basis))
-        console.print("Nguồn: " + "; ".join(f"{s.url} (truy cập {s.retrieved:%d/%m/%Y})" for s in p.provenance.sources))
+        console.print("Căn cứ pháp lý: " + "; ".join(c.ref + (f" ({', '.join(c.articles)})" if c.articles else "") for c in p.legal_basis), markup=False)
+        console.print("Nguồn: " + "; ".join(f"{s.url} (truy cập {s.retrieved:%d/%m/%Y})" for s in p.provenance.sources), markup=False)
 
     @app.command()
     def schema(out: Path = typer.Option(None, "--out", help="Write to this file instead of printing.")) -> None:
