@@ -64,6 +64,6 @@ def main() -> None:
         build_app([module] if module else None)()
     except CatalogueError as exc:
         for problem in exc.problems:
-            errors.print(str(problem), markup=False)
+            errors.print(str(problem))
         errors.print(f"{len(exc.problems)} errors in the catalogue: run `tthc validate` for the full report")
         raise SystemExit(1) from None

@@ -26,7 +26,8 @@ from models.procedure import Procedure
 from models.proposal import OPERATION_LABELS_VI, Operation
 
 console = Console(highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+"""Messages about bad input or failures: they quote the input and catalogue text, never read as markup."""
 
 
 def num(value: float | int | Decimal) -> str:

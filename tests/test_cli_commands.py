@@ -9,6 +9,7 @@ import sys
 
 import typer
 from typer.main import get_command
+from typer.testing import CliRunner
 
 from catalogue.cli import COMMANDS, app
 
@@ -34,3 +35,11 @@ def test_a_command_imports_only_its_own_module() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert "Usage: tthc cache info" in " ".join(done.stdout.split())
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_messages_quote_what_was_typed_as_text() -> None:
+    """A code typed with square brackets is quoted in the message, not read as terminal markup (which crashed)."""
+    for args in (["analyze", "[/]"], ["show", "[/]"], ["graph", "[/]"], ["analyze", "1.001193", "--method", "[bold]x"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code in (1, 2) and isinstance(result.exception, SystemExit), (args, result.exception)
+        assert args[-1] in result.output

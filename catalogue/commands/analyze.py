@@ -218,7 +218,7 @@ def open_results(folder: Path) -> Iterator[ResultCache | None]:
     try:
         cache = ResultCache(folder)
     except (OSError, sqlite3.Error) as exc:
-        errors.print(f"result cache {folder} not used ({exc}): every procedure is analysed", markup=False)
+        errors.print(f"result cache {folder} not used ({exc}): every procedure is analysed")
         yield None
         return
     with cache:
@@ -263,7 +263,7 @@ def register(app: typer.Typer) -> None:
                 try:
                     written = write_tables(frame, out)
                 except OSError as exc:
-                    errors.print(f"cannot write the tables in {out}: {exc}", markup=False)
+                    errors.print(f"cannot write the tables in {out}: {exc}")
                     raise typer.Exit(1) from None
                 for path in written:
                     console.print(f"Đã ghi {path}")

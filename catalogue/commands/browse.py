@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         cat = open_catalogue(data)
         p = cat.procedures.get(code)
         if p is None:
-            errors.print(f"no procedure {code} in {data}", markup=False)
+            errors.print(f"no procedure {code} in {data}")
             raise typer.Exit(1)
         agencies = cat.agencies
         name = lambda aid: agencies[aid].name if aid in agencies else aid  # noqa: E731

@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
             try:
                 records += read_file(path, cat, code=code, source_url=source_url, retrieved=date.today())
             except InterchangeError as exc:
-                errors.print(f"✗ {exc}", markup=False)
+                errors.print(f"✗ {exc}")
                 failed += 1
         if dry_run:
             for record in records:
@@ -126,9 +126,9 @@ def register(app: typer.Typer) -> None:
 
 def _report(code: str, source: str, notes: list[str], problems: list[str], written: Path | None) -> None:
     if problems:
-        errors.print(f"✗ {source}: {code} không ghi:", markup=False)
+        errors.print(f"✗ {source}: {code} không ghi:")
         for problem in problems:
-            errors.print(f"    {problem}", markup=False)
+            errors.print(f"    {problem}")
     else:
         console.print(f"✓ {source}: {code}" + (f" → {written}" if written else " hợp lệ"), markup=False)
     for note in notes:

@@ -104,13 +104,13 @@ def register(app: typer.Typer) -> None:
         problems = check_proposal(proposal, cat, proposal_file, parsed, day)
         for p in problems:
             if p.severity == "warning":
-                errors.print(str(p), markup=False)
+                errors.print(str(p))
         if any(p.severity == "error" for p in problems):
             fail([p for p in problems if p.severity == "error"])
         try:
             result = evaluate(proposal, cat, rates)
         except PlanError as exc:
-            errors.print(f"{proposal_file}: error: {exc}", markup=False)
+            errors.print(f"{proposal_file}: error: {exc}")
             raise typer.Exit(1) from None
         print_evaluation(result)
         if xlsx is not None:
@@ -162,7 +162,7 @@ def register(app: typer.Typer) -> None:
 
 def fail(problems: list[Problem]) -> NoReturn:
     for p in problems:
-        errors.print(str(p), markup=False)
+        errors.print(str(p))
     raise typer.Exit(1)
 
 

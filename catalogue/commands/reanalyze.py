@@ -25,7 +25,7 @@ from models.change import LegalChange
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(message, markup=False)
+    errors.print(message)
     return typer.Exit(code)
 
 
@@ -34,7 +34,7 @@ def _checked_changes(data: Path, catalogue: Catalogue) -> LoadedChanges:
     problems = change_problems(loaded, catalogue)
     if problems:
         for problem in problems:
-            errors.print(str(problem), markup=False)
+            errors.print(str(problem))
         raise _fail(f"{len(problems)} problems in {data / 'changes'}: fix them first (`tthc validate` lists them)")
     return loaded
 
@@ -49,7 +49,7 @@ def _one_change(path: Path, loaded: LoadedChanges, catalogue: Catalogue) -> Lega
     problems = change_problems(single, catalogue)
     if change is None or problems:
         for problem in problems:
-            errors.print(str(problem), markup=False)
+            errors.print(str(problem))
         raise _fail(f"{path}: not a valid change file")
     return change
 

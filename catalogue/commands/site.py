@@ -42,7 +42,7 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
     try:  # read before anything is written: a bad report leaves the previous site as it was
         reanalysis = load_report(report) if report is not None else None
     except ReportError as exc:
-        errors.print(str(exc), markup=False)
+        errors.print(str(exc))
         raise typer.Exit(1) from None
     # Each procedure as the law stands on the site's day: the legal changes in force applied, each page saying which.
     on = day or date.today()
@@ -52,7 +52,7 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
     amendments = amendments_in_force(recorded, changes, on)
     proposals, problems = load_proposals(data, catalogue, day)
     for problem in problems:
-        errors.print(str(problem), markup=False)
+        errors.print(str(problem))
     if any(p.severity == "error" for p in problems):
         errors.print("the simplification plans have errors: nothing was built")
         raise typer.Exit(1)
@@ -60,10 +60,10 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         built = build_site(catalogue, out, work, as_of=on, proposals=proposals.values(), strict=strict,
                            reanalysis=reanalysis, amendments=amendments)
     except SiteBuildError as exc:
-        errors.print(str(exc), markup=False)
+        errors.print(str(exc))
         raise typer.Exit(1) from None
     for warning in built.warnings:
-        errors.print(f"MkDocs: {warning}", markup=False)
+        errors.print(f"MkDocs: {warning}")
     console.print(
         f"{built.procedures} thủ tục, {built.html_pages} trang HTML → {built.out} "
         f"({built.written_files} tệp Markdown viết lại, {built.removed_files} tệp xóa)"
