@@ -266,7 +266,7 @@ def register(app: typer.Typer) -> None:
                     errors.print(f"cannot write the tables in {out}: {exc}")
                     raise typer.Exit(1) from None
                 for path in written:
-                    console.print(f"Đã ghi {path}")
+                    console.print(f"Đã ghi {path}", markup=False)
                 console.print(f"{len(table.rows)} thủ tục ({table.analysed} phân tích mới, {table.from_cache} từ bộ nhớ "
                               f"đệm); tổng chi phí tuân thủ một năm: "
                               f"{vnd(int(frame['annual_cost_vnd'].sum()) if len(frame) else 0)}")

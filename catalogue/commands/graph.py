@@ -39,4 +39,4 @@ def register(app: typer.Typer) -> None:
         write_atomic(out / f"{code}.mmd", mermaid.encode())
         write_atomic(out / f"{code}.svg", svg.encode())
         write_atomic(out / f"{code}.png", png_step_graph(procedure, cat, path, direction=way))
-        console.print(f"Đã ghi {out / f'{code}.mmd'}, {out / f'{code}.svg'} và {out / f'{code}.png'}")
+        console.print(f"Đã ghi {out / f'{code}.mmd'}, {out / f'{code}.svg'} và {out / f'{code}.png'}", markup=False)

@@ -26,7 +26,7 @@ def _export_cpsv(fmt: str) -> Callable[[Catalogue, list[str], Path | None, str],
             console.print(data.decode(), markup=False, soft_wrap=True)
         else:
             write_atomic(out, data)
-            console.print(f"Đã ghi {out} ({len(codes)} thủ tục, CPSV-AP 3.2.0 {fmt})")
+            console.print(f"Đã ghi {out} ({len(codes)} thủ tục, CPSV-AP 3.2.0 {fmt})", markup=False)
     return run
 
 
@@ -37,11 +37,11 @@ def _export_bpmn(cat: Catalogue, codes: list[str], out: Path | None, base: str) 
         raise typer.BadParameter("give --out: a .bpmn file for one procedure, a folder for several")
     if len(codes) == 1 and out.suffix == ".bpmn":
         write_atomic(out, bpmn_xml(cat.procedures[codes[0]], cat))
-        console.print(f"Đã ghi {out}")
+        console.print(f"Đã ghi {out}", markup=False)
         return
     for code in codes:
         write_atomic(out / f"{code}.bpmn", bpmn_xml(cat.procedures[code], cat))
-    console.print(f"Đã ghi {len(codes)} tệp BPMN vào {out}/")
+    console.print(f"Đã ghi {len(codes)} tệp BPMN vào {out}/", markup=False)
 
 
 def _export_xlsx(cat: Catalogue, codes: list[str], out: Path | None, base: str) -> None:
@@ -50,7 +50,7 @@ def _export_xlsx(cat: Catalogue, codes: list[str], out: Path | None, base: str) 
     if out is None:
         raise typer.BadParameter("give --out FILE.xlsx")
     export_xlsx(cat, out, codes)
-    console.print(f"Đã ghi {out} ({len(codes)} thủ tục)")
+    console.print(f"Đã ghi {out} ({len(codes)} thủ tục)", markup=False)
 
 
 EXPORTERS: dict[str, Callable[[Catalogue, list[str], Path | None, str], None]] = {
