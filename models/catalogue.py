@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -148,6 +148,16 @@ class Procedures(MutableMapping[str, Procedure]):
         other._rewrites = dict(self._rewrites)
         return other
 
+    def only(self, codes: Iterable[str]) -> Procedures:
+        """A copy holding only those of `codes` it has, in its own order (records still encoded stay so)."""
+        kept = dict.fromkeys(c for c in codes if c in self._order)
+        other = Procedures()
+        other._order = {c: None for c in self._order if c in kept}
+        for name in ("_decoded", "_encoded", "_index", "_digests", "_decoded_from", "_rewrites"):
+            mine = getattr(self, name)
+            setattr(other, name, {c: mine[c] for c in kept if c in mine})
+        return other
+
     def __getitem__(self, code: str) -> Procedure:
         try:
             return self._decoded[code]
@@ -204,6 +214,14 @@ def group_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
     if isinstance(procedures, Procedures):
         return procedures.index(code).group
     return procedures[code].interagency_group
+
+
+def only(catalogue: Catalogue, codes: Iterable[str]) -> Catalogue:
+    """The catalogue with only the procedures `codes` (registries and parameters whole)."""
+    procedures = catalogue.procedures
+    kept: MutableMapping[str, Procedure] = (
+        procedures.only(codes) if isinstance(procedures, Procedures) else {c: procedures[c] for c in codes if c in procedures})
+    return replace(catalogue, procedures=kept)
 
 
 def same_record(before: Mapping[str, Procedure], after: Mapping[str, Procedure], code: str) -> bool:

@@ -244,3 +244,20 @@ def test_cached_references_are_the_records_own(tmp_path: Path) -> None:
         stored = warm.index(code)
         assert warm.encoded(code) is not None  # read without decoding the record
         assert stored == RecordIndex.of(warm[code])
+
+
+def test_one_procedure_as_the_law_stood_reads_like_the_whole_catalogue_as_the_law_stood(tmp_path: Path) -> None:
+    """`tthc analyze CODE` applies the legal changes to that procedure and its liên thông group only: every bundled
+    procedure analyses the same as in the whole catalogue with the changes applied, on a day after all of them."""
+    from catalogue.batch.changes import catalogue_with_changes
+
+    day = date(2025, 12, 1)
+    whole = catalogue_with_changes(load_cached(DEFAULT_DATA, tmp_path / "cache").catalogue, DEFAULT_DATA, day)
+    rates = CostRates.from_parameters(whole.parameters, day)
+    for code in whole.procedures:
+        cached = load_cached(DEFAULT_DATA, tmp_path / "cache").catalogue
+        alone = catalogue_with_changes(cached, DEFAULT_DATA, day, [code])
+        assert analyse(alone.procedures[code], alone, rates) == analyse(whole.procedures[code], whole, rates), code
+        group = whole.procedures[code].interagency_group
+        members = [c for c in whole.procedures if whole.procedures[c].interagency_group == group] if group else [code]
+        assert sorted(alone.procedures) == sorted(members)  # the changes were applied to these records alone

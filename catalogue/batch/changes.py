@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,8 +12,9 @@ from analysis.legal_impact import catalogue_as_of
 from catalogue.loader import validate_record
 from catalogue.problems import CatalogueError, Problem, field_path
 from catalogue.yamlio import Parsed, YamlError, load_yaml_file, parse_yaml
-from models.catalogue import Catalogue
+from models.catalogue import Catalogue, group_of, only
 from models.change import FeeChange, LegalChange, LegalTextChange, MergeAgencies, MoveLevel, RenameAgency
+from models.procedure import Procedure
 
 Location = tuple[int | str, ...]
 
@@ -178,7 +180,23 @@ def checked_changes(data: Path, catalogue: Catalogue) -> list[LegalChange]:
     return loaded.changes
 
 
-def catalogue_with_changes(catalogue: Catalogue, data: Path, day: date) -> Catalogue:
+def catalogue_with_changes(catalogue: Catalogue, data: Path, day: date, codes: Iterable[str] | None = None) -> Catalogue:
     """The catalogue as the law stood on `day`, with the changes of `data/changes/` in effect on that day applied
-    (what `tthc analyze`, `propose` and `suggest` read). Raises CatalogueError when a change file is broken."""
-    return catalogue_as_of(catalogue, checked_changes(data, catalogue), day)
+    (what `tthc analyze`, `propose` and `suggest` read). Raises CatalogueError when a change file is broken.
+
+    With `codes`, only those procedures and the other members of their liên thông groups (what the analysis of
+    one procedure reads) are kept: reading one procedure of a national catalogue must not rewrite, and decode,
+    every record a reform touches (16 s and 1.4 GB for a merge touching 4% of 100,000 records, against 2.5 s)."""
+    changes = checked_changes(data, catalogue)
+    if codes is not None:
+        catalogue = only(catalogue, with_groups(catalogue.procedures, codes))
+    return catalogue_as_of(catalogue, changes, day)
+
+
+def with_groups(procedures: Mapping[str, Procedure], codes: Iterable[str]) -> list[str]:
+    """`codes` and the other members of their liên thông groups (read from the record index: nothing decoded)."""
+    wanted = [c for c in codes if c in procedures]
+    groups = {group_of(procedures, c) for c in wanted} - {None}
+    if groups:
+        wanted += [c for c in procedures if c not in wanted and group_of(procedures, c) in groups]
+    return wanted

@@ -249,7 +249,7 @@ def register(app: typer.Typer) -> None:
         day = parse_day(as_of, "--as-of") or date.today()
         start_day = parse_day(start, "--start")
         # The catalogue as the law stood on that day (today by default): the legal changes of data/changes/ in effect.
-        cat = catalogue_with_changes(open_catalogue(data), data, day)
+        cat = catalogue_with_changes(open_catalogue(data), data, day, None if all_ else [code])
         rates = resolve_rates(cat, day)
         try:
             if all_:

@@ -99,7 +99,8 @@ def register(app: typer.Typer) -> None:
         proposal, parsed, problems = load_proposal_file(proposal_file)
         if proposal is None:
             fail(problems)
-        cat = catalogue_with_changes(open_catalogue(data), data, day)  # the law as it stood that day
+        # The law as it stood that day, for the plan's procedures (and their liên thông groups).
+        cat = catalogue_with_changes(open_catalogue(data), data, day, [c.code for c in proposal.procedures])
         rates = resolve_rates(cat, day)
         problems = check_proposal(proposal, cat, proposal_file, parsed, day)
         for p in problems:
@@ -134,7 +135,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Lập bản nháp phương án từ các phát hiện của một thủ tục, xếp theo chi phí tiết kiệm."""
         day = parse_day(as_of, "--as-of") or date.today()
-        cat = catalogue_with_changes(open_catalogue(data), data, day)  # the law as it stood that day
+        cat = catalogue_with_changes(open_catalogue(data), data, day, [code])  # the law as it stood that day
         if code not in cat.procedures:
             errors.print(f"no procedure {code} in {data}")
             raise typer.Exit(1)
