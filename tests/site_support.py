@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 
+from analysis.legal_impact import Amendment
 from catalogue.batch.changes import load_changes
 from catalogue.batch.engine import Settings, build_report, change_scope
 from catalogue.batch.report import publish
@@ -28,7 +29,7 @@ from catalogue.site.build import BuildReport, build_site
 from catalogue.site.reanalysis import load_report
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
-from models.change import ChangeRef, ImpactReason, ImpactReport, ProcedureImpact
+from models.change import ChangeRef, ImpactReason, ImpactReport, LegalChange, ProcedureImpact
 from models.common import Source
 from models.procedure import Procedure
 from tests.factories import tiny_procedure
@@ -109,6 +110,16 @@ def with_hostile_entries(report: ImpactReport) -> ImpactReport:
                                      "procedures": [*report.procedures, *extra]})
 
 
+def hostile_amendment() -> Amendment:
+    """A legal change applied to the hostile record, its title and reason markup (the page notes applied changes)."""
+    change = LegalChange.model_validate({
+        "id": "thu-nghiem", "title": HOSTILE, "effective": "2025-07-01",
+        "sources": [{"url": "https://example.org", "title": "Nguồn", "retrieved": "2026-01-02"}],
+        "operations": [{"op": "rename_agency", "agency": "ubnd-xa", "name": "x"}],
+    })
+    return Amendment(change, [ImpactReason(kind="agency", change="thu-nghiem", ref="ubnd-xa", text=HOSTILE_REASON)])
+
+
 def published_report(folder: Path) -> Path:
     """The report.json of the real 2025 re-analysis with the hostile entries, published into `folder`."""
     report = with_hostile_entries(real_reanalysis(folder / "cache"))
@@ -139,7 +150,7 @@ def built_site() -> BuiltSite:
     assert not [p for p in problems if p.severity == "error"], problems
     reanalysis = load_report(published_report(folder / "reanalysis"))
     report = build_site(catalogue, folder / "site", folder / "src", as_of=AS_OF, proposals=proposals.values(),
-                        strict=True, reanalysis=reanalysis)
+                        strict=True, reanalysis=reanalysis, amendments={HOSTILE_CODE: [hostile_amendment()]})
     return BuiltSite(folder / "site", folder / "src", catalogue, report, reanalysis)
 
 

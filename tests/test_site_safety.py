@@ -18,6 +18,7 @@ from tests.site_support import (
     HOSTILE,
     HOSTILE_CODE,
     HOSTILE_DOCUMENT,
+    HOSTILE_REASON,
     HOSTILE_STEP,
     TIME_LIMIT_TEXT,
     broken_links,
@@ -38,6 +39,14 @@ def test_a_hostile_name_renders_as_text() -> None:
         assert "alert" not in (script.text or "") and "alert" not in script.get("src", "")
     assert not page.xpath("//img[@onerror] | //*[@onerror] | //u | //b[ancestor::article]")
     assert not [href for href in page.xpath("//a/@href") if href.strip().lower().startswith("javascript:")]
+
+
+def test_an_applied_change_is_noted_as_text() -> None:
+    """The note of a legal change applied to the record: its title and reason are catalogue text, shown as text."""
+    page = built_site().page(f"thu-tuc/{HOSTILE_CODE}.html")
+    note = page.xpath("//div[contains(@class, 'admonition') and contains(@class, 'info')]")[0]
+    assert collapse(HOSTILE) in collapse(note.text_content()) and collapse(HOSTILE_REASON) in collapse(note.text_content())
+    assert not note.xpath(".//script | .//a[starts-with(@href, 'javascript')]")
 
 
 def test_hostile_text_breaks_no_table() -> None:
