@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -73,3 +74,25 @@ def test_synthetic_catalogue_is_valid_and_realistic() -> None:
     docs = [len(p.documents) for p in cat.procedures.values()]
     assert min(sizes) >= 10 and max(sizes) <= 60
     assert min(docs) >= 5 and max(docs) <= 20
+
+
+def test_list_show_and_graph_read_the_law_of_their_day(tmp_path: Path) -> None:
+    """District level ended on 2025-07-01 (data/changes/): no district procedure is left after it, and `show`
+    says which changes made a procedure differ from its source record."""
+    from catalogue.loader import DEFAULT_DATA
+
+    def out(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--data", str(DEFAULT_DATA)], env={"COLUMNS": "250"})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "0 thủ tục" in out("list", "--level", "district", "--as-of", "2025-07-01")
+    assert "4 thủ tục" in out("list", "--level", "district", "--as-of", "2025-06-30")
+    shown = out("show", "2.000986", "--as-of", "2025-07-01")
+    assert "Theo pháp luật tại ngày 01/07/2025; bản ghi gốc đã được cập nhật theo:" in shown
+    assert "cơ quan «Công an cấp huyện» hợp nhất vào «Công an cấp xã»" in shown
+    assert "Cơ quan có thẩm quyền: Ủy ban nhân dân cấp xã, Công an cấp xã, Bảo hiểm xã hội cấp tỉnh" in shown
+    assert "bản ghi gốc" not in out("show", "2.000986", "--as-of", "2025-01-01")
+    out("graph", "2.000986", "--out", str(tmp_path), "--as-of", "2025-07-01")
+    groups = re.findall(r'subgraph \w+\["([^"]*)"\]', (tmp_path / "2.000986.mmd").read_text(encoding="utf-8"))
+    assert "Công an cấp xã" in groups and "Công an cấp huyện" not in groups  # agencies grouped as they stand

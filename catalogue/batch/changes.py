@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from analysis.legal_impact import catalogue_as_of
+from analysis.legal_impact import Amendment, amendments_in_force, catalogue_as_of
 from catalogue.loader import validate_record
 from catalogue.problems import CatalogueError, Problem, field_path
 from catalogue.yamlio import Parsed, YamlError, load_yaml_file, parse_yaml
@@ -191,6 +191,16 @@ def catalogue_with_changes(catalogue: Catalogue, data: Path, day: date, codes: I
     if codes is not None:
         catalogue = only(catalogue, with_groups(catalogue.procedures, codes))
     return catalogue_as_of(catalogue, changes, day)
+
+
+def amended_catalogue(catalogue: Catalogue, data: Path, day: date, codes: Iterable[str] | None = None,
+                      ) -> tuple[Catalogue, dict[str, list[Amendment]]]:
+    """`catalogue_with_changes`, and by procedure the changes applied to its record and why (what a page or
+    `tthc show` notes: the procedure shown may differ from its source)."""
+    changes = checked_changes(data, catalogue)
+    if codes is not None:
+        catalogue = only(catalogue, with_groups(catalogue.procedures, codes))
+    return catalogue_as_of(catalogue, changes, day), amendments_in_force(catalogue, changes, day)
 
 
 def with_groups(procedures: Mapping[str, Procedure], codes: Iterable[str]) -> list[str]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from catalogue.commands.options import DATA
+from catalogue.batch.changes import amended_catalogue, catalogue_with_changes
+from catalogue.commands.options import DATA, LAW_AS_OF, parse_day
 from catalogue.console import console, errors, vnd
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
@@ -35,9 +37,10 @@ def register(app: typer.Typer) -> None:
         level: str = typer.Option(None, help="central, province, district or commune."),
         agency: str = typer.Option(None, help="Agency id, e.g. ubnd-xa."),
         data: Path = DATA,
+        as_of: str = LAW_AS_OF,
     ) -> None:
         """Liệt kê thủ tục: filter by field, level, agency and text."""
-        cat = open_catalogue(data)
+        cat = catalogue_with_changes(open_catalogue(data), data, parse_day(as_of, "--as-of") or date.today())
         table = Table("Mã", "Tên thủ tục", "Lĩnh vực", "Cấp", "Thời hạn (ngày LV)")
         n = 0
         for p in sorted(cat.procedures.values(), key=lambda p: p.code):
@@ -48,9 +51,13 @@ def register(app: typer.Typer) -> None:
         console.print(f"{n} thủ tục")
 
     @app.command()
-    def show(code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."), data: Path = DATA) -> None:
+    def show(
+        code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."), data: Path = DATA,
+        as_of: str = LAW_AS_OF,
+    ) -> None:
         """Xem một thủ tục: a readable summary."""
-        cat = open_catalogue(data)
+        day = parse_day(as_of, "--as-of") or date.today()
+        cat, amendments = amended_catalogue(open_catalogue(data), data, day, [code])
         p = cat.procedures.get(code)
         if p is None:
             errors.print(f"no procedure {code} in {data}")
@@ -60,6 +67,11 @@ def register(app: typer.Typer) -> None:
         console.print(f"[bold]{escape(p.code)} · {escape(p.name)}[/bold]")
         console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: {ONLINE_LABELS_VI[p.online]}", markup=False)
         console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)
+        if code in amendments:  # the record at its source differs from what is shown
+            console.print(f"Theo pháp luật tại ngày {day:%d/%m/%Y}; bản ghi gốc đã được cập nhật theo:", markup=False)
+            for change, reasons in amendments[code]:
+                why = "; ".join(dict.fromkeys(r.text for r in reasons))
+                console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {why}", markup=False)
         channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
             channels.add_row(CHANNEL_LABELS_VI[c.kind], f"{c.time_limit.working_days:g}", escape(", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees)) or "Không")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from analysis.critical_path import longest_paths
-from catalogue.commands.options import DATA
+from catalogue.batch.changes import catalogue_with_changes
+from catalogue.commands.options import DATA, LAW_AS_OF, parse_day
 from catalogue.console import console, errors
 from catalogue.diagrams import Direction, mermaid_step_graph, png_step_graph, svg_step_graph
 from catalogue.files import write_atomic
@@ -22,13 +24,15 @@ def register(app: typer.Typer) -> None:
         data: Path = DATA,
         direction: str = typer.Option("LR", "--direction",
                                       help="LR: left to right (screens, slides); TB: top to bottom (a portrait page)."),
+        as_of: str = LAW_AS_OF,
     ) -> None:
         """Vẽ sơ đồ các bước: Mermaid (.mmd), SVG and PNG, agencies grouped, critical path highlighted."""
         if direction.upper() not in ("LR", "TB"):
             errors.print(f"--direction must be LR or TB, not {direction!r}")
             raise typer.Exit(2)
         way: Direction = "TB" if direction.upper() == "TB" else "LR"
-        cat = open_catalogue(data)
+        day = parse_day(as_of, "--as-of") or date.today()
+        cat = catalogue_with_changes(open_catalogue(data), data, day, [code])
         procedure = cat.procedures.get(code)
         if procedure is None:
             errors.print(f"no procedure {code} in {data}")

@@ -14,6 +14,10 @@ from models.parameters import CostRates
 DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
 """`--data`, the catalogue folder every command reads."""
 
+LAW_AS_OF = typer.Option(None, "--as-of", help="Show the procedures as the law stood that day (YYYY-MM-DD): the "
+                         "legal changes of data/changes/ in force applied; default today.")
+"""`--as-of` of the commands that show procedures without computing figures."""
+
 
 def parse_day(value: str | None, option: str) -> date | None:
     """A YYYY-MM-DD option, or None when it was not given; a clear message and exit 2 when it is not a date."""

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from analysis.legal_impact import amendments_in_force, catalogue_as_of
-from catalogue.batch.changes import checked_changes
+from catalogue.batch.changes import amended_catalogue
 from catalogue.commands.options import DATA, parse_day
 from catalogue.console import console, errors
 from catalogue.proposals import load_proposals
@@ -46,10 +45,7 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         raise typer.Exit(1) from None
     # Each procedure as the law stands on the site's day: the legal changes in force applied, each page saying which.
     on = day or date.today()
-    recorded = open_catalogue(data)
-    changes = checked_changes(data, recorded)
-    catalogue = catalogue_as_of(recorded, changes, on)
-    amendments = amendments_in_force(recorded, changes, on)
+    catalogue, amendments = amended_catalogue(open_catalogue(data), data, on)
     proposals, problems = load_proposals(data, catalogue, day)
     for problem in problems:
         errors.print(str(problem))
