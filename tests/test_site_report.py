@@ -4,6 +4,7 @@ and hostile report text shown as text."""
 
 from __future__ import annotations
 
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
@@ -171,7 +172,8 @@ def test_pages_show_each_procedure_as_the_law_stands_on_the_sites_day(tmp_path: 
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     page = (work / "docs" / "thu-tuc" / "2.000986.md").read_text(encoding="utf-8")
-    note = page[page.index('!!! info "Cập nhật theo thay đổi pháp luật"'):page.index("## ")]
+    lines = page[page.index('!!! info "Cập nhật theo thay đổi pháp luật"'):].split("\n")
+    note = "\n".join([lines[0], *takewhile(lambda line: not line or line.startswith("    "), lines[1:])])
     assert "theo pháp luật tại ngày 01/04/2025" in note
     assert "(hiệu lực 01/03/2025): cơ quan «Công an cấp huyện» hợp nhất vào «Công an cấp xã»." in collapse(note)
     assert "01/07/2025" not in note
