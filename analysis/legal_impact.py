@@ -437,6 +437,11 @@ class Amendment(NamedTuple):
     change: LegalChange
     reasons: list[ImpactReason]
 
+    @property
+    def what(self) -> str:
+        """What the change did to the procedure, in words (each reason once)."""
+        return "; ".join(dict.fromkeys(r.text for r in self.reasons))
+
 
 def amendments_in_force(catalogue: Catalogue, changes: Iterable[LegalChange], day: date) -> dict[str, list[Amendment]]:
     """By procedure code, each change in effect on `day` that touches the procedure (`affected`, on the catalogue

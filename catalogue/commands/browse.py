@@ -69,9 +69,9 @@ def register(app: typer.Typer) -> None:
         console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)
         if code in amendments:  # the record at its source differs from what is shown
             console.print(f"Theo pháp luật tại ngày {day:%d/%m/%Y}; bản ghi gốc đã được cập nhật theo:", markup=False)
-            for change, reasons in amendments[code]:
-                why = "; ".join(dict.fromkeys(r.text for r in reasons))
-                console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {why}", markup=False)
+            for amendment in amendments[code]:
+                change = amendment.change
+                console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}", markup=False)
         channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
             channels.add_row(CHANNEL_LABELS_VI[c.kind], f"{c.time_limit.working_days:g}", escape(", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees)) or "Không")

@@ -186,9 +186,9 @@ def amendment_notice(amendments: Sequence[Amendment], as_of: date) -> str:
         f"    Trang này trình bày thủ tục theo pháp luật tại ngày {day(as_of)}. Bản ghi gốc (mục «Nguồn») đã được "
         "cập nhật theo:", "",
     ]
-    for change, reasons in amendments:
-        why = "; ".join(dict.fromkeys(r.text for r in reasons))
-        lines.append(f"    - **{md(change.title)}** (hiệu lực {day(change.effective)}): {md(why)}.")
+    for amendment in amendments:
+        change = amendment.change
+        lines.append(f"    - **{md(change.title)}** (hiệu lực {day(change.effective)}): {md(amendment.what)}.")
     return "\n".join(lines)
 
 
