@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 OUT = typer.Option(DEFAULT_OUT, "--out", help="Where the built site goes (replaced as a whole when the build succeeds).")
 WORK = typer.Option(DEFAULT_WORK, "--work", help="Where the generated Markdown and mkdocs.yml go.")
-AS_OF = typer.Option(None, "--as-of", help="Compute figures with the parameters in force on this day (YYYY-MM-DD); default today.")
+AS_OF = typer.Option(None, "--as-of", help="The day of the site (YYYY-MM-DD): procedures as the law stood, figures with the parameters in force; default today.")
 REPORT = typer.Option(
     None, "--report",
     help="A re-analysis report (report.json of `tthc reanalyze`) to publish; default reports/latest.json beside "
