@@ -338,7 +338,7 @@ def _merge(draft: ProcedureDraft, ids: Sequence[str], name: str = "", duration: 
     for s in group[1:]:
         draft.drop_step(s.id)
     for other in list(draft.steps.values()):
-        if other.id != kept.id and any(a in members for a in other.after):
+        if other.id != kept.id and not members.isdisjoint(other.after):
             draft.set_step(other, after=_unique(kept.id if a in members else a for a in other.after))
     return draft.steps[kept.id]
 
