@@ -198,6 +198,7 @@ class Result(Model):
 
 
 ProcedureStatus = Literal["in_force", "amended", "abolished"]
+PROCEDURE_STATUS_VI: dict[str, str] = {"in_force": "Đang áp dụng", "amended": "Đã được sửa đổi", "abolished": "Đã bãi bỏ"}
 
 
 class Procedure(Model):

@@ -85,6 +85,7 @@ def test_analyze_report(data: Path) -> None:
     out = run("analyze", "9.000023", "--data", str(data), "--as-of", "2025-06-01")
     assert "Đường găng" in out and "Công an tỉnh xác minh án tích" in out
     assert "Chi phí tuân thủ một năm" in out and "Phí cung cấp thông tin lý lịch tư pháp" in out
+    assert re.search(r"Tình trạng\s*│\s*Đang áp dụng", out)  # in force, not amended nor abolished
 
 
 def test_report_gives_each_finding_its_suggestion_and_saving() -> None:

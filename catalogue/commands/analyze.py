@@ -30,6 +30,7 @@ from catalogue.spreadsheet import looks_like_formula
 from catalogue.store import open_catalogue
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
+from models.procedure import PROCEDURE_STATUS_VI
 
 JSON_FORMAT = "tthc-analysis"
 JSON_VERSION = 1
@@ -50,6 +51,7 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     table = Table("Chỉ tiêu", "Giá trị", title="Chỉ số của trình tự")
     wd = m.elapsed_working_days
     rows = [
+        ("Tình trạng", PROCEDURE_STATUS_VI[procedure.status]),
         ("Số bước", str(m.steps)),
         ("Số cơ quan tham gia", f"{m.agencies} ({', '.join(actor_name(a, cat) for a in m.agency_ids)})"),
         ("Số lần chuyển hồ sơ giữa các cơ quan", str(m.agency_hops)),

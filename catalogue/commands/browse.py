@@ -15,7 +15,7 @@ from catalogue.commands.options import DATA, LAW_AS_OF, parse_day
 from catalogue.console import console, errors, vnd
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
-from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, STEP_KIND_LABELS_VI, Procedure
+from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STATUS_VI, STEP_KIND_LABELS_VI, Procedure
 
 
 def matches(p: Procedure, text: str | None, field: str | None, level: str | None, agency: str | None) -> bool:
@@ -65,7 +65,8 @@ def register(app: typer.Typer) -> None:
         agencies = cat.agencies
         name = lambda aid: agencies[aid].name if aid in agencies else aid  # noqa: E731
         console.print(f"[bold]{escape(p.code)} · {escape(p.name)}[/bold]")
-        console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: {ONLINE_LABELS_VI[p.online]}", markup=False)
+        console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: "
+                      f"{ONLINE_LABELS_VI[p.online]} · Tình trạng: {PROCEDURE_STATUS_VI[p.status]}", markup=False)
         console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)
         if code in amendments:  # the record at its source differs from what is shown
             console.print(f"Theo pháp luật tại ngày {day:%d/%m/%Y}; bản ghi gốc đã được cập nhật theo:", markup=False)

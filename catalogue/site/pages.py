@@ -35,6 +35,7 @@ from models.findings import Finding
 from models.procedure import (
     APPLICANT,
     CHANNEL_LABELS_VI,
+    PROCEDURE_STATUS_VI,
     ONLINE_LABELS_VI,
     STEP_KIND_LABELS_VI,
     Channel,
@@ -55,7 +56,6 @@ SEARCH = "tim-kiem.md"
 REANALYSIS = "ra-soat-thay-doi.md"
 
 SUBJECT_LABELS_VI = {"citizen": "Công dân", "business": "Doanh nghiệp", "organisation": "Tổ chức"}
-PROCEDURE_STATUS_VI = {"in_force": "Đang áp dụng", "amended": "Đã được sửa đổi", "abolished": "Đã bãi bỏ"}
 PROPOSAL_STATUS_VI = {"draft": "Dự thảo", "submitted": "Đã trình", "approved": "Đã phê duyệt", "implemented": "Đã thực hiện"}
 ORIGIN_VI = {"published": "công bố", "derived": "tính từ số liệu công bố", "estimate": "ước tính"}
 MODELLED_FIELDS_VI = {
