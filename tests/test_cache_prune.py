@@ -64,6 +64,18 @@ def test_results_unused_for_the_given_days_go(tmp_path: Path) -> None:
         assert later.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0  # r1 finished before the cutoff
 
 
+def test_results_of_another_version_of_the_analysis_are_not_scanned_and_go(tmp_path: Path) -> None:
+    """An upgrade of tthc writes its results beside the old version's, which no key can reach any more: the scan
+    of `analyze --all` reads this version's rows only, and `prune` drops the others whatever their day."""
+    with ResultCache(tmp_path, today=DAY, engine="old") as old:
+        old.put_chunk("r1", [("k1", "1.000001", '{"steps": 1}')])
+    with ResultCache(tmp_path, today=DAY, engine="new") as new:
+        new.put_chunk("r2", [("k2", "1.000002", '{"steps": 2}')])
+        many = [f"absent-{i}" for i in range(20_001)] + ["k1", "k2"]  # enough keys to scan rather than look up
+        assert dict(new.read_many(many)) == {"k2": {"steps": 2}}
+        assert new.prune(30) == 1 and new.count() == 1
+
+
 def test_a_cache_from_before_the_used_day_opens_and_counts_as_used_today(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "reanalysis.sqlite")
     db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, code TEXT NOT NULL, numbers TEXT NOT NULL)")
@@ -85,7 +97,7 @@ def test_cli_reports_what_it_dropped(data_copy: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["cache", "prune", *args], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "bỏ 1 bản ghi, 1 tệp không còn" in result.output
-    assert "bỏ 0 kết quả không dùng trong 30 ngày" in result.output
+    assert "bỏ 0 kết quả của phiên bản tthc khác hoặc không dùng trong 30 ngày" in result.output
     info = runner.invoke(app, ["cache", "info", *args], env={"COLUMNS": "200"})
     assert info.exit_code == 0 and "bản ghi cho" in info.output
     assert runner.invoke(app, ["cache", "prune", "--older-than", "-1", *args]).exit_code == 2

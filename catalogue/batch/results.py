@@ -2,8 +2,8 @@
 
 SQLite under `.tthc-cache/` (ignored by git). Results are committed chunk by chunk, so an interrupted run keeps
 what it finished and the next run resumes from there. Each result remembers the last day a run wrote or read it,
-so `tthc cache prune` can drop what no run has needed for a while (keys of old engine versions, old parameter
-days, old record contents). A key covers the procedure's record, the cost parameters
+and the version of the analysis code that wrote it, so `tthc cache prune` can drop what no run can read again
+(results of other versions) or has needed for a while (old parameter days, old record contents). A key covers the procedure's record, the cost parameters
 resolved on the day, the legal texts it cites and the agencies it names (as the law stood on the day), the method
 and the analysis code itself: when any of them changes, the key changes and the procedure is analysed again.
 """
@@ -91,10 +91,12 @@ class ResultCache:
     """key → the numbers of one analysis and the day it was last used, plus a journal of runs (for resuming and
     reporting)."""
 
-    def __init__(self, folder: Path, today: date | None = None) -> None:
+    def __init__(self, folder: Path, today: date | None = None, engine: str | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / RESULTS_FILE
         self.today = (today or date.today()).isoformat()
+        self.engine = engine or engine_fingerprint()
+        """The analysis code results are written by now: rows of other versions can never be read again."""
         self.db = sqlite3.connect(self.path)
         self.db.executescript(
             """
@@ -108,10 +110,14 @@ class ResultCache:
             );
             """
         )
-        if "used" not in {row[1] for row in self.db.execute("PRAGMA table_info(results)")}:
-            # A cache written before results kept their day: count them as used today (an ISO date literal).
-            with self.db:
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
+        with self.db:
+            if "used" not in columns:
+                # A cache written before results kept their day: count them as used today (an ISO date literal).
                 self.db.execute(f"ALTER TABLE results ADD COLUMN used TEXT NOT NULL DEFAULT '{self.today}'")
+            if "engine" not in columns:  # written before results kept their engine: an unknown, older one
+                self.db.execute("ALTER TABLE results ADD COLUMN engine TEXT NOT NULL DEFAULT ''")
+            self.db.execute("CREATE INDEX IF NOT EXISTS results_engine ON results(engine)")
 
     def close(self) -> None:
         self.db.close()
@@ -132,9 +138,10 @@ class ResultCache:
         wanted = list(dict.fromkeys(keys))
         stale: list[tuple[str, str]] = []  # hits last used before today
         rows: Iterable[tuple[str, str, str]]
-        if len(wanted) > 20_000:  # most of the table: one scan beats many lookups
+        if len(wanted) > 20_000:  # most of the table: one scan beats many lookups; only this engine's rows
             wanted_set = set(wanted)
-            rows = (row for row in self.db.execute("SELECT key, numbers, used FROM results") if row[0] in wanted_set)
+            rows = (row for row in self.db.execute("SELECT key, numbers, used FROM results WHERE engine = ?",
+                                                   (self.engine,)) if row[0] in wanted_set)
         else:
             rows = []
             for i in range(0, len(wanted), 500):
@@ -152,8 +159,8 @@ class ResultCache:
     def put_chunk(self, run_id: str, rows: list[tuple[str, str, str]]) -> None:
         """Store one finished chunk and count it in the run's journal, in one transaction."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
-                                [(key, code, numbers, self.today) for key, code, numbers in rows])
+            self.db.executemany("INSERT OR REPLACE INTO results (key, code, numbers, used, engine) VALUES (?, ?, ?, ?, ?)",
+                                [(key, code, numbers, self.today, self.engine) for key, code, numbers in rows])
             self.db.execute("UPDATE runs SET done = done + ? WHERE id = ?", (len(rows), run_id))
 
     def start_run(self, run_id: str, total: int) -> int:
@@ -179,11 +186,11 @@ class ResultCache:
         return list(self.db.execute("SELECT used, count(*) FROM results GROUP BY used ORDER BY used"))
 
     def prune(self, unused_days: int) -> int:
-        """Drop results no run has written or read in the last `unused_days` days, and the journal of runs that
-        finished before then; returns how many results went."""
+        """Drop results written by another version of the analysis code, or that no run has written or read in the
+        last `unused_days` days, and the journal of runs that finished before then; returns how many results went."""
         cutoff = (date.fromisoformat(self.today) - timedelta(days=unused_days)).isoformat()
         with self.db:
-            gone = self.db.execute("DELETE FROM results WHERE used < ?", (cutoff,)).rowcount
+            gone = self.db.execute("DELETE FROM results WHERE used < ? OR engine != ?", (cutoff, self.engine)).rowcount
             self.db.execute("DELETE FROM runs WHERE finished IS NOT NULL AND finished < ?", (cutoff,))
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # VACUUM writes through the log: give the space back

@@ -63,11 +63,11 @@ def register(app: typer.Typer) -> None:
         older_than: int = typer.Option(30, "--older-than", min=0,
                                        help="Drop results no run has written or read for this many days."),
     ) -> None:
-        """Dọn bộ nhớ đệm: records of edited or deleted files, results unused for --older-than days."""
+        """Dọn bộ nhớ đệm: records of edited or deleted files, results of other tthc versions or unused for --older-than days."""
         with _caches(data, cache_dir) as (_, records, results):
             before = _size(records.path), _size(results.path)
             files, held = records.prune()
             dropped = results.prune(older_than)
             console.print(f"Bản ghi đã biên dịch: bỏ {held} bản ghi, {files} tệp không còn ({before[0]} → {_size(records.path)})")
-            console.print(f"Kết quả phân tích: bỏ {dropped} kết quả không dùng trong {older_than} ngày "
+            console.print(f"Kết quả phân tích: bỏ {dropped} kết quả của phiên bản tthc khác hoặc không dùng trong {older_than} ngày "
                           f"({before[1]} → {_size(results.path)})")
