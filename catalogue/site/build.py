@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from analysis.legal_impact import Amendment
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from analysis.legal_impact import Amendment
 from catalogue.files import write_atomic
 from catalogue.site import DEFAULT_OUT, DEFAULT_WORK, pages
 from catalogue.site.collect import SiteData, collect
