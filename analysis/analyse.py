@@ -36,19 +36,6 @@ def analyse(
         code=procedure.code, name=procedure.name, metrics=metrics, cost=cost, findings=findings))
 
 
-def finding_saving_vnd(finding: object) -> int:
-    """The annual saving a finding estimates, in đồng (0 when the finding carries none)."""
-    value = getattr(finding, "saving", None)
-    for attr in ("annual_vnd", "annual_saving_vnd", "amount_vnd"):
-        if value is not None and hasattr(value, attr):
-            value = getattr(value, attr)
-            break
-    try:
-        return int(value) if value is not None else 0
-    except (TypeError, ValueError):
-        return 0
-
-
 def row_from(row: dict[str, Any], start: date) -> dict[str, Any]:
     """A row of `analysis_row` with its calendar days counted from `start`: the only number of a row that depends on
     the day it is made (the others depend on the parameters' values), so a row kept from another day is reused.
@@ -96,5 +83,5 @@ def analysis_row(a: ProcedureAnalysis) -> dict[str, Any]:
         "annual_cost_vnd": c.annual_cost_vnd,
         "findings": len(a.findings),
         "findings_by_rule": ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items())),
-        "estimated_saving_vnd": sum(finding_saving_vnd(f) for f in a.findings),
+        "estimated_saving_vnd": sum(f.annual_saving_vnd for f in a.findings),
     }

@@ -22,7 +22,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.analyse import finding_saving_vnd
 from models.analysis import ProcedureAnalysis
 from models.common import fold
 from models.procedure import Procedure
@@ -73,7 +72,7 @@ class Contribution:
             code=analysis.code, name=analysis.name, documents=documents,
             hop_ends=[agency for hop in analysis.metrics.hops for agency in (hop.from_agency, hop.to_agency)],
             annual_cost_vnd=analysis.cost.annual_cost_vnd,
-            saving_vnd=sum(finding_saving_vnd(f) for f in analysis.findings),
+            saving_vnd=sum(f.annual_saving_vnd for f in analysis.findings),
         )
 
     def to_json(self) -> dict[str, Any]:
