@@ -139,23 +139,22 @@ class Procedures(MutableMapping[str, Procedure]):
         """Where the record under `code` came from when it rewrote, in memory, the record read from a file."""
         return self._rewrites.get(code)
 
+    _TABLES = ("_order", "_decoded", "_encoded", "_index", "_digests", "_decoded_from", "_rewrites")
+    """The per-record tables: what a copy copies."""
+
     def copy(self) -> Procedures:
         """A copy whose records still encoded stay so (records are immutable: they are shared, not copied)."""
         other = Procedures()
-        other._decoded, other._encoded = dict(self._decoded), dict(self._encoded)
-        other._index, other._order = dict(self._index), dict(self._order)
-        other._digests, other._decoded_from = dict(self._digests), dict(self._decoded_from)
-        other._rewrites = dict(self._rewrites)
+        for name in self._TABLES:
+            setattr(other, name, dict(getattr(self, name)))
         return other
 
     def only(self, codes: Iterable[str]) -> Procedures:
         """A copy holding only those of `codes` it has, in its own order (records still encoded stay so)."""
-        kept = dict.fromkeys(c for c in codes if c in self._order)
+        kept = {c for c in codes if c in self._order}
         other = Procedures()
-        other._order = {c: None for c in self._order if c in kept}
-        for name in ("_decoded", "_encoded", "_index", "_digests", "_decoded_from", "_rewrites"):
-            mine = getattr(self, name)
-            setattr(other, name, {c: mine[c] for c in kept if c in mine})
+        for name in self._TABLES:
+            setattr(other, name, {c: v for c, v in getattr(self, name).items() if c in kept})
         return other
 
     def __getitem__(self, code: str) -> Procedure:
