@@ -26,7 +26,7 @@ from analysis.analyse import row_from
 from analysis.opportunities import Contribution, Opportunities
 from catalogue.batch.engine import record_bytes, record_identity
 from catalogue.batch.executors import local_workers, open_executor
-from catalogue.batch.results import DependencyKeys, ResultCache, engine_fingerprint
+from catalogue.batch.results import DependencyKeys, ResultCache
 from catalogue.batch.worker import TableResult, chunk_payload, context_line, table_chunk
 from models.catalogue import Catalogue, group_of, index_of
 from models.parameters import CostRates
@@ -97,7 +97,7 @@ def analyse_table(
     (default: every core), a few chunks in flight at a time."""
     procedures = catalogue.procedures
     group = groups_of(catalogue)
-    keys = table_keys(catalogue, group, day, method, engine_fingerprint()) if cache is not None else {}
+    keys = table_keys(catalogue, group, day, method, cache.engine) if cache is not None else {}
     results: dict[str, TableResult] = {}
     if cache is not None:
         code_of = {key: code for code, key in keys.items()}

@@ -22,7 +22,7 @@ from catalogue.batch.executors import process_context
 from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
 from catalogue.cache import default_cache_dir
-from catalogue.commands.options import DATA, parse_day, resolve_rates
+from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
 from catalogue.console import console, describe_operation, errors, num, progress_bar, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
     def analyze(
         code: str = typer.Argument(None, help="Procedure code, e.g. 1.001193."),
         all_: bool = typer.Option(False, "--all", help="Analyse every procedure and write tables."),
-        as_of: str = typer.Option(None, "--as-of", help="Day of the analysis (YYYY-MM-DD): the cost parameters and the legal changes of data/changes/ in force that day; default today."),
+        as_of: str = ANALYSIS_AS_OF,
         start: str = typer.Option(None, "--start", help="Day the dossier is submitted, for calendar days; default --as-of."),
         method: str = typer.Option("tt02", "--method", help="tt02 (Thông tư 02/2017) or scm (Standard Cost Model cross-check)."),
         json_: bool = typer.Option(False, "--json", help="Print the analysis as JSON (docs/analysis-json.md)."),

@@ -18,6 +18,10 @@ LAW_AS_OF = typer.Option(None, "--as-of", help="Show the procedures as the law s
                          "legal changes of data/changes/ in force applied; default today.")
 """`--as-of` of the commands that show procedures without computing figures."""
 
+ANALYSIS_AS_OF = typer.Option(None, "--as-of", help="Day of the analysis (YYYY-MM-DD): the cost parameters and the "
+                              "legal changes of data/changes/ in force that day; default today.")
+"""`--as-of` of the commands that analyse a procedure."""
+
 
 def parse_day(value: str | None, option: str) -> date | None:
     """A YYYY-MM-DD option, or None when it was not given; a clear message and exit 2 when it is not a date."""

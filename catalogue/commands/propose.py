@@ -15,7 +15,7 @@ from rich.table import Table
 from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
 from catalogue.batch.changes import catalogue_with_changes
-from catalogue.commands.options import DATA, parse_day, resolve_rates
+from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
 from catalogue.console import console, errors, vnd
 from catalogue.files import write_atomic
 from catalogue.problems import Problem
@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
         code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
         out: Path = typer.Option(None, "--out", help="Write the draft here (default: print it)."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
-        as_of: str = typer.Option(None, "--as-of", help="Day of the analysis (YYYY-MM-DD): the cost parameters and legal changes of data/changes/ in force that day; default today."),
+        as_of: str = ANALYSIS_AS_OF,
         data: Path = DATA,
     ) -> None:
         """Lập bản nháp phương án từ các phát hiện của một thủ tục, xếp theo chi phí tiết kiệm."""
