@@ -16,7 +16,7 @@ from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
 from catalogue.batch.changes import catalogue_with_changes
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
-from catalogue.console import console, errors, vnd
+from catalogue.console import console, errors, num, vnd
 from catalogue.files import write_atomic
 from catalogue.problems import Problem
 from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
@@ -30,10 +30,7 @@ def percent(rate: Decimal) -> str:
 
 
 def number(value: int | float, unit: str) -> str:
-    if unit == "đồng":
-        return vnd(value)
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return vnd(value) if unit == "đồng" else num(value)
 
 
 def signed(value: int | float, unit: str) -> str:
