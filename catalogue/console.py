@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rich.console import Console
 from rich.progress import (
@@ -38,6 +38,17 @@ def num(value: float | int | Decimal) -> str:
         return f"{int(value):,}".replace(",", ".")
     whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
     return whole.replace(",", ".") + ("," + decimals if decimals else "")
+
+
+def percent(rate: Decimal | float | int) -> str:
+    """A rate as a percentage with one decimal, half rounded up like every other figure of tthc: the terminal, the
+    Word plan and the site print the same text for the same rate (0,6445 → 64,5%, 0,3 → 30,0%).
+
+    >>> percent(Decimal("0.6445")), percent(Decimal("0.3")), percent(Decimal("-0.0125"))
+    ('64,5%', '30,0%', '-1,3%')
+    """
+    exact = Decimal(str(rate)) * 100
+    return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%".replace(".", ",")
 
 
 def vnd(amount: int | float) -> str:

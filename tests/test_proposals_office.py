@@ -140,6 +140,9 @@ def test_word_plan_holds_the_printed_figures_and_legal_changes(outputs: tuple[st
     savings = re.findall(r"Chi phí tiết kiệm: ([\d.]+ đ)/năm", text)
     assert savings == printed_savings(output)[:3]
     assert f"tiết kiệm {printed_savings(output)[3]}/năm" in text
+    # The same cut rates as the terminal, to the same rounding (one `percent` for both).
+    printed_rates = re.findall(r"tỷ lệ cắt giảm chi phí (-?[\d,]+%)", output)
+    assert re.findall(r"Tỷ lệ cắt giảm chi phí: (-?[\d,]+%)", text) == printed_rates[:3]
     assert "123/2015/NĐ-CP, Điều 9 (sửa đổi): Cho nộp hồ sơ trực tuyến." in text
     assert "Lý do: Xác minh đồng thời." in text
     assert "Thực hiện song song: «Công an tỉnh xác minh án tích» không phải chờ «Tra cứu lý lịch tư pháp»" in text

@@ -14,7 +14,7 @@ from docx.shared import Cm, Emu, Pt
 from docx.table import _Cell
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
-from catalogue.console import describe_operation, vnd
+from catalogue.console import describe_operation, percent, vnd
 from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
 from models.analysis import ProcedureAnalysis
@@ -26,10 +26,6 @@ BENEFIT_ROWS = (
     "steps", "visits", "documents", "certified_copies", "elapsed_working_days.likely", "time_limit_working_days",
     "applicant_hours", "per_case_vnd", "annual_cost_vnd",
 )
-
-
-def percent(rate: object) -> str:
-    return f"{float(str(rate)) * 100:.1f}%".replace(".", ",")
 
 
 def number(value: int | float, unit: str) -> str:

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from catalogue.console import num, vnd
+from catalogue.console import num, percent, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
@@ -68,10 +68,6 @@ ROLE_VI = {"competent": "Có thẩm quyền", "implementing": "Thực hiện", "
 
 
 # ---- small formatting helpers -------------------------------------------------------------------------------
-
-
-def percent(rate: Decimal | float) -> str:
-    return num(round(float(rate) * 100, 2)) + "%"
 
 
 def day(d: date) -> str:
