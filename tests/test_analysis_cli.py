@@ -88,6 +88,17 @@ def test_analyze_report(data: Path) -> None:
     assert re.search(r"Tình trạng\s*│\s*Đang áp dụng", out)  # in force, not amended nor abolished
 
 
+def test_report_writes_numbers_as_vietnamese_do() -> None:
+    """Birth registration (1.001193): decimal comma, thousands dot, money in đồng, as in every other report."""
+    data = json.loads(run("analyze", "1.001193", "--as-of", "2025-08-01", "--json"))
+    likely = data["metrics"]["elapsed_working_days"]["likely"]
+    assert likely == 0.75  # 0,05 + 0,25 + 0,1 + 0,05 + 0,25 + 0,05 along the critical path
+    out = " ".join(run("analyze", "1.001193", "--as-of", "2025-08-01").split())
+    assert "Đường găng (0,75 ngày làm việc)" in out
+    assert "hourly_income_vnd = 30.682 đ" in out and "travel_minutes.commune = 40 (" in out
+    assert "1 × 1.400.000" in out
+
+
 def test_report_gives_each_finding_its_suggestion_and_saving() -> None:
     """The liên thông birth registration (2.000986): what to do about each finding, named, and what it saves."""
     args = ("analyze", "2.000986", "--as-of", "2025-06-01")

@@ -8,6 +8,7 @@ import math
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,13 @@ def analysis_document(result: ProcedureAnalysis) -> dict[str, Any]:
     return {"format": JSON_FORMAT, "version": JSON_VERSION, **body}
 
 
+def parameter_value(name: str, value: object) -> str:
+    """A cost parameter's value as the report writes money and numbers (30.682 đ, 1,5)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return str(value)
+    return vnd(round(value)) if name.split(".")[0].endswith("_vnd") else num(value)
+
+
 def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     """A readable report: metrics, critical path, cost line by line, findings."""
     procedure = cat.procedures[result.code]
@@ -61,8 +69,8 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
         ("Bản chính / bản sao / bản sao chứng thực", f"{m.originals} / {m.copies} / {m.certified_copies}"),
         ("Mẫu đơn, tờ khai", str(m.forms)),
         ("Số khoản phí, lệ phí phải nộp", str(m.payments)),
-        ("Thời hạn giải quyết theo quy định", f"{m.time_limit_working_days:g} ngày làm việc"),
-        ("Thời gian thực hiện (thấp / khả dĩ / cao)", f"{wd.low:g} / {wd.likely:g} / {wd.high:g} ngày làm việc"),
+        ("Thời hạn giải quyết theo quy định", f"{num(m.time_limit_working_days)} ngày làm việc"),
+        ("Thời gian thực hiện (thấp / khả dĩ / cao)", f"{num(wd.low)} / {num(wd.likely)} / {num(wd.high)} ngày làm việc"),
     ]
     if m.elapsed_calendar_days is not None:
         cd = m.elapsed_calendar_days
@@ -76,8 +84,8 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     console.print(table)
 
     names = {s.id: s for s in procedure.steps}
-    path = " → ".join(f"{names[s].name} ({names[s].duration.likely:g})" for s in m.critical_path if s in names)
-    console.print(f"[bold]Đường găng[/bold] ({wd.likely:g} ngày làm việc): {escape(path)}")
+    path = " → ".join(f"{names[s].name} ({num(names[s].duration.likely)})" for s in m.critical_path if s in names)
+    console.print(f"[bold]Đường găng[/bold] ({num(wd.likely)} ngày làm việc): {escape(path)}")
 
     lines = Table("#", "Hoạt động", "Nguồn", "Phút", "Số tiền", title=escape(c.label))
     lines.add_column("Cách tính", overflow="fold", ratio=3)
@@ -90,11 +98,11 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     totals.add_row("Phí, lệ phí (F)", vnd(c.fees_vnd))
     totals.add_row("Chi phí khác (O)", vnd(c.other_costs_vnd))
     totals.add_row("[bold]Chi phí một lần thực hiện (C1)[/bold]", f"[bold]{vnd(c.per_case_vnd)}[/bold]")
-    totals.add_row(f"Số lần/năm × số đối tượng/năm: {c.frequency_per_subject:g} × {c.subjects_per_year:,}".replace(",", "."), "")
+    totals.add_row(f"Số lần/năm × số đối tượng/năm: {num(c.frequency_per_subject)} × {num(c.subjects_per_year)}", "")
     totals.add_row("[bold]Chi phí tuân thủ một năm (C1 × f × N)[/bold]", f"[bold]{vnd(c.annual_cost_vnd)}[/bold]")
     console.print(totals)
     for parameter, used in c.parameters.items():
-        console.print(escape(f"  {parameter} = {used.value} (từ {used.start:%d/%m/%Y}; {used.source.title or used.source.url})"))
+        console.print(escape(f"  {parameter} = {parameter_value(parameter, used.value)} (từ {used.start:%d/%m/%Y}; {used.source.title or used.source.url})"))
 
     if result.findings:
         console.print(f"[bold]Phát hiện ({len(result.findings)})[/bold]")
