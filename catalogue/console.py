@@ -51,6 +51,20 @@ def percent(rate: Decimal | float | int) -> str:
     return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%".replace(".", ",")
 
 
+def number(value: int | float, unit: str) -> str:
+    """A figure of a comparison row in its unit: money as `vnd`, anything else as `num`."""
+    return vnd(value) if unit == "đồng" else num(value)
+
+
+def clip(text: str, width: int = 90) -> str:
+    """`text` cut to `width` characters, an ellipsis saying it was cut.
+
+    >>> clip("Đăng ký biến động quyền sử dụng đất", 20)
+    'Đăng ký biến động q…'
+    """
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def vnd(amount: int | float) -> str:
     """Money as Vietnamese write it: 1.234.567 đ."""
     return f"{round(amount):,} đ".replace(",", ".")
@@ -108,7 +122,7 @@ def describe_operation(op: Operation, before: Procedure, catalogue: Catalogue) -
         case "one_desk":
             return f"{label}: tiếp nhận và trả kết quả tại {op.desk}"
         case "shorten_time_limit":
-            return f"{label}: còn {op.working_days:g} ngày làm việc"
+            return f"{label}: còn {num(op.working_days)} ngày làm việc"
         case "change_fee":
             return f"{label}: {op.fee} còn {vnd(op.amount_vnd)}" if op.amount_vnd else f"{label}: miễn {op.fee}"
         case "lower_frequency":

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 import networkx as nx
 
 from analysis.graph import step_graph
+from catalogue.console import num
 from models.catalogue import Catalogue
 from models.procedure import APPLICANT, Procedure, Step
 
@@ -53,7 +54,7 @@ def actor_name(actor: str, catalogue: Catalogue) -> str:
 
 
 def _days(step: Step) -> str:
-    return f"{step.duration.likely:g} ngày LV"
+    return f"{num(step.duration.likely)} ngày LV"
 
 
 def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],

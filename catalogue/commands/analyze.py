@@ -24,7 +24,7 @@ from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
 from catalogue.cache import default_cache_dir
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
-from catalogue.console import console, describe_operation, errors, num, progress_bar, vnd
+from catalogue.console import clip, console, describe_operation, errors, num, progress_bar, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
 from catalogue.spreadsheet import looks_like_formula
@@ -210,13 +210,13 @@ def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
         console.print(table)
 
     show("Giấy tờ được nhiều thủ tục yêu cầu nhất", "Giấy tờ", "Số thủ tục",
-         [(found.labels[k][:90], f"{n} thủ tục") for k, n in found.documents.most_common(TOP)])
+         [(clip(found.labels[k]), f"{n} thủ tục") for k, n in found.documents.most_common(TOP)])
     show("Cơ quan có nhiều lần chuyển hồ sơ nhất", "Cơ quan", "Số lần chuyển đi hoặc đến",
          [(actor_name(k, cat), f"{n} lần") for k, n in found.hops.most_common(TOP)])
     show("Thủ tục có chi phí tuân thủ một năm lớn nhất", "Thủ tục", "Chi phí một năm",
-         [(f"{code} {name}"[:90], vnd(amount)) for amount, code, name in found.costs])
+         [(clip(f"{code} {name}"), vnd(amount)) for amount, code, name in found.costs])
     show("Thủ tục có khoản tiết kiệm ước tính lớn nhất", "Thủ tục", "Tiết kiệm một năm",
-         [(f"{code} {name}"[:90], vnd(amount)) for amount, code, name in found.savings]
+         [(clip(f"{code} {name}"), vnd(amount)) for amount, code, name in found.savings]
          or [("(chưa có phát hiện nào ước tính tiết kiệm)", "")],
          caption="Cộng khoản tiết kiệm của từng phát hiện; các đề xuất có thể chồng lên nhau.")
 

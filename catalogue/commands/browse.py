@@ -12,7 +12,7 @@ from rich.table import Table
 
 from catalogue.batch.changes import amended_catalogue, catalogue_with_changes
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day
-from catalogue.console import console, errors, vnd
+from catalogue.console import console, errors, num, vnd
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STATUS_VI, STEP_KIND_LABELS_VI, Procedure
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         for p in sorted(cat.procedures.values(), key=lambda p: p.code):
             if matches(p, text, field, level, agency):
                 n += 1
-                table.add_row(escape(p.code), escape(p.name), escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), f"{p.time_limit_working_days:g}")
+                table.add_row(escape(p.code), escape(p.name), escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), num(p.time_limit_working_days))
         console.print(table)
         console.print(f"{n} thủ tục")
 
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}", markup=False)
         channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
-            channels.add_row(CHANNEL_LABELS_VI[c.kind], f"{c.time_limit.working_days:g}", escape(", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees)) or "Không")
+            channels.add_row(CHANNEL_LABELS_VI[c.kind], num(c.time_limit.working_days), escape(", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees)) or "Không")
         console.print(channels)
         docs = Table("Giấy tờ", "Bản chính", "Bản sao", "Sao y chứng thực", "Mẫu", title="Thành phần hồ sơ")
         for d in p.documents:
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
             days = s.duration
             who = "Người nộp hồ sơ" if s.actor == "applicant" else name(s.actor)
             estimate = "*" if s.origin == "estimate" else ""
-            steps.add_row(str(i), escape(s.name), escape(who), STEP_KIND_LABELS_VI[s.kind], f"{days.low:g} / {days.likely:g} / {days.high:g}{estimate}", escape(", ".join(s.after)))
+            steps.add_row(str(i), escape(s.name), escape(who), STEP_KIND_LABELS_VI[s.kind], f"{num(days.low)} / {num(days.likely)} / {num(days.high)}{estimate}", escape(", ".join(s.after)))
         console.print(steps)
         console.print("* thời gian ước tính của biên tập viên danh mục, không do nguồn công bố")
         console.print("Căn cứ pháp lý: " + "; ".join(c.ref + (f" ({', '.join(c.articles)})" if c.articles else "") for c in p.legal_basis), markup=False)

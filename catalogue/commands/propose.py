@@ -16,16 +16,12 @@ from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
 from catalogue.batch.changes import catalogue_with_changes
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
-from catalogue.console import console, errors, num, percent, vnd
+from catalogue.console import console, errors, number, percent, vnd
 from catalogue.files import write_atomic
 from catalogue.problems import Problem
 from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
 from catalogue.store import open_catalogue
 from models.proposal import Comparison, PlanComparison
-
-
-def number(value: int | float, unit: str) -> str:
-    return vnd(value) if unit == "đồng" else num(value)
 
 
 def signed(value: int | float, unit: str) -> str:

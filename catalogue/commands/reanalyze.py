@@ -21,7 +21,7 @@ from catalogue.commands.options import DATA, parse_day
 from catalogue.console import console, errors, progress_bar, vnd
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
-from models.change import LegalChange
+from models.change import CHANGELOG_STATUS_VI, LegalChange
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -117,8 +117,8 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"{report.title} ({report.as_of:%d/%m/%Y})", show_header=False)
         table.add_row("Thủ tục bị ảnh hưởng", str(s.affected))
         table.add_row("Cần rà soát lại", str(s.needs_review))
-        table.add_row("ADDED / AMENDED / UNCHANGED / WITHDRAWN",
-                      " / ".join(str(s.by_status.get(k, 0)) for k in ("ADDED", "AMENDED", "UNCHANGED", "WITHDRAWN")))
+        for status, label in CHANGELOG_STATUS_VI.items():
+            table.add_row(f"  {label} ({status})", str(s.by_status.get(status, 0)))
         table.add_row("Chi phí tuân thủ/năm", f"{vnd(s.annual_cost_before_vnd)} → {vnd(s.annual_cost_after_vnd)}")
         table.add_row("Phân tích mới / từ bộ nhớ đệm", f"{s.analysed} / {s.from_cache}")
         console.print(table)

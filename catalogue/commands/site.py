@@ -13,7 +13,7 @@ import typer
 
 from catalogue.batch.changes import amended_catalogue
 from catalogue.commands.options import DATA, parse_day
-from catalogue.console import console, errors
+from catalogue.console import console, errors, num
 from catalogue.proposals import load_proposals
 from catalogue.site import DEFAULT_OUT, DEFAULT_WORK
 from catalogue.store import open_catalogue
@@ -65,8 +65,8 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         f"({built.written_files} tệp Markdown viết lại, {built.removed_files} tệp xóa)"
     )
     console.print(
-        f"Thời gian: phân tích {built.analysis_s:.1f} s, sinh trang {built.generation_s:.1f} s, "
-        f"MkDocs {built.mkdocs_s:.1f} s, Pagefind {built.pagefind_s:.1f} s"
+        f"Thời gian: phân tích {num(round(built.analysis_s, 1))} s, sinh trang {num(round(built.generation_s, 1))} s, "
+        f"MkDocs {num(round(built.mkdocs_s, 1))} s, Pagefind {num(round(built.pagefind_s, 1))} s"
     )
     if reanalysis is not None:
         console.print(f"Báo cáo rà soát: {report} ({reanalysis.summary.affected} thủ tục bị ảnh hưởng)")

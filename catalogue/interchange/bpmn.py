@@ -14,6 +14,7 @@ import networkx as nx
 from lxml import etree
 
 from analysis.graph import step_graph
+from catalogue.console import num
 from models.catalogue import Catalogue
 from models.procedure import APPLICANT, STEP_KIND_LABELS_VI, Procedure
 
@@ -66,7 +67,7 @@ def _flow_graph(p: Procedure) -> tuple[dict[str, _Node], list[_Flow]]:
     nodes: dict[str, _Node] = {}
     flows: list[_Flow] = []
     for s in p.steps:
-        doc = f"{STEP_KIND_LABELS_VI[s.kind]}; {s.duration.low:g}/{s.duration.likely:g}/{s.duration.high:g} ngày làm việc"
+        doc = f"{STEP_KIND_LABELS_VI[s.kind]}; {num(s.duration.low)}/{num(s.duration.likely)}/{num(s.duration.high)} ngày làm việc"
         nodes[_id("Step", s.id)] = _Node(_id("Step", s.id), "task", s.name, s.actor, doc + (f"; {s.unit}" if s.unit else ""))
     starts = [n for n in graph if graph.in_degree(n) == 0]
     ends = [n for n in graph if graph.out_degree(n) == 0]

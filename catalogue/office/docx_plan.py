@@ -14,7 +14,7 @@ from docx.shared import Cm, Emu, Pt
 from docx.table import _Cell
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
-from catalogue.console import describe_operation, percent, vnd
+from catalogue.console import describe_operation, number, percent, vnd
 from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
 from models.analysis import ProcedureAnalysis
@@ -26,14 +26,6 @@ BENEFIT_ROWS = (
     "steps", "visits", "documents", "certified_copies", "elapsed_working_days.likely", "time_limit_working_days",
     "applicant_hours", "per_case_vnd", "annual_cost_vnd",
 )
-
-
-def number(value: int | float, unit: str) -> str:
-    if unit == "đồng":
-        return vnd(value)
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return f"{value:,}".replace(",", ".")
 
 
 def legal_text(change: LegalChange) -> str:
