@@ -165,6 +165,18 @@ def test_dashboard_charts_are_svg_pictures_of_the_catalogue() -> None:
     assert sum(bar_values) == len(site.catalogue.procedures)
 
 
+def test_dashboard_counts_the_days_a_rule_saves_beside_its_money() -> None:
+    """Removing a pass-through step saves working days and no đồng: the rule table says so instead of a bare 0 đ."""
+    site = built_site()
+    page = site.page("tong-quan.html")
+    table = page.xpath('//table[thead/tr/th[normalize-space()="Quy tắc"]]')[0]
+    headers = [th.text_content().strip() for th in table.xpath("./thead/tr/th")]
+    assert headers[-1] == "Ngày làm việc rút ngắn (cộng các thủ tục)"
+    rows = {tr[0].text_content().strip(): [td.text_content().strip() for td in tr] for tr in table.xpath("./tbody/tr")}
+    passing = rows["Bước trung chuyển hồ sơ"]
+    assert passing[2] == "0 đ" and float(passing[3].replace(",", ".")) > 0
+
+
 def test_only_changed_markdown_is_rewritten(tmp_path: Path) -> None:
     assert sync_folder(tmp_path, {"a.md": b"A", "d/b.md": b"B"}) == (2, 0)
     before = (tmp_path / "a.md").stat().st_mtime_ns
