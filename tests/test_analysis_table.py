@@ -50,6 +50,9 @@ def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None
         a = analyse(bundled.procedures[code], bundled, rates)
         expected_rows.append(analysis_row(a))
         expected.add(Contribution.of(bundled.procedures[code], a))
+    # 2.000986 (birth registration, liên thông): removing its pass-through steps saves 2 working days and no đồng.
+    row = next(row for row in expected_rows if row["code"] == "2.000986")
+    assert row["estimated_saving_working_days"] == 2.0
     across = [row["code"] for row in expected_rows if "asked-twice" in row["findings_by_rule"]]
     assert {"1.001612", "2.000720", "1.011537", "2.001023"} <= set(across)  # findings that need the group
     for workers, size in ((1, 1000), (2, 4), (2, 1)):
