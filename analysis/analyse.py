@@ -84,5 +84,5 @@ def analysis_row(a: ProcedureAnalysis) -> dict[str, Any]:
         "findings": len(a.findings),
         "findings_by_rule": ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items())),
         "estimated_saving_vnd": sum(f.annual_saving_vnd for f in a.findings),
-        "estimated_saving_working_days": round(sum(f.saving.working_days_likely for f in a.findings if f.saving), 4),
+        "estimated_saving_working_days": round(sum(f.saving_working_days for f in a.findings), 4),
     }

@@ -35,3 +35,8 @@ class Finding(Model):
     @property
     def annual_saving_vnd(self) -> int:
         return self.saving.annual_vnd if self.saving else 0
+
+    @property
+    def saving_working_days(self) -> float:
+        """Working days the suggestion cuts from the critical path; 0 without a suggestion."""
+        return self.saving.working_days_likely if self.saving else 0.0

@@ -104,7 +104,7 @@ def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
             }))
     order = {rule: i for i, rule in enumerate(RULE_IDS)}
     findings.sort(key=lambda f: (
-        -(f.saving.annual_vnd if f.saving else 0), -(f.saving.working_days_likely if f.saving else 0), order[f.rule],
+        -f.annual_saving_vnd, -f.saving_working_days, order[f.rule],
     ))
     return findings
 

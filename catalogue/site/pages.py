@@ -726,7 +726,7 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
             by_rule[f.rule] += 1
             rule_titles.setdefault(f.rule, f.title)
             rule_saving[f.rule] += f.annual_saving_vnd
-            rule_days[f.rule] += f.saving.working_days_likely if f.saving else 0
+            rule_days[f.rule] += f.saving_working_days
     if by_rule:
         top = by_rule.most_common(10)
         chart("phat-hien.svg", "Những trùng lặp, thừa thường gặp",
