@@ -101,6 +101,20 @@ def test_a_procedure_page_draws_its_step_graph_and_tables(visit: Visit, base_url
     assert visit.foreign_requests == []
 
 
+def test_a_liên_thông_graph_reads_downwards_within_the_page(visit: Visit, base_url: str) -> None:
+    """2.000986 crosses four agencies in 11 steps: drawn left to right it ran four screens wide in its scrolling
+    box; drawn top to bottom nearly all of it shows at once, the rest a short scroll away."""
+    page = visit.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + "thu-tuc/2.000986.html")
+    page.locator("pre.tthc-mermaid svg").wait_for(state="visible", timeout=20_000)
+    box = page.locator("div.tthc-diagram").bounding_box()
+    drawn = page.locator("pre.tthc-mermaid svg").bounding_box()
+    assert box is not None and drawn is not None
+    assert drawn["height"] > drawn["width"]
+    assert drawn["width"] <= 1.5 * box["width"], (drawn, box)
+
+
 def test_a_hostile_record_runs_nothing_and_still_draws(visit: Visit, base_url: str) -> None:
     page = visit.page
     page.goto(base_url + f"thu-tuc/{HOSTILE_CODE}.html")

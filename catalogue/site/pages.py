@@ -322,7 +322,9 @@ def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str
 
 def _diagram_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
     critical = a.metrics.critical_path if a else []
-    text = mermaid_step_graph(p, site.catalogue, critical)
+    # Top to bottom: a page is read downwards, on phones too; drawn left to right, the graph of a liên thông
+    # procedure (2.000986) ran four screens wide in a scrolling box.
+    text = mermaid_step_graph(p, site.catalogue, critical, "TB")
     return "\n".join([
         "## Sơ đồ các bước {#so-do}", "",
         f'<div class="tthc-diagram" data-pagefind-ignore><pre class="tthc-mermaid">{fenced_text(text)}</pre></div>', "",
