@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.plan import PlanError, apply_entry
+from catalogue.console import num, vnd
 from catalogue.loader import validate_record
 from catalogue.problems import Problem, field_path
 from catalogue.yamlio import Parsed, YamlError, dump_yaml, load_yaml_file
@@ -141,7 +142,9 @@ def draft_yaml(proposal: Proposal, findings: list[Finding]) -> str:
         "# Các phát hiện, xếp theo chi phí tiết kiệm được mỗi năm:",
     ]
     for f in findings:
-        saving = f"{f.saving.annual_vnd:,} đ/năm".replace(",", ".") if f.saving else "cần xem xét"
+        saving = f"{vnd(f.annual_saving_vnd)}/năm" if f.saving else "cần xem xét"
+        if f.saving_working_days:  # a fix that saves time, not money, says so rather than "0 đ/năm"
+            saving += f", {num(f.saving_working_days)} ngày làm việc"
         head.append(f"#  - [{f.rule}] {f.title}: {saving}")
     data = _prune(proposal.model_dump(mode="json"))
     return "\n".join(head) + "\n" + dump_yaml(data)

@@ -132,6 +132,15 @@ def test_suggest_drafts_a_plan_staff_can_load_and_never_overwrites(data: Path) -
     assert run("suggest", "9.004101", "--out", str(out), "--force", "--data", str(data)).exit_code == 0
 
 
+def test_suggest_heads_the_draft_with_each_finding_s_saving_in_money_and_days(tmp_path: Path) -> None:
+    """2.000986 (bundled): removing its pass-through steps saves 2 working days and no money; the draft says both."""
+    out = tmp_path / "nhap.yaml"
+    assert run("suggest", "2.000986", "--out", str(out), "--as-of", "2025-06-01").exit_code == 0
+    head = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("#  - ")]
+    assert "#  - [pass-through] Bước trung chuyển hồ sơ: 0 đ/năm, 2 ngày làm việc" in head
+    assert any(line.startswith("#  - [visits]") and line.endswith(" đ/năm") for line in head)  # money only
+
+
 def test_suggest_for_an_unknown_procedure(data: Path) -> None:
     result = run("suggest", "1.999999", "--out", str(data / "x.yaml"), "--data", str(data))
     assert result.exit_code == 1 and "no procedure 1.999999" in result.output
