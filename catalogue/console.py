@@ -19,6 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 from rich.text import Text
 
 from models.catalogue import Catalogue
@@ -54,6 +55,12 @@ def percent(rate: Decimal | float | int) -> str:
 def number(value: int | float, unit: str) -> str:
     """A figure of a comparison row in its unit: money as `vnd`, anything else as `num`."""
     return vnd(value) if unit == "đồng" else num(value)
+
+
+def figures(header: str) -> Column:
+    """A table column of numbers or money: right-aligned, never wrapped nor cut short with "…" (on a narrow
+    terminal the text columns wrap instead: a figure read as 69.506.016.6… đ is no figure)."""
+    return Column(header, justify="right", no_wrap=True)
 
 
 def clip(text: str, width: int = 90) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,21 @@ def test_validate_reports_proposal_problems(data: Path) -> None:
     assert result.exit_code == 1
     assert f"{path}:" in result.output and "unknown step 'khong-co'" in result.output
     assert "file is named sai.yaml but holds sai-id" in result.output
+
+
+def test_a_narrow_terminal_wraps_labels_and_never_cuts_a_figure(data: Path) -> None:
+    """At 80 columns the annual costs (17 characters each) once printed as 112.977.800.0… đ."""
+    from typer.testing import CliRunner
+
+    from catalogue.cli import app
+
+    path = write_plan(data, PLAN)
+    result = CliRunner().invoke(app, ["propose", str(path), "--as-of", "2025-06-01", "--data", str(data)],
+                                env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    for figure in ("112.977.800.000 đ", "30.682.000.000 đ", "−82.295.800.000 đ", "571.064.478.333", "183.986.375.000"):
+        assert re.search(rf"│ +{re.escape(figure)} │", result.output), figure
 
 
 def test_suggest_drafts_a_plan_staff_can_load_and_never_overwrites(data: Path) -> None:

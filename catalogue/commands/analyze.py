@@ -24,7 +24,7 @@ from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
 from catalogue.cache import default_cache_dir
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
-from catalogue.console import clip, console, describe_operation, errors, num, progress_bar, vnd
+from catalogue.console import clip, console, describe_operation, errors, figures, num, progress_bar, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
 from catalogue.spreadsheet import looks_like_formula
@@ -87,13 +87,13 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     path = " → ".join(f"{names[s].name} ({num(names[s].duration.likely)})" for s in m.critical_path if s in names)
     console.print(f"[bold]Đường găng[/bold] ({num(wd.likely)} ngày làm việc): {escape(path)}")
 
-    lines = Table("#", "Hoạt động", "Nguồn", "Phút", "Số tiền", title=escape(c.label))
+    lines = Table("#", "Hoạt động", "Nguồn", figures("Phút"), figures("Số tiền"), title=escape(c.label))
     lines.add_column("Cách tính", overflow="fold", ratio=3)
     for i, line in enumerate(c.lines, 1):
         lines.add_row(str(i), escape(line.activity), escape(f"{line.source_kind}: {line.source_id}"),
                       str(line.minutes) if line.minutes else "", vnd(line.amount_vnd), escape(line.explanation))
     console.print(lines)
-    totals = Table("Khoản", "Số tiền", title=f"Chi phí tuân thủ (tham số tại ngày {c.as_of:%d/%m/%Y})")
+    totals = Table("Khoản", figures("Số tiền"), title=f"Chi phí tuân thủ (tham số tại ngày {c.as_of:%d/%m/%Y})")
     totals.add_row(f"Thời gian ({c.time_minutes} phút × {vnd(int(c.hourly_income_vnd))}/giờ)", vnd(c.time_cost_vnd))
     totals.add_row("Phí, lệ phí (F)", vnd(c.fees_vnd))
     totals.add_row("Chi phí khác (O)", vnd(c.other_costs_vnd))
@@ -204,7 +204,7 @@ def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
     """Documents asked by most procedures, agencies in most hops, largest annual costs and savings."""
 
     def show(title: str, header: str, value: str, rows: list[tuple[str, str]], caption: str | None = None) -> None:
-        table = Table(header, value, title=title, caption=caption)
+        table = Table(header, figures(value), title=title, caption=caption)
         for left, right in rows:
             table.add_row(escape(left), escape(right))
         console.print(table)

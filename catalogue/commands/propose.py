@@ -10,13 +10,13 @@ from typing import NoReturn
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
 from catalogue.batch.changes import catalogue_with_changes
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
-from catalogue.console import console, errors, number, percent, vnd
+from catalogue.console import console, errors, figures, num, number, percent, vnd
 from catalogue.files import write_atomic
 from catalogue.problems import Problem
 from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
@@ -35,8 +35,8 @@ def verdict(met: bool) -> str:
 
 
 def comparison_table(c: Comparison) -> Table:
-    table = Table("Chỉ tiêu", "Trước", "Sau", "Chênh lệch", "Đơn vị", title=escape(f"{c.code} – {c.name}"),
-                  title_justify="left")
+    table = Table("Chỉ tiêu", figures("Trước"), figures("Sau"), figures("Chênh lệch"), "Đơn vị",
+                  title=escape(f"{c.code} – {c.name}"), title_justify="left")
     for row in c.rows:
         table.add_row(row.label, number(row.before, row.unit), number(row.after, row.unit), signed(row.difference, row.unit), row.unit)
     return table
@@ -61,12 +61,14 @@ def print_evaluation(result: PlanEvaluation) -> None:
         for line in targets_lines(c.saving_vnd_per_year, c.cost_cut_rate, c.time_cut_rate, c):
             console.print(line, markup=False)
     if len(result.entries) > 1:
-        table = Table("Mã", "Thủ tục", "Chi phí trước (đ/năm)", "Chi phí sau (đ/năm)", "Tiết kiệm (đ/năm)", "Tỷ lệ",
-                      title="Tổng hợp phương án", title_justify="left")
+        # Figures in đồng a year, the unit in the headers: four whole figures fit beside the names in 80 columns.
+        table = Table(Column("Thủ tục", min_width=10, overflow="fold"), figures("Trước (đ/năm)"), figures("Sau (đ/năm)"),
+                      figures("Tiết kiệm (đ/năm)"), figures("Tỷ lệ"), title="Tổng hợp phương án", title_justify="left")
         for c in s.procedures:
-            table.add_row(c.code, escape(c.name), vnd(c.annual_before_vnd), vnd(c.annual_after_vnd), vnd(c.saving_vnd_per_year), percent(c.cost_cut_rate))
-        table.add_row("", f"Tổng {len(s.procedures)} thủ tục", vnd(s.annual_before_vnd), vnd(s.annual_after_vnd),
-                      vnd(s.saving_vnd_per_year), percent(s.cost_cut_rate))
+            table.add_row(escape(f"{c.code} {c.name}"), num(c.annual_before_vnd), num(c.annual_after_vnd),
+                          num(c.saving_vnd_per_year), percent(c.cost_cut_rate))
+        table.add_row(f"Tổng {len(s.procedures)} thủ tục", num(s.annual_before_vnd), num(s.annual_after_vnd),
+                      num(s.saving_vnd_per_year), percent(s.cost_cut_rate))
         console.print(table)
         console.print(f"Tổng: {vnd(s.annual_before_vnd)}/năm → {vnd(s.annual_after_vnd)}/năm", markup=False)
         for line in targets_lines(s.saving_vnd_per_year, s.cost_cut_rate, s.time_cut_rate, s):
