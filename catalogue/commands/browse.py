@@ -8,11 +8,11 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from catalogue.batch.changes import amended_catalogue, catalogue_with_changes
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day
-from catalogue.console import console, errors, num, vnd
+from catalogue.console import console, errors, figures, num, vnd
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STATUS_VI, STEP_KIND_LABELS_VI, Procedure
@@ -41,7 +41,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Liệt kê thủ tục: filter by field, level, agency and text."""
         cat = catalogue_with_changes(open_catalogue(data), data, parse_day(as_of, "--as-of") or date.today())
-        table = Table("Mã", "Tên thủ tục", "Lĩnh vực", "Cấp", "Thời hạn (ngày LV)")
+        table = Table(Column("Mã", no_wrap=True), Column("Tên thủ tục", ratio=4), Column("Lĩnh vực", ratio=2),
+                      Column("Cấp", ratio=2), figures("Thời hạn"), expand=True,
+                      caption="Thời hạn giải quyết theo quy định, ngày làm việc", caption_justify="left")
         n = 0
         for p in sorted(cat.procedures.values(), key=lambda p: p.code):
             if matches(p, text, field, level, agency):
