@@ -52,6 +52,11 @@ def percent(rate: Decimal | float | int) -> str:
     return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%".replace(".", ",")
 
 
+def quantity(value: float | int | Decimal, unit: str) -> str:
+    """A number with its unit as the parameter registry names it: `30.682 đồng/giờ`, `40 phút`."""
+    return f"{num(value)} {unit}".strip()
+
+
 def number(value: int | float, unit: str) -> str:
     """A figure of a comparison row in its unit: money as `vnd`, anything else as `num`."""
     return vnd(value) if unit == "đồng" else num(value)

@@ -8,7 +8,6 @@ import math
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
 from catalogue.cache import default_cache_dir
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
-from catalogue.console import clip, console, describe_operation, errors, figures, num, progress_bar, vnd
+from catalogue.console import clip, console, describe_operation, errors, figures, num, progress_bar, quantity, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
 from catalogue.spreadsheet import looks_like_formula
@@ -42,13 +41,6 @@ def analysis_document(result: ProcedureAnalysis) -> dict[str, Any]:
     """The stable JSON document of one analysis (fields described in docs/analysis-json.md)."""
     body = result.model_dump(mode="json")
     return {"format": JSON_FORMAT, "version": JSON_VERSION, **body}
-
-
-def parameter_value(name: str, value: object) -> str:
-    """A cost parameter's value as the report writes money and numbers (30.682 đ, 1,5)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        return str(value)
-    return vnd(round(value)) if name.split(".")[0].endswith("_vnd") else num(value)
 
 
 def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
@@ -102,7 +94,9 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     totals.add_row("[bold]Chi phí tuân thủ một năm (C1 × f × N)[/bold]", f"[bold]{vnd(c.annual_cost_vnd)}[/bold]")
     console.print(totals)
     for parameter, used in c.parameters.items():
-        console.print(escape(f"  {parameter} = {parameter_value(parameter, used.value)} (từ {used.start:%d/%m/%Y}; {used.source.title or used.source.url})"))
+        known = cat.parameters.parameters.get(parameter)
+        value = quantity(used.value, known.unit if known else "")
+        console.print(escape(f"  {parameter} = {value} (từ {used.start:%d/%m/%Y}; {used.source.title or used.source.url})"))
 
     if result.findings:
         console.print(f"[bold]Phát hiện ({len(result.findings)})[/bold]")

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from catalogue.console import num, percent, vnd
+from catalogue.console import num, percent, quantity, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
@@ -427,7 +427,7 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
             origin = ORIGIN_VI.get(value.origin, value.origin)
             if value.origin == "estimate":
                 origin = f'<span class="tthc-estimate">{origin}</span>'
-            rows.append([md(label), md(f"{num(value.value)} {unit}".strip()), day(value.start), origin,
+            rows.append([md(label), md(quantity(value.value, unit)), day(value.start), origin,
                          source_item(value.source)])
         out += ["Tham số sử dụng:", "", table(["Tham số", "Giá trị", "Áp dụng từ", "Loại số liệu", "Nguồn"], rows), ""]
     return "\n".join(out)
