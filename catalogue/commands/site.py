@@ -64,10 +64,9 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         f"{built.procedures} thủ tục, {built.html_pages} trang HTML → {built.out} "
         f"({built.written_files} tệp Markdown viết lại, {built.removed_files} tệp xóa)"
     )
-    console.print(
-        f"Thời gian: phân tích {num(round(built.analysis_s, 1))} s, sinh trang {num(round(built.generation_s, 1))} s, "
-        f"MkDocs {num(round(built.mkdocs_s, 1))} s, Pagefind {num(round(built.pagefind_s, 1))} s"
-    )
+    timings = (("phân tích", built.analysis_s), ("sinh trang", built.generation_s), ("MkDocs", built.mkdocs_s),
+               ("Pagefind", built.pagefind_s))
+    console.print("Thời gian: " + ", ".join(f"{part} {num(round(s, 1))} s" for part, s in timings))
     if reanalysis is not None:
         console.print(f"Báo cáo rà soát: {report} ({reanalysis.summary.affected} thủ tục bị ảnh hưởng)")
     return built

@@ -735,7 +735,7 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
               charts.bar_chart("Số phát hiện theo quy tắc rà soát", [rule_titles[r] for r, _ in top],
                                [n for _, n in top], num),
               "Số phát hiện theo quy tắc rà soát, nhiều nhất trước")
-        rows = [[md(rule_titles[r]), num(n), vnd(rule_saving[r]), num(round(rule_days[r], 2))] for r, n in top]
+        rows = [[md(rule_titles[r]), num(n), vnd(rule_saving[r]), num(rule_days[r])] for r, n in top]
         out += [table(["Quy tắc", "Số phát hiện", "Tiết kiệm ước tính mỗi năm",
                        "Ngày làm việc rút ngắn (cộng các thủ tục)"], rows), ""]
 
