@@ -1,9 +1,10 @@
-"""A small catalogue built in code for the batch tests: a district and a commune procedure, registries, real
-cost parameters (data/parameters)."""
+"""Catalogues for the batch tests: a small one built in code (a district and a commune procedure, registries, real
+cost parameters from data/parameters), and an edit of the bundled data for the liên thông groups."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from catalogue.loader import DEFAULT_DATA, Loaded, load_parameters
@@ -95,3 +96,24 @@ TWO_LEVEL: list[dict[str, Any]] = [
      "agencies": {"ubnd-huyen": "ubnd-xa", "phong-tu-phap-huyen": "ubnd-xa"}},
     {"op": "replace", "text": "61/2018/NĐ-CP", "by": "118/2025/NĐ-CP"},
 ]
+
+
+IDENTITY_PAPER = """\
+  - id: giay-to-tuy-than
+    name: >-
+      Hộ chiếu/Thẻ căn cước công dân/Thẻ căn cước/Căn cước điện tử/Giấy chứng nhận căn cước hoặc giấy tờ khác có
+      dán ảnh của người đi đăng ký
+    originals: 1
+    presented: true
+    issuer: {kind: national_database, database: Cơ sở dữ liệu quốc gia về dân cư}
+"""
+
+
+def ask_identity_paper_twice(data: Path) -> None:
+    """Make the liên thông group khai sinh – thường trú (1.001193, 1.004222) ask one document twice, in a copy of
+    the bundled data: 1.004222 also asks for the identity paper 1.001193 asks for, under the same name. The real
+    records share none, and the batch tests need a finding that only the whole group can give."""
+    path = data / "procedures" / "1.004222.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\ndocuments:\n") == 1
+    path.write_text(text.replace("\ndocuments:\n", "\ndocuments:\n" + IDENTITY_PAPER, 1), encoding="utf-8")

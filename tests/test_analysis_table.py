@@ -1,6 +1,9 @@
 """`tthc analyze --all` on several processes gives the table and the opportunities of analysing each procedure
 against the whole catalogue: a liên thông group travels whole, rows come in code order; a second run reads its
-rows from the result cache, and after an edit analyses again only the edited procedure's group."""
+rows from the result cache, and after an edit analyses again only the edited procedure's group.
+
+The catalogue is the bundled one with one document asked twice across the group khai sinh – thường trú
+(`ask_identity_paper_twice`): a finding that only the whole group gives."""
 
 from __future__ import annotations
 
@@ -19,14 +22,21 @@ from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
 from models.parameters import CostRates
+from tests.batch_helpers import ask_identity_paper_twice
 
 DAY = date(2025, 6, 1)
-ACROSS_GROUP = "Giấy tờ đã nộp cho thủ tục khác trong nhóm liên thông"
 
 
 @pytest.fixture(scope="module")
-def bundled() -> Catalogue:
-    return open_catalogue()
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    return open_catalogue(grouped_data(tmp_path_factory.mktemp("grouped")))
+
+
+def grouped_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, data)
+    ask_identity_paper_twice(data)
+    return data
 
 
 def test_chunks_keep_each_group_whole(bundled: Catalogue) -> None:
@@ -38,8 +48,8 @@ def test_chunks_keep_each_group_whole(bundled: Catalogue) -> None:
             group = bundled.procedures[code].interagency_group
             if group:
                 groups.setdefault(group, set()).add(i)
-    assert len(groups) >= 3 and all(len(where) == 1 for where in groups.values())
-    assert max(len(chunk) for chunk in chunks) == 3  # the largest group; every other chunk holds one procedure
+    assert len(groups) == 2 and all(len(where) == 1 for where in groups.values())
+    assert max(len(chunk) for chunk in chunks) == 2  # a group's pair; every other chunk holds one procedure
 
 
 def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None:
@@ -54,7 +64,7 @@ def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None
     row = next(row for row in expected_rows if row["code"] == "2.000986")
     assert row["estimated_saving_working_days"] == 2.0
     across = [row["code"] for row in expected_rows if "asked-twice" in row["findings_by_rule"]]
-    assert {"1.001612", "2.000720", "1.011537", "2.001023"} <= set(across)  # findings that need the group
+    assert across == ["1.004222"]  # the finding that needs the group: 1.001193, earlier in code order, asks it first
     for workers, size in ((1, 1000), (2, 4), (2, 1)):
         table = analyse_table(bundled, DAY, None, "tt02", workers=workers, size=size)
         assert table.rows == expected_rows, (workers, size)
@@ -64,8 +74,7 @@ def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None
 
 
 def test_a_second_run_reads_the_cache_and_an_edit_analyses_only_its_group_again(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATA, data)
+    data = grouped_data(tmp_path)
     cat = load_cached(data, tmp_path / "compiled").catalogue
     total = len(cat.procedures)
     with ResultCache(tmp_path / "results") as cache:
@@ -74,16 +83,15 @@ def test_a_second_run_reads_the_cache_and_an_edit_analyses_only_its_group_again(
         assert (first.analysed, first.from_cache, again.analysed, again.from_cache) == (total, 0, 0, total)
         assert again.rows == first.rows and again.opportunities == first.opportunities
 
-        path = data / "procedures" / "2.000720.yaml"  # one of the three procedures of a liên thông group
+        path = data / "procedures" / "1.004222.yaml"  # one of the two procedures of a liên thông group
         path.write_text(path.read_text(encoding="utf-8").replace(
-            "name: Đăng ký thay đổi nội dung đăng ký hộ kinh doanh", "name: Thay đổi đăng ký hộ kinh doanh", 1),
-            encoding="utf-8")
+            "\nname: Đăng ký thường trú\n", "\nname: Đăng ký thường trú cho công dân\n", 1), encoding="utf-8")
         edited = load_cached(data, tmp_path / "compiled").catalogue
         after = analyse_table(edited, DAY, None, "tt02", workers=1, cache=cache)
-        assert (after.analysed, after.from_cache) == (3, total - 3)
+        assert (after.analysed, after.from_cache) == (2, total - 2)
         fresh = analyse_table(edited, DAY, None, "tt02", workers=1)
         assert after.rows == fresh.rows and after.opportunities == fresh.opportunities
-        assert [r["name"] for r in after.rows if r["code"] == "2.000720"] == ["Thay đổi đăng ký hộ kinh doanh"]
+        assert [r["name"] for r in after.rows if r["code"] == "1.004222"] == ["Đăng ký thường trú cho công dân"]
 
         # Another start day, and a later day with the same parameters: rows are reused, calendar days recounted.
         for day, start in ((DAY, date(2025, 12, 29)), (date(2025, 6, 2), None)):

@@ -114,9 +114,23 @@ def test_asked_twice_across_a_lien_thong_group() -> None:
     [f] = by_rule(findings(second, first), "asked-twice")
     assert f.documents == ["giay-chung-sinh"]
     assert f.suggestion[0].op == "obtain_from_state"
+    assert "thủ tục 9.233448 " in f.suggestion[0].rationale and "9.233448 –" in f.explanation
     assert f.saving is not None and f.saving.annual_vnd == 500 * 100000
     # The first procedure of the group (in code order) is where the document is collected: no finding there.
     assert by_rule(findings(first, second), "asked-twice") == []
+
+
+def test_asked_twice_across_a_group_compares_documents_not_their_ids() -> None:
+    # Document ids are local to a record: the same id names another document in another procedure of the group.
+    first = lien_thong_khai_sinh()
+    data = first.model_dump()
+    data.update(code="9.233449", name="Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi")
+    data["documents"] = [{"id": "giay-chung-sinh", "name": "Danh sách đề nghị cấp thẻ bảo hiểm y tế", "originals": 1}]
+    for s in data["steps"]:
+        s["consumes"] = [d for d in s["consumes"] if d == "giay-chung-sinh"]
+    assert by_rule(findings(Procedure.model_validate(data), first), "asked-twice") == []
+    data["documents"][0]["name"] = "Giấy chứng sinh"
+    assert len(by_rule(findings(Procedure.model_validate(data), first), "asked-twice")) == 1
 
 
 def test_asked_twice_is_silent_on_a_clean_dossier() -> None:

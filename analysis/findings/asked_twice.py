@@ -1,8 +1,10 @@
 """Rule 2: a document asked for twice, within a procedure or across the procedures of one liên thông group.
 
 Within a procedure: two entries of the dossier with the same name, or one document handed over at two
-applicant steps. Across a group (Procedure.interagency_group, e.g. khai sinh – thường trú – cấp thẻ BHYT): a
-document that another procedure of the group, earlier in code order, already collects; one desk passes it on.
+applicant steps. Across a group (Procedure.interagency_group: the procedures done together on one dossier, e.g. khai sinh –
+thường trú – cấp thẻ BHYT): a document of the same name that another procedure of the group, earlier in code order,
+already collects; one desk passes it on. Documents are matched by name: a document id is local to its record
+(`bien-ban-hop` is the founding minutes in one record and the closing minutes in another).
 """
 
 from __future__ import annotations
@@ -81,28 +83,25 @@ def find(ctx: Context) -> list[Draft]:
     if p.interagency_group is not None:
         members = group_members(ctx.catalogue, p.interagency_group)
         earlier = [c for c in members if c < p.code]
-        held: dict[str, tuple[str, str]] = {}
+        held: dict[str, str] = {}
         for code in earlier:
-            other = ctx.catalogue.procedures[code]
-            for d in other.documents:
-                held.setdefault(d.id, (code, d.name))
-                held.setdefault("name:" + _key(d.name), (code, d.name))
+            for d in ctx.catalogue.procedures[code].documents:
+                held.setdefault(_key(d.name), code)
         group_ops: list[Operation] = []
         found: list[str] = []
         for doc in p.documents:
             if not ctx.applicant_supplies(doc.id) or doc.id in ctx.producers:
                 continue
-            match = held.get(doc.id) or held.get("name:" + _key(doc.name))
-            if match is None:
+            asked_by = held.get(_key(doc.name))
+            if asked_by is None:
                 continue
-            code, _ = match
-            other = ctx.catalogue.procedures[code]
-            found.append(f"«{doc.name}» (đã nộp cho thủ tục {code} – {other.name})")
+            other = ctx.catalogue.procedures[asked_by]
+            found.append(f"«{doc.name}» (đã nộp cho thủ tục {asked_by} – {other.name})")
             group_ops.append(build(ObtainFromState,
                 document=doc.id, agency=other.agencies.competent[0],
-                rationale=f"Đã nộp cho thủ tục {code} cùng nhóm liên thông; cơ quan chuyển hồ sơ cho nhau.",
+                rationale=f"Đã nộp cho thủ tục {asked_by} cùng nhóm liên thông; cơ quan chuyển hồ sơ cho nhau.",
                 legal_change=ctx.legal_change(
-                    doc.legal_basis, f"Bỏ yêu cầu nộp {doc.name} khi thực hiện liên thông với thủ tục {code}.", "repeal"),
+                    doc.legal_basis, f"Bỏ yêu cầu nộp {doc.name} khi thực hiện liên thông với thủ tục {asked_by}.", "repeal"),
             ))
         if group_ops:
             out.append(Draft(
