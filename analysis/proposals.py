@@ -406,10 +406,15 @@ def _applicant_steps(draft: ProcedureDraft, ids: Sequence[str]) -> list[Step]:
 def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
     if op.steps:
         targets = _applicant_steps(draft, op.steps)
+        for s in targets:
+            if s.presence_required:
+                cited = ", ".join(c.ref for c in s.legal_basis) or "the procedure's legal basis"
+                raise draft.fail(f"step {s.id!r}: the law requires the applicant's presence ({cited}); it cannot go online")
     else:
-        targets = [s for s in draft.steps.values() if s.actor == APPLICANT and (s.in_person or s.channel in ("in_person", "post"))]
+        targets = [s for s in draft.steps.values() if s.actor == APPLICANT and not s.presence_required
+                   and (s.in_person or s.channel in ("in_person", "post"))]
     if not targets:
-        raise draft.fail("no applicant step is done in person or by post")
+        raise draft.fail("no applicant step that the law lets go online is done in person or by post")
     for s in targets:
         time = s.applicant_time or ApplicantTime()
         draft.set_step(

@@ -22,14 +22,37 @@ import threading
 from functools import partial
 from pathlib import Path
 
+import pydantic
+
 from catalogue.collector import collector_paused
 from catalogue.loader import DEFAULT_DATA, Loaded, load, load_procedure_file, place_procedure
 from catalogue.problems import Problem
 from models.catalogue import Catalogue, Procedures
 from models.procedure import SCHEMA_VERSION, Procedure, RecordIndex
 
-# A cache written by another version of the models or of Python is not read.
-CACHE_VERSION = f"tthc-9|schema-{SCHEMA_VERSION}|py-{sys.version_info[0]}.{sys.version_info[1]}|{Procedure.__module__}"
+
+def source_digest(*folders: str) -> hashlib.blake2b:
+    """A hash of the Python sources under these folders of tthc (each file's path and bytes), to update further."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest
+
+
+def _models_version() -> str:
+    """The models' code and pydantic's version: a record pickled by other models (a field added, a validator
+    changed) would load without the new field, or unchecked, so a change to either rebuilds the cache."""
+    digest = source_digest("models")
+    digest.update(f"pydantic {pydantic.VERSION}".encode())
+    return digest.hexdigest()
+
+
+# A cache written by another version of the models, of pydantic or of Python is not read.
+CACHE_VERSION = (f"tthc-9|schema-{SCHEMA_VERSION}|py-{sys.version_info[0]}.{sys.version_info[1]}|"
+                 f"{Procedure.__module__}|models-{_models_version()}")
 
 
 def default_cache_dir(data: Path) -> Path:

@@ -148,6 +148,10 @@ class Step(Model):
     applicant_time: ApplicantTime | None = None
     in_person: bool = False
     """The applicant goes to an office for this step."""
+    presence_required: bool = False
+    """The law requires the applicant to appear in person on this step (both spouses sign the register when a
+    marriage is registered: Luật Hộ tịch 2014, Điều 18): no plan moves it online, so one visit stays. Cite the rule
+    in `legal_basis`."""
     office: Slug | None = None
     """The agency whose office the applicant visits; defaults to the actor when the actor is an agency."""
     channel: StepChannel = "internal"
@@ -162,6 +166,12 @@ class Step(Model):
     legal_basis: list[Citation] = []
     verbatim: Text = ""
     note: Text = ""
+
+    @model_validator(mode="after")
+    def _present_in_person(self) -> Step:
+        if self.presence_required and not self.in_person:
+            raise ValueError("a step whose presence the law requires is done in person: set `in_person: true`")
+        return self
 
 
 class AnnualVolume(Model):

@@ -11,9 +11,10 @@ import pytest
 from analysis.cost import compliance_cost
 from analysis.critical_path import longest_paths
 from analysis.findings import find_all
-from analysis.proposals import apply_operations
+from analysis.proposals import ProposalError, apply_operations
 from models.findings import Finding
 from models.procedure import Procedure
+from models.proposal import GoOnline
 from tests.analysis_records import (
     catalogue,
     chung_thuc,
@@ -237,6 +238,37 @@ def test_two_visits_where_none_online_would_do() -> None:
     assert f.saving.per_case_vnd == round(before) - round(after)
     assert f.saving.annual_vnd == round((before - after) * 1_200_000)
     assert by_rule(findings(chung_thuc()), "visits") == []  # one visit only
+
+
+def test_a_visit_the_law_requires_stays() -> None:
+    # As at a marriage registration (both spouses sign the register: Luật Hộ tịch 2014, Điều 18), collecting the
+    # result in person is required: only the submission goes online, saving its trip (30 min, 10.000 đ) and its
+    # 20 min queue; the second visit stays whole.
+    data = khai_sinh().model_dump()
+    data["steps"][-1].update(presence_required=True, legal_basis=[{"ref": "60/2014/QH13", "articles": ["Điều 18"]}])
+    p = Procedure.model_validate(data)
+    [f] = by_rule(findings(p), "visits")
+    assert [op.steps for op in f.suggestion if op.op == "go_online"] == [["nop-ho-so"]]
+    assert "Pháp luật yêu cầu có mặt trực tiếp ở «Nhận Giấy khai sinh»" in f.explanation
+    before = minutes_cost(30 + 30 + 20 + 10 + 30 + 15 + 10) + 20000
+    after = minutes_cost(30 + 10 + 30 + 15 + 10) + 10000
+    assert f.saving is not None and f.saving.per_case_vnd == round(before) - round(after)
+    collect = apply_operations(p, f.suggestion).step("nhan-ket-qua")
+    assert collect.in_person and collect.channel == "in_person"
+    # A plan that names the step anyway is refused with the law that requires it.
+    with pytest.raises(ProposalError, match=r"nhan-ket-qua.*60/2014/QH13.*cannot go online"):
+        apply_operations(p, [GoOnline(steps=["nhan-ket-qua"], rationale="x")])
+    # Only required visits left to move: the finding stays, with no suggestion.
+    data["steps"][1].update(presence_required=True)
+    [f] = by_rule(findings(Procedure.model_validate(data)), "visits")
+    assert f.suggestion == [] and f.saving is None
+
+
+def test_a_required_presence_is_a_visit() -> None:
+    data = khai_sinh().model_dump()
+    data["steps"][-1].update(presence_required=True, in_person=False)
+    with pytest.raises(ValueError, match="presence the law requires is done in person"):
+        Procedure.model_validate(data)
 
 
 # -- rule 7: certified copies -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from catalogue.cache import source_digest
 from models.catalogue import Catalogue
 from models.parameters import CostRates
 from models.procedure import RecordIndex
@@ -30,11 +31,7 @@ Numbers = dict[str, int | float]
 def engine_fingerprint() -> str:
     """A hash of the analysis code and the models: a new version of either invalidates cached results."""
     root = Path(__file__).resolve().parents[2]
-    digest = hashlib.blake2b(digest_size=16)
-    for folder in ("analysis", "models"):
-        for path in sorted((root / folder).rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+    digest = source_digest("analysis", "models")
     # The worker, and what turns a procedure file into a record (results of cached records are keyed by the file).
     for name in ("batch/worker.py", "loader.py", "yamlio.py"):
         digest.update((root / "catalogue" / name).read_bytes())
