@@ -73,6 +73,14 @@ def test_the_birth_registration_page_reads_as_the_record() -> None:
     assert luat[5] == LEGAL_STATUS_VI[site.catalogue.legal["60/2014/QH13"].status]
 
 
+def test_a_step_the_law_requires_in_person_says_so_with_its_basis() -> None:
+    # Đăng ký kết hôn: both spouses sign the register at the commune (Luật Hộ tịch 2014, Điều 18).
+    _, steps = section_table(built_site().page("thu-tuc/1.000894.html"), "trinh-tu")
+    marked = [row[1] for row in steps if "bắt buộc có mặt trực tiếp" in row[1]]
+    assert len(marked) == 1 and marked[0].startswith("Hai bên nam, nữ có mặt")
+    assert marked[0].endswith("bắt buộc có mặt trực tiếp (60/2014/QH13, Điều 18)")
+
+
 def test_the_cost_section_shows_the_analysis_figures() -> None:
     site = built_site()
     procedure = site.catalogue.procedures[CODE]

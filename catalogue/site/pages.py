@@ -304,8 +304,12 @@ def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str
             documents.append("Cần: " + _document_numbers(s.consumes, p))
         if s.produces:
             documents.append("Tạo ra: " + _document_numbers(s.produces, p))
+        label = md(STEP_KIND_LABELS_VI[s.kind])
+        if s.presence_required:
+            cited = "; ".join(", ".join([c.ref, *c.articles]) for c in s.legal_basis)
+            label += "; bắt buộc có mặt trực tiếp" + (f" ({md(cited)})" if cited else "")
         rows.append([
-            str(i), f"{name}<br><small>{md(STEP_KIND_LABELS_VI[s.kind])}</small>", _step_who(s, site),
+            str(i), f"{name}<br><small>{label}</small>", _step_who(s, site),
             f"{num(d.low)} / {num(d.likely)} / {num(d.high)}" + (f" {ESTIMATE}" if s.origin == "estimate" else ""),
             _applicant_minutes(s), "<br>".join(documents), ", ".join(str(number[b]) for b in s.after if b in number),
         ])
