@@ -171,7 +171,7 @@ OPERATION_LABELS_VI: dict[str, str] = {
     "drop_document": "Bỏ thành phần hồ sơ",
     "accept_plain_copy": "Thay bản sao chứng thực bằng bản sao kèm bản chính đối chiếu",
     "obtain_from_state": "Khai thác dữ liệu sẵn có, không yêu cầu nộp",
-    "go_online": "Thực hiện trực tuyến toàn trình",
+    "go_online": "Thực hiện trực tuyến",
     "one_desk": "Liên thông một cửa",
     "shorten_time_limit": "Rút ngắn thời hạn giải quyết",
     "change_fee": "Giảm, miễn phí, lệ phí",
