@@ -74,6 +74,10 @@ class Issuer(Model):
     agency: Slug | None = None
     database: Text = ""
     """E.g. `Cơ sở dữ liệu quốc gia về dân cư`."""
+    held: bool = True
+    """Whether the state still holds the record: false for the copy an applicant brings to register an event
+    again because the register and the original are lost (đăng ký lại hộ tịch: Nghị định 123/2015/NĐ-CP,
+    Điều 24). Once-only does not apply to what the state no longer has."""
 
     @model_validator(mode="after")
     def _agency_named(self) -> Issuer:

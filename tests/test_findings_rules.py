@@ -88,6 +88,15 @@ def test_once_only_is_silent_when_every_document_comes_from_the_applicant_or_a_t
     assert by_rule(findings(doi_gplx()), "once-only") == []
 
 
+def test_once_only_is_silent_on_a_record_the_state_lost() -> None:
+    # Đăng ký lại kết hôn (1.004746) exists because the register and the original are lost: the copy of the old
+    # certificate the couple still has is not something the commune can look up.
+    p = with_document(ly_lich_tu_phap(), "ban-chup-cccd", issuer={"kind": "agency", "agency": "ubnd-xa", "held": False})
+    assert by_rule(findings(p), "once-only") == []
+    p = with_document(p, "ban-chup-cccd", issuer={"kind": "agency", "agency": "ubnd-xa"})
+    assert by_rule(findings(p), "once-only")[0].documents == ["ban-chup-cccd"]
+
+
 # -- rule 2: asked twice ----------------------------------------------------------------------------------------
 
 def test_asked_twice_within_one_dossier() -> None:

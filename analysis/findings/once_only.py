@@ -2,7 +2,8 @@
 
 A document the state holds is one issued by an agency or kept in a national database (e.g. residence data in the
 national population database, which replaced the household book: Nghị định 104/2022/NĐ-CP), or one that an
-earlier step of the same procedure produced. Suggestion: the agency obtains it itself.
+earlier step of the same procedure produced. Suggestion: the agency obtains it itself. A record the state no
+longer holds (`Issuer.held`: the register of a birth or marriage registered again was lost) is not one of them.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ def find(ctx: Context) -> list[Draft]:
         if earlier:
             where = f"bước «{ctx.by_id[earlier[0]].name}» của chính thủ tục này đã tạo ra"
             database, agency = "", ctx.by_id[earlier[0]].actor
-        elif not made_by and doc.issuer.kind == "national_database":
+        elif made_by or not doc.issuer.held:
+            continue
+        elif doc.issuer.kind == "national_database":
             where = f"đã có trong {doc.issuer.database}"
             database, agency = doc.issuer.database, None
-        elif not made_by and doc.issuer.kind == "agency":
+        elif doc.issuer.kind == "agency":
             where = f"do {ctx.agency_name(doc.issuer.agency)} cấp"
             database, agency = "", doc.issuer.agency
         else:
