@@ -304,6 +304,13 @@ def test_requirement_without_legal_basis_when_others_cite_one() -> None:
     assert f.documents == ["ban-sao-gplx", "giay-kham-suc-khoe"]
     assert f.suggestion == []
     assert by_rule(findings(doi_gplx()), "no-legal-basis") == []
+    # The licence the procedure issues is its result, not a requirement: it needs no basis of its own here.
+    data = p.model_dump()
+    data["documents"].append({"id": "gplx-moi", "name": "Giấy phép lái xe (kết quả)", "originals": 1})
+    issue = next(s for s in data["steps"] if s["kind"] == "issue")
+    issue["produces"] = [*issue["produces"], "gplx-moi"]
+    [f] = by_rule(findings(Procedure.model_validate(data)), "no-legal-basis")
+    assert f.documents == ["ban-sao-gplx", "giay-kham-suc-khoe"]
 
 
 def test_likely_critical_path_longer_than_the_time_limit() -> None:

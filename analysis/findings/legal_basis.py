@@ -1,7 +1,7 @@
 """Rule 8: requirements and steps with no legal basis; a likely critical path longer than the legal time limit.
 
-A record that cites legal bases for some documents (or steps) but not for others points at requirements that no
-text sets: by Nghị định 63/2010/NĐ-CP every part of a procedure must be set by a legal text, so the unsupported
+A record that cites legal bases for some documents the applicant must provide (or steps) but not for others points
+at requirements that no text sets (the result and the papers agencies draw up on the way are not requirements): by Nghị định 63/2010/NĐ-CP every part of a procedure must be set by a legal text, so the unsupported
 ones must find a basis or go. Staff check them (no automatic suggestion: the record may simply not cite the
 article); a time limit that the likely duration exceeds is reported for review.
 """
@@ -17,9 +17,10 @@ OVER_LIMIT = "over-time-limit"
 
 def _no_basis(ctx: Context) -> list[Draft]:
     p = ctx.procedure
+    required = [d for d in p.documents if ctx.applicant_supplies(d.id)]
     docs: list[str] = []
-    if any(d.legal_basis for d in p.documents):
-        docs = [d.id for d in p.documents if not d.legal_basis]
+    if any(d.legal_basis for d in required):
+        docs = [d.id for d in required if not d.legal_basis]
     steps: list[str] = []
     agency_steps = [s for s in p.steps if s.actor != APPLICANT]
     if any(s.legal_basis for s in agency_steps):
