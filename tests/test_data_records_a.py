@@ -105,6 +105,10 @@ def test_fees_computed_by_hand(loaded: Loaded) -> None:
     ban_sao = loaded.catalogue.procedures["2.000815"].main_channel.fees
     assert sum(f.total_vnd for f in ban_sao) == 3 * 2000
     assert sum(f.total_vnd for f in loaded.catalogue.procedures["2.000884"].main_channel.fees) == 10000
+    # Công ty TNHH 2TV: the registration charge is halved (Thông tư 64/2025/TT-BTC: 50% of 50.000 đ) and waived
+    # online; the publication fee is 100.000 đ on every channel.
+    tnhh = {c.kind: sum(f.total_vnd for f in c.fees) for c in loaded.catalogue.procedures["2.001199"].channels}
+    assert tnhh == {"in_person": 125000, "online": 100000, "post": 125000}
     thuong_tru = {c.kind: sum(f.total_vnd for f in c.fees) for c in loaded.catalogue.procedures["1.004222"].channels}
     assert thuong_tru == {"in_person": 20000, "online": 10000}
 
