@@ -15,7 +15,7 @@ from models.procedure import APPLICANT, Procedure
 
 RECORDS_B = [
     "2.001610", "1.001612", "2.000720", "1.001266", "2.001955", "2.000591", "1.013225", "1.013227", "1.013228",
-    "1.013229", "1.013226", "1.013978", "1.013831", "1.012783", "1.012786", "1.012784", "1.011441",
+    "1.013229", "1.013226", "1.013978", "1.013831", "1.012783", "1.012786", "1.012784", "1.011441", "2.001199",
 ]
 OWN_FILES = {f"{code}.yaml" for code in RECORDS_B} | {"kinh-te.yaml", "dat-dai-xay-dung.yaml", "giao-thong-y-te.yaml",
                                                        "cost.yaml", "scm.yaml"}
@@ -65,7 +65,7 @@ def test_cost_rates_resolve_for_three_years(loaded: Loaded) -> None:
 
 def test_company_registration_fees(loaded: Loaded) -> None:
     p = loaded.catalogue.procedures["2.001610"]
-    assert _fee(p, "in_person", "le_phi") == 50_000
+    assert _fee(p, "in_person", "le_phi") == 25_000  # half of Thông tư 47/2019's 50.000 đ (Thông tư 64/2025)
     assert _fee(p, "online", "le_phi") == 0
     assert _fee(p, "in_person", "phi") == _fee(p, "online", "phi") == 100_000
     assert p.time_limit_working_days == 3 and p.online == "full"
