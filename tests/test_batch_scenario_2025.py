@@ -37,6 +37,8 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str]]]] = {
     "1.000656": ("UNCHANGED", {HOTICH_123, VIA_07}),
     "1.000894": ("UNCHANGED", {HOTICH_123, VIA_07}),
     "1.001193": ("UNCHANGED", {HOTICH_123, VIA_07}),
+    # Đăng ký kết hôn lưu động: 123/2015 as a whole and 07/2025; Luật Hộ tịch only in Điều 17, 18, 73.
+    "1.000593": ("UNCHANGED", {HOTICH_123, VIA_07}),
     # Đăng ký thành lập hộ kinh doanh: a district procedure (Phòng Tài chính - Kế hoạch, UBND cấp huyện) moved to
     # the commune business registry; its decree 01/2021/NĐ-CP ends on 1/7/2025 (registry): review.
     "1.001612": ("AMENDED", {DISTRICT, ("agency", "phong-tckh-huyen"), ("agency", "ubnd-huyen"),
