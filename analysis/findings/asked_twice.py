@@ -1,10 +1,10 @@
 """Rule 2: a document asked for twice, within a procedure or across the procedures of one liên thông group.
 
 Within a procedure: two entries of the dossier with the same name, or one document handed over at two
-applicant steps. Across a group (Procedure.interagency_group: the procedures done together on one dossier, e.g. khai sinh –
-thường trú – cấp thẻ BHYT): a document of the same name that another procedure of the group, earlier in code order,
-already collects; one desk passes it on. Documents are matched by name: a document id is local to its record
-(`bien-ban-hop` is the founding minutes in one record and the closing minutes in another).
+applicant steps. Across a group (Procedure.interagency_group: the procedures done together on one dossier, e.g.
+khai sinh – thường trú – cấp thẻ BHYT): a document of the same name that another procedure of the group, earlier
+in code order, already collects; one desk passes it on. Documents are matched by name: a document id is local to
+its record (`bien-ban-hop` is the founding minutes in one record and the closing minutes in another).
 """
 
 from __future__ import annotations

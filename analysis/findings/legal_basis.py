@@ -1,9 +1,10 @@
 """Rule 8: requirements and steps with no legal basis; a likely critical path longer than the legal time limit.
 
 A record that cites legal bases for some documents the applicant must provide (or steps) but not for others points
-at requirements that no text sets (the result and the papers agencies draw up on the way are not requirements): by Nghị định 63/2010/NĐ-CP every part of a procedure must be set by a legal text, so the unsupported
-ones must find a basis or go. Staff check them (no automatic suggestion: the record may simply not cite the
-article); a time limit that the likely duration exceeds is reported for review.
+at requirements that no text sets (the result, and the papers agencies draw up on the way, are not requirements):
+by Nghị định 63/2010/NĐ-CP every part of a procedure must be set by a legal text, so the unsupported ones must find
+a basis or go. Staff check them (no automatic suggestion: the record may simply not cite the article); a time
+limit that the likely duration exceeds is reported for review.
 """
 
 from __future__ import annotations
