@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -201,11 +202,22 @@ class Procedures(MutableMapping[str, Procedure]):
         return f"Procedures({len(self)} records, {len(self._encoded)} not decoded yet)"
 
 
+_INDEXES: dict[int, tuple[weakref.ref[Procedure], RecordIndex]] = {}
+"""Indexes of records held in plain mappings, by the record object (records are never changed in place)."""
+
+
 def index_of(procedures: Mapping[str, Procedure], code: str) -> RecordIndex:
-    """The `RecordIndex` of a procedure of any mapping: from the compiled cache when it kept it."""
+    """The `RecordIndex` of a procedure of any mapping: from the compiled cache when it kept it, else made once per
+    record object (a re-analysis reads it up to five times a record: selection, keys, statuses, report)."""
     if isinstance(procedures, Procedures):
         return procedures.index(code)
-    return RecordIndex.of(procedures[code])
+    procedure = procedures[code]
+    hit = _INDEXES.get(id(procedure))
+    if hit is None or hit[0]() is not procedure:
+        if len(_INDEXES) >= 250_000:  # entries of records since freed: about a kilobyte each
+            _INDEXES.clear()
+        hit = _INDEXES[id(procedure)] = (weakref.ref(procedure), RecordIndex.of(procedure))
+    return hit[1]
 
 
 def group_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
