@@ -53,3 +53,22 @@ def test_a_suggestion_never_raises_cost_or_time(base: Catalogue, index: int, see
     assert p.model_dump() == snapshot
     savings = [f.annual_saving_vnd for f in found]
     assert savings == sorted(savings, reverse=True)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, 10_000), seed=st.integers(0, 50), pick=st.integers(0, 2**16))
+def test_no_suggestion_takes_a_visit_the_law_requires_online(base: Catalogue, index: int, seed: int, pick: int) -> None:
+    data = synthetic_record(index, seed)
+    visits = [s for s in data["steps"] if s.get("in_person") and s["actor"] == "applicant"]
+    required = {s["id"] for i, s in enumerate(visits) if pick >> i & 1}
+    for s in visits:
+        s["presence_required"] = s["id"] in required
+    p = Procedure.model_validate(data)
+    cat = replace(base, procedures={p.code: p})
+    found = find_all(p, cat, rates())
+    for f in found:
+        after = apply_operations(p, f.suggestion)
+        assert all(after.step(sid).in_person for sid in required), f.rule
+    if len(visits) > len(required) and len(visits) >= 2:  # the other visits still go online
+        [f] = [f for f in found if f.rule == "visits"]
+        assert f.suggestion and f.suggestion[0].op == "go_online"
