@@ -1,6 +1,6 @@
 """Properties of the findings over many procedures of realistic size (synthetic, 10–60 steps): a suggestion never
-raises the cost or the time, applying it leaves the baseline untouched, and the savings are what a full re-run of
-the analysis gives."""
+raises the cost or the time, applying it leaves the baseline untouched, the savings are what a full re-run of the
+analysis gives, and no suggestion takes online a visit the law requires."""
 
 from __future__ import annotations
 
