@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis.findings import find_all
+from catalogue import cache
 from catalogue.cache import decode_all, load_cached
 from catalogue.files import write_atomic, write_with
 from catalogue.loader import DEFAULT_DATA, load
@@ -27,6 +28,25 @@ def test_warm_load_equals_plain_load(data_copy: Path, tmp_path: Path) -> None:
     assert isinstance(warm.procedures, Procedures)
     assert warm.procedures.encoded("1.001193") is not None  # served from the cache, not yet decoded
     assert dict(warm.procedures) == dict(plain.procedures)
+
+
+def test_a_cache_written_by_other_models_is_never_read(data_copy: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records pickled by older models load without the fields added since (a crash in the analysis): a cache made
+    by another version of the models is rebuilt from the files."""
+    load_cached(data_copy, tmp_path / "c")
+    with sqlite3.connect(tmp_path / "c" / "procedures.sqlite") as db:
+        db.execute("UPDATE payloads SET payload = ?", (b"pickled by other models",))
+    monkeypatch.setattr(cache, "CACHE_VERSION", cache.CACHE_VERSION + "|models-changed")
+    warm = load_cached(data_copy, tmp_path / "c").catalogue
+    assert warm.procedures["1.001193"].name == "Thủ tục đăng ký khai sinh"
+
+
+def test_the_cache_version_follows_the_models_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache._models_version()
+    read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read(path) + (b"\n# a field added" if path.name == "procedure.py" else b""))
+    assert cache._models_version() != before
 
 
 def test_edit_invalidates_only_that_file(data_copy: Path, tmp_path: Path) -> None:
