@@ -165,6 +165,10 @@ class Step(Model):
     produces: list[Slug] = []
     forwards_only: bool = False
     """The step only passes the dossier on (no decision, no check): a pass-through."""
+    automated: bool = False
+    """An information system does the step, no one handles the dossier (the national population database returns a
+    personal ID number; the business registration system gets the tax code from the tax system): a system-to-system
+    exchange, not a hand-over, so it is no ping-pong (rule 4)."""
     other_costs_vnd: Dong = 0
     """Out-of-pocket costs of this step not covered by parameters (hired service, postage...)."""
     legal_basis: list[Citation] = []
@@ -175,6 +179,8 @@ class Step(Model):
     def _present_in_person(self) -> Step:
         if self.presence_required and not self.in_person:
             raise ValueError("a step whose presence the law requires is done in person: set `in_person: true`")
+        if self.automated and (self.actor == APPLICANT or self.in_person):
+            raise ValueError("an automated step is done by an agency's information system, not by the applicant or in person")
         return self
 
 

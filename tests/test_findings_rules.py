@@ -215,6 +215,13 @@ def test_ping_pong_through_a_transfer_step() -> None:
     assert f.steps == ["xem", "chuyen", "ky"]
     assert f.saving is not None and f.saving.working_days_likely == 1
     assert by_rule(findings(khai_sinh()), "ping-pong") == []
+    # The same hop done by information systems (a database returning a number) is no ping-pong.
+    data = p.model_dump()
+    data["steps"][2].update(name="Cơ sở dữ liệu trả về số định danh", kind="issue", automated=True)
+    assert by_rule(findings(Procedure.model_validate(data)), "ping-pong") == []
+    data["steps"][2].update(actor="applicant")
+    with pytest.raises(ValueError, match="automated step is done by an agency's information system"):
+        Procedure.model_validate(data)
 
 
 # -- rule 5: repeated review ------------------------------------------------------------------------------------

@@ -81,6 +81,13 @@ def test_a_step_the_law_requires_in_person_says_so_with_its_basis() -> None:
     assert marked[0].endswith("bắt buộc có mặt trực tiếp (60/2014/QH13, Điều 18)")
 
 
+def test_a_step_an_information_system_does_says_so() -> None:
+    # Khai sinh: the national population database returns the child's personal ID number.
+    _, steps = section_table(built_site().page(f"thu-tuc/{CODE}.html"), "trinh-tu")
+    marked = [row[1] for row in steps if "hệ thống thông tin tự động thực hiện" in row[1]]
+    assert len(marked) == 1 and marked[0].startswith("Cơ sở dữ liệu quốc gia về dân cư trả về Số định danh cá nhân")
+
+
 def test_the_cost_section_shows_the_analysis_figures() -> None:
     site = built_site()
     procedure = site.catalogue.procedures[CODE]

@@ -2,7 +2,8 @@
 
 A pass-through adds a hand-over and its waiting time without a decision or a check: remove it (its successors
 then follow its predecessors). A ping-pong sends the dossier to another agency and straight back; when the middle
-step is a mere transfer it can go too.
+step is a mere transfer it can go too. An exchange between information systems (`Step.automated`: the population
+database returning a personal ID number) is no ping-pong: no one waits for a desk.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def find(ctx: Context) -> list[Draft]:
             continue
         for y_id in z.after:
             y = ctx.by_id[y_id]
-            if y.actor in (APPLICANT, z.actor):
+            if y.actor in (APPLICANT, z.actor) or y.automated:
                 continue
             for x_id in y.after:
                 if ctx.by_id[x_id].actor == z.actor:

@@ -305,6 +305,8 @@ def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str
         if s.produces:
             documents.append("Tạo ra: " + _document_numbers(s.produces, p))
         label = md(STEP_KIND_LABELS_VI[s.kind])
+        if s.automated:
+            label += "; hệ thống thông tin tự động thực hiện"
         if s.presence_required:
             cited = "; ".join(", ".join([c.ref, *c.articles]) for c in s.legal_basis)
             label += "; bắt buộc có mặt trực tiếp" + (f" ({md(cited)})" if cited else "")
