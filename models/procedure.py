@@ -176,7 +176,7 @@ class Step(Model):
     note: Text = ""
 
     @model_validator(mode="after")
-    def _present_in_person(self) -> Step:
+    def _flags_agree(self) -> Step:
         if self.presence_required and not self.in_person:
             raise ValueError("a step whose presence the law requires is done in person: set `in_person: true`")
         if self.automated and (self.actor == APPLICANT or self.in_person):
