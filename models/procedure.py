@@ -106,8 +106,18 @@ class Document(Model):
     issuer: Issuer = Issuer(kind="applicant")
     plain_copy_allowed: bool = False
     """The law allows a plain copy checked against the original (Nghị định 23/2015, Điều 6)."""
+    surrendered: bool = False
+    """The original itself is handed in, to be endorsed, replaced or cancelled (the passport last issued, a building
+    permit to extend or to replace when torn): the state's record of it does not stand in for the paper, so
+    once-only does not apply."""
     legal_basis: list[Citation] = []
     verbatim: Text = ""
+
+    @model_validator(mode="after")
+    def _surrendered_original(self) -> Document:
+        if self.surrendered and (not self.originals or self.presented):
+            raise ValueError("a surrendered document is an original handed in: set `originals` and not `presented`")
+        return self
 
 
 StepKind = Literal[

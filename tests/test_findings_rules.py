@@ -97,6 +97,15 @@ def test_once_only_is_silent_on_a_record_the_state_lost() -> None:
     assert by_rule(findings(p), "once-only")[0].documents == ["ban-chup-cccd"]
 
 
+def test_once_only_is_silent_on_an_original_handed_in_to_be_endorsed() -> None:
+    # Gia hạn giấy phép xây dựng (1.013227): the office stamps the extension on the permit itself.
+    p = with_document(ly_lich_tu_phap(), "ban-chup-cccd", issuer={"kind": "agency", "agency": "ubnd-xa"},
+                      originals=1, copies=0, surrendered=True)
+    assert by_rule(findings(p), "once-only") == []
+    with pytest.raises(ValueError, match="surrendered document is an original handed in"):
+        with_document(p, "ban-chup-cccd", presented=True)
+
+
 # -- rule 2: asked twice ----------------------------------------------------------------------------------------
 
 def test_asked_twice_within_one_dossier() -> None:

@@ -3,7 +3,8 @@
 A document the state holds is one issued by an agency or kept in a national database (e.g. residence data in the
 national population database, which replaced the household book: Nghị định 104/2022/NĐ-CP), or one that an
 earlier step of the same procedure produced. Suggestion: the agency obtains it itself. A record the state no
-longer holds (`Issuer.held`: the register of a birth or marriage registered again was lost) is not one of them.
+longer holds (`Issuer.held`: the register of a birth or marriage registered again was lost) is not one of them, nor
+an original handed in to be endorsed, replaced or cancelled (`Document.surrendered`: the passport last issued).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def find(ctx: Context) -> list[Draft]:
         if earlier:
             where = f"bước «{ctx.by_id[earlier[0]].name}» của chính thủ tục này đã tạo ra"
             database, agency = "", ctx.by_id[earlier[0]].actor
-        elif made_by or not doc.issuer.held:
+        elif made_by or not doc.issuer.held or doc.surrendered:
             continue
         elif doc.issuer.kind == "national_database":
             where = f"đã có trong {doc.issuer.database}"
