@@ -168,6 +168,13 @@ def test_independent_checks_in_sequence_can_run_in_parallel() -> None:
     assert (f.saving.per_case_vnd, f.saving.annual_vnd) == (0, 0)
 
 
+def test_checks_in_sequence_are_not_reported_when_running_them_side_by_side_saves_nothing() -> None:
+    # The same lookup done at once (0 days): in parallel or not, the path is 0+5+2+1 = 8 days.
+    data = ly_lich_tu_phap().model_dump()
+    data["steps"][2]["duration"] = {"low": 0, "likely": 0, "high": 0}
+    assert by_rule(findings(Procedure.model_validate(data)), "parallel-steps") == []
+
+
 def test_checks_that_use_each_others_output_stay_in_sequence() -> None:
     data = ly_lich_tu_phap().model_dump()
     data["documents"].append({"id": "ket-qua-tra-cuu", "name": "Kết quả tra cứu", "originals": 1})

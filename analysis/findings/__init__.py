@@ -98,6 +98,8 @@ def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
                 if saving is not None and min(saving.annual_vnd, saving.per_case_vnd, saving.working_days_likely) < 0:
                     # A suggestion must not make the procedure dearer or longer: leave the finding for review.
                     suggestion, saving = [], None
+            if draft.only_if_saving and (saving is None or not (saving.annual_vnd or saving.working_days_likely)):
+                continue
             findings.append(trusted(Finding, {
                 "rule": draft.rule, "title": draft.title, "explanation": draft.explanation, "code": procedure.code,
                 "steps": draft.steps, "documents": draft.documents, "suggestion": suggestion, "saving": saving,

@@ -55,6 +55,8 @@ class Draft:
     suggestion: list[Operation] = field(default_factory=list)
     after: Procedure | None = None
     """The procedure with the suggestion applied, when the rule already built it (saves applying it again)."""
+    only_if_saving: bool = False
+    """Report the finding only when its suggestion saves time or money (its point is the saving)."""
 
 
 def cost_inputs(procedure: Procedure) -> tuple[object, ...]:

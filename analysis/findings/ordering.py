@@ -2,7 +2,9 @@
 
 - `parallel-steps`: two checks of the dossier (review, verify, inspect) by different units are done one after the
   other although neither uses what the other produces: they can run side by side (consultations sent at once).
-  Saving = the cut in the critical path.
+  Saving = the cut in the critical path; reported only when there is one (a record rarely models what a check
+  learns from the one before it, such as a lookup's result, so a claim of independence that changes nothing for
+  the applicant is more likely noise than news).
 - `redundant-order`: an ordering edge already implied by another path (transitive reduction, by reachability bit
   sets): it costs nothing but hides the real structure of the procedure.
 """
@@ -68,7 +70,7 @@ def _parallel(ctx: Context) -> list[Draft]:
         explanation=f"Các bước sau phải chờ nhau dù không bước nào dùng kết quả của bước kia: {described}. "
         "Cho thực hiện song song rút ngắn thời gian giải quyết.",
         steps=list(dict.fromkeys(x for pair in pairs for x in pair)),
-        suggestion=ops, after=draft.procedure(),
+        suggestion=ops, after=draft.procedure(), only_if_saving=True,
     )]
 
 
