@@ -258,13 +258,15 @@ def _with_fee(procedure: Procedure, op: FeeChange) -> Procedure:
             for fee in channel.fees:
                 if _same_name(fee.name, op.fee):
                     found = True
-                    update: dict[str, object] = {"amount_vnd": op.amount_vnd}
+                    # The record's note explained the old amount: the fee now carries the change's note.
+                    update: dict[str, object] = {"amount_vnd": op.amount_vnd, "note": op.note}
                     if op.legal_basis:
                         update["legal_basis"] = op.legal_basis
                     fee = fee.model_copy(update=update)
                 fees.append(fee)
             if not found:
-                fees.append(Fee(kind=op.kind, name=op.fee, amount_vnd=op.amount_vnd, legal_basis=op.legal_basis))
+                fees.append(Fee(kind=op.kind, name=op.fee, amount_vnd=op.amount_vnd, note=op.note,
+                                legal_basis=op.legal_basis))
             channel = channel.model_copy(update={"fees": fees})
         channels.append(channel)
     return procedure.model_copy(update={"channels": channels})

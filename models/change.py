@@ -121,6 +121,7 @@ class FeeChange(Model):
     amount_vnd: Dong
     legal_basis: list[Citation] = Field(default_factory=list)
     note: Text = ""
+    """The fee's note from the change on (the record's note explained the old amount)."""
 
 
 Operation = Annotated[

@@ -132,9 +132,11 @@ def test_merge_and_rename_agencies() -> None:
 
 def test_fee_change_and_parameter_change() -> None:
     cat = small_catalogue()
-    fee = change([{"op": "fee", "procedures": ["9.000002"], "fee": "lệ phí chứng thực", "amount_vnd": 10000}])
+    fee = change([{"op": "fee", "procedures": ["9.000002"], "fee": "lệ phí chứng thực", "amount_vnd": 10000,
+                   "note": "10.000 đồng/bản từ 01/7/2025"}])
     after = apply_changes(cat, [fee], JULY)
-    assert after.procedures["9.000002"].main_channel.fees[0].amount_vnd == 10000
+    [changed] = after.procedures["9.000002"].main_channel.fees
+    assert (changed.amount_vnd, changed.note) == (10000, "10.000 đồng/bản từ 01/7/2025")
     assert apply_changes(cat, [fee], date(2025, 6, 30)).procedures["9.000002"] == cat.procedures["9.000002"]
     assert [r.kind for r in affected(cat, fee)["9.000002"]] == ["fee"]
     income = change([{"op": "parameter", "name": "hourly_income_vnd", "values": [
