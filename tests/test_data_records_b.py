@@ -111,3 +111,14 @@ def test_scm_standard_times(loaded: Loaded) -> None:
     assert [int(params.at(f"scm.citizen.travel.{t}", day).value) for t in ("municipality", "district", "state")] == [15, 22, 59]
     assert int(params.at("scm.business.familiarise.complex", day).value) == 60
     assert all(p.unit == "phút" for name, p in params.parameters.items() if name.startswith("scm."))
+
+
+def test_originals_handed_in_to_be_endorsed_or_replaced_are_marked_surrendered(loaded: Loaded) -> None:
+    # Each from its record's own wording: the office stamps, endorses or replaces the paper itself, so once-only
+    # (look it up instead of asking for it) does not apply.
+    surrendered = {(p.code, d.id) for p in loaded.catalogue.procedures.values() for d in p.documents if d.surrendered}
+    assert {
+        ("1.013227", "giay-phep-cu"),  # gia hạn: "đóng dấu gia hạn trên bản chính giấy phép xây dựng"
+        ("1.012783", "gcn-goc"),  # cấp đổi: a new certificate; the old one is taken back "để quản lý"
+        ("1.013831", "gcn-goc"),  # chuyển nhượng...: "nộp bản gốc Giấy chứng nhận đã cấp" to endorse or replace it
+    } <= surrendered
