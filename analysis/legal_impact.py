@@ -449,10 +449,21 @@ def amendments_in_force(catalogue: Catalogue, changes: Iterable[LegalChange], da
     """By procedure code, each change in effect on `day` that touches the procedure (`affected`, on the catalogue
     with the other changes in effect when it took effect), in order of effective date. New cost parameters are left
     out: they change every procedure's figures, not the procedure."""
-    in_force = sorted((c for c in changes if c.effective <= day), key=lambda c: (c.effective, c.id))
+    every = list(changes)
+    return _amendments(catalogue, every, [c for c in every if c.effective <= day])
+
+
+def amendments_ahead(catalogue: Catalogue, changes: Iterable[LegalChange], day: date) -> dict[str, list[Amendment]]:
+    """As `amendments_in_force`, for the changes announced to take effect after `day`: what a page tells its reader
+    is about to change (a reduced charge that ends, an office that will take over)."""
+    every = list(changes)
+    return _amendments(catalogue, every, [c for c in every if c.effective > day])
+
+
+def _amendments(catalogue: Catalogue, changes: list[LegalChange], chosen: list[LegalChange]) -> dict[str, list[Amendment]]:
     out: dict[str, list[Amendment]] = {}
-    for change in in_force:
-        before = apply_changes(catalogue, [c for c in in_force if c.id != change.id], change.effective)
+    for change in sorted(chosen, key=lambda c: (c.effective, c.id)):
+        before = apply_changes(catalogue, [c for c in changes if c.id != change.id], change.effective)
         for code, reasons in affected(before, change).items():
             kept = [r for r in reasons if r.kind != "parameter"]
             if kept:
@@ -468,6 +479,7 @@ def _agency_name(catalogue: Catalogue, agency_id: str) -> str:
 __all__ = [
     "Amendment",
     "affected",
+    "amendments_ahead",
     "amendments_in_force",
     "apply_changes",
     "catalogue_as_of",

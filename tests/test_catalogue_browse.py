@@ -93,6 +93,11 @@ def test_list_show_and_graph_read_the_law_of_their_day(tmp_path: Path) -> None:
     assert "cơ quan «Công an cấp huyện» hợp nhất vào «Công an cấp xã»" in shown
     assert "Cơ quan có thẩm quyền: Ủy ban nhân dân cấp xã, Công an cấp xã, Bảo hiểm xã hội cấp tỉnh" in shown
     assert "bản ghi gốc" not in out("show", "2.000986", "--as-of", "2025-01-01")
+    # The halved passport charge ends on 2027-01-01 (Thông tư 64/2025/TT-BTC): announced before, applied after.
+    before = out("show", "1.001456", "--as-of", "2026-12-31")
+    assert "Sắp thay đổi theo pháp luật đã công bố:" in before and "(Trực tiếp) thành 200.000 đ" in before
+    after = out("show", "1.001456", "--as-of", "2027-01-01")
+    assert "Sắp thay đổi" not in after and "(Trực tiếp) thành 200.000 đ" in after
     out("graph", "2.000986", "--out", str(tmp_path), "--as-of", "2025-07-01")
     groups = re.findall(r'subgraph \w+\["([^"]*)"\]', (tmp_path / "2.000986.mmd").read_text(encoding="utf-8"))
     assert "Công an cấp xã" in groups and "Công an cấp huyện" not in groups  # agencies grouped as they stand

@@ -180,3 +180,6 @@ def test_pages_show_each_procedure_as_the_law_stands_on_the_sites_day(tmp_path: 
     assert "co-quan/cong-an-xa.html" in page and "co-quan/cong-an-huyen.html" not in page
     household = (work / "docs" / "thu-tuc" / "1.001612.md").read_text(encoding="utf-8")
     assert "Cập nhật theo thay đổi pháp luật" not in household and "cap/district.html" in household
+    # ... and the page says what the reorganisation announced for 2025-07-01 will change.
+    ahead = household[household.index('!!! note "Sắp thay đổi theo pháp luật đã công bố"'):]
+    assert "(hiệu lực 01/07/2025)" in collapse(ahead) and "cấp huyện" in collapse(ahead)

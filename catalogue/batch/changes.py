@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
-from analysis.legal_impact import Amendment, amendments_in_force, catalogue_as_of
+from analysis.legal_impact import Amendment, amendments_ahead, amendments_in_force, catalogue_as_of
 from catalogue.loader import validate_record
 from catalogue.problems import CatalogueError, Problem, field_path
 from catalogue.yamlio import Parsed, YamlError, load_yaml_file, parse_yaml
@@ -191,12 +192,21 @@ def catalogue_with_changes(catalogue: Catalogue, data: Path, day: date, codes: I
     return catalogue_as_of(read, changes, day)
 
 
-def amended_catalogue(catalogue: Catalogue, data: Path, day: date, codes: Iterable[str] | None = None,
-                      ) -> tuple[Catalogue, dict[str, list[Amendment]]]:
-    """`catalogue_with_changes`, and by procedure the changes applied to its record and why (what a page or
-    `tthc show` notes: the procedure shown may differ from its source)."""
+class Amended(NamedTuple):
+    """The catalogue as the law stands on a day, and by procedure the changes behind it and those ahead."""
+
+    catalogue: Catalogue
+    in_force: dict[str, list[Amendment]]
+    """The changes applied to each record and why: the procedure shown may differ from its source."""
+    ahead: dict[str, list[Amendment]]
+    """The changes announced for a later day that will touch each procedure."""
+
+
+def amended_catalogue(catalogue: Catalogue, data: Path, day: date, codes: Iterable[str] | None = None) -> Amended:
+    """`catalogue_with_changes`, with what a page or `tthc show` notes of the legal changes (`Amended`)."""
     read, changes = _read_with_changes(catalogue, data, codes)
-    return catalogue_as_of(read, changes, day), amendments_in_force(read, changes, day)
+    return Amended(catalogue_as_of(read, changes, day), amendments_in_force(read, changes, day),
+                   amendments_ahead(read, changes, day))
 
 
 def _read_with_changes(catalogue: Catalogue, data: Path, codes: Iterable[str] | None,

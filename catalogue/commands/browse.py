@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Xem một thủ tục: a readable summary."""
         day = parse_day(as_of, "--as-of") or date.today()
-        cat, amendments = amended_catalogue(open_catalogue(data), data, day, [code])
+        cat, amendments, ahead = amended_catalogue(open_catalogue(data), data, day, [code])
         p = cat.procedures.get(code)
         if p is None:
             errors.print(f"no procedure {code} in {data}")
@@ -73,6 +73,11 @@ def register(app: typer.Typer) -> None:
         if code in amendments:  # the record at its source differs from what is shown
             console.print(f"Theo pháp luật tại ngày {day:%d/%m/%Y}; bản ghi gốc đã được cập nhật theo:", markup=False)
             for amendment in amendments[code]:
+                change = amendment.change
+                console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}", markup=False)
+        if code in ahead:
+            console.print("Sắp thay đổi theo pháp luật đã công bố:", markup=False)
+            for amendment in ahead[code]:
                 change = amendment.change
                 console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}", markup=False)
         channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")

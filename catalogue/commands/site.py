@@ -45,7 +45,7 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         raise typer.Exit(1) from None
     # Each procedure as the law stands on the site's day: the legal changes in force applied, each page saying which.
     on = day or date.today()
-    catalogue, amendments = amended_catalogue(open_catalogue(data), data, on)
+    catalogue, amendments, ahead = amended_catalogue(open_catalogue(data), data, on)
     proposals, problems = load_proposals(data, catalogue, day)
     for problem in problems:
         errors.print(str(problem))
@@ -54,7 +54,7 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         raise typer.Exit(1)
     try:
         built = build_site(catalogue, out, work, as_of=on, proposals=proposals.values(), strict=strict,
-                           reanalysis=reanalysis, amendments=amendments)
+                           reanalysis=reanalysis, amendments=amendments, ahead=ahead)
     except SiteBuildError as exc:
         errors.print(str(exc))
         raise typer.Exit(1) from None

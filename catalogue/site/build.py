@@ -244,14 +244,16 @@ def build_site(
     catalogue: Catalogue, out: Path = DEFAULT_OUT, work: Path = DEFAULT_WORK, *, as_of: date | None = None,
     proposals: Iterable[Proposal] = (), docs: Path = HAND_WRITTEN, search: bool = True, strict: bool = False,
     reanalysis: ImpactReport | None = None, amendments: dict[str, list[Amendment]] | None = None,
+    ahead: dict[str, list[Amendment]] | None = None,
 ) -> BuildReport:
     """Build the whole site into `out`, with figures computed as at `as_of` (today by default), and the page of
     the `reanalysis` report when there is one; `amendments`: the legal changes applied to `catalogue`'s records,
-    noted on their pages."""
+    and `ahead` those announced for later, noted on their pages."""
     out, work = out.resolve(), work.resolve()
     check_out(out, work)
     started = time.perf_counter()
-    data = collect(catalogue, as_of or date.today(), proposals, reanalysis=reanalysis, amendments=amendments)
+    data = collect(catalogue, as_of or date.today(), proposals, reanalysis=reanalysis, amendments=amendments,
+                   ahead=ahead)
     analysed = time.perf_counter()
     files, extra = generate_files(data, docs)
     written, removed = sync_folder(work / "docs", files)

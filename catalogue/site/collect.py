@@ -42,11 +42,14 @@ class SiteData:
     amendments: dict[str, list[Amendment]] = field(default_factory=dict)
     """By procedure code, the legal changes in force on `as_of` that touched its record (`catalogue` has them
     applied)."""
+    ahead: dict[str, list[Amendment]] = field(default_factory=dict)
+    """By procedure code, the legal changes announced for after `as_of` that will touch it."""
 
 
 def collect(
     catalogue: Catalogue, as_of: date, proposals: Iterable[Proposal] = (), *, with_findings: bool = True,
     reanalysis: ImpactReport | None = None, amendments: dict[str, list[Amendment]] | None = None,
+    ahead: dict[str, list[Amendment]] | None = None,
 ) -> SiteData:
     """Analyse every procedure with the parameters in force on `as_of`, and evaluate every plan (in id order)."""
     rates = CostRates.from_parameters(catalogue.parameters, as_of)
@@ -55,7 +58,7 @@ def collect(
         for code in sorted(catalogue.procedures)
     }
     site = SiteData(catalogue=catalogue, as_of=as_of, rates=rates, analyses=analyses, reanalysis=reanalysis,
-                    amendments=amendments or {})
+                    amendments=amendments or {}, ahead=ahead or {})
     for proposal in sorted(proposals, key=lambda p: p.id):
         evaluation = evaluate(proposal, catalogue, rates)
         site.plans.append(evaluation.summary)

@@ -779,7 +779,7 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
 def generate(data: SiteData) -> dict[str, str]:
     """Every generated file of the site: path relative to the docs folder → text."""
     # Imported here: the re-analysis page builds on this module's helpers.
-    from catalogue.site.reanalysis import amendment_notice, procedure_notices, reanalysis_page
+    from catalogue.site.reanalysis import ahead_notice, amendment_notice, procedure_notices, reanalysis_page
 
     site = Site.index(data)
     report = data.reanalysis
@@ -787,6 +787,7 @@ def generate(data: SiteData) -> dict[str, str]:
     pages: dict[str, str] = {}
     for code in sorted(site.catalogue.procedures):
         notice = "\n\n".join(n for n in (amendment_notice(data.amendments.get(code, ()), data.as_of),
+                                          ahead_notice(data.ahead.get(code, ()), data.as_of),
                                           notices.get(code, "")) if n)
         pages[f"{PROCEDURES}/{code}.md"] = procedure_page(code, site, notice)
     pages[f"{PROCEDURES}/index.md"] = procedures_index(site)

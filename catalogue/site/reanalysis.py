@@ -186,10 +186,22 @@ def amendment_notice(amendments: Sequence[Amendment], as_of: date) -> str:
         f"    Trang này trình bày thủ tục theo pháp luật tại ngày {day(as_of)}. Bản ghi gốc (mục «Nguồn») đã được "
         "cập nhật theo:", "",
     ]
-    for amendment in amendments:
-        change = amendment.change
-        lines.append(f"    - **{md(change.title)}** (hiệu lực {day(change.effective)}): {md(amendment.what)}.")
-    return "\n".join(lines)
+    return "\n".join(lines + _change_lines(amendments))
+
+
+def ahead_notice(ahead: Sequence[Amendment], as_of: date) -> str:
+    """The note on a procedure's page when legal changes announced for after `as_of` will touch it (a reduced
+    charge that ends, an office that takes over): the reader may file on either side of the day."""
+    if not ahead:
+        return ""
+    lines = ['!!! note "Sắp thay đổi theo pháp luật đã công bố"', "",
+             f"    Trang này trình bày thủ tục theo pháp luật tại ngày {day(as_of)}. Từ ngày hiệu lực của các thay đổi "
+             "sau, thủ tục sẽ khác:", ""]
+    return "\n".join(lines + _change_lines(ahead))
+
+
+def _change_lines(amendments: Sequence[Amendment]) -> list[str]:
+    return [f"    - **{md(a.change.title)}** (hiệu lực {day(a.change.effective)}): {md(a.what)}." for a in amendments]
 
 
 def home_section(report: ImpactReport | None) -> str:
