@@ -78,6 +78,8 @@ def catalogue_with_hostile() -> Catalogue:
 
 REORGANISATION = "to-chuc-chinh-quyen-2-cap"
 """The 2025 change re-analysed for the site (data/changes/2025-07-01-to-chuc-chinh-quyen-2-cap.yaml)."""
+AHEAD = "2031-01-01"
+"""The effective day of the hostile change announced ahead of the site's day."""
 HOSTILE_REASON = "Lý do <script>alert(7)</script> | ] [x](javascript:alert(8)) `c` *đậm*"
 HOSTILE_WITHDRAWN = "<b>9.0</b>\"'"
 
@@ -110,10 +112,11 @@ def with_hostile_entries(report: ImpactReport) -> ImpactReport:
                                      "procedures": [*report.procedures, *extra]})
 
 
-def hostile_amendment() -> Amendment:
-    """A legal change applied to the hostile record, its title and reason markup (the page notes applied changes)."""
+def hostile_amendment(effective: str = "2025-07-01") -> Amendment:
+    """A legal change touching the hostile record, its title and reason markup (pages note the changes applied and
+    those ahead)."""
     change = LegalChange.model_validate({
-        "id": "thu-nghiem", "title": HOSTILE, "effective": "2025-07-01",
+        "id": "thu-nghiem", "title": HOSTILE, "effective": effective,
         "sources": [{"url": "https://example.org", "title": "Nguồn", "retrieved": "2026-01-02"}],
         "operations": [{"op": "rename_agency", "agency": "ubnd-xa", "name": "x"}],
     })
@@ -150,7 +153,8 @@ def built_site() -> BuiltSite:
     assert not [p for p in problems if p.severity == "error"], problems
     reanalysis = load_report(published_report(folder / "reanalysis"))
     report = build_site(catalogue, folder / "site", folder / "src", as_of=AS_OF, proposals=proposals.values(),
-                        strict=True, reanalysis=reanalysis, amendments={HOSTILE_CODE: [hostile_amendment()]})
+                        strict=True, reanalysis=reanalysis, amendments={HOSTILE_CODE: [hostile_amendment()]},
+                        ahead={HOSTILE_CODE: [hostile_amendment(AHEAD)]})
     return BuiltSite(folder / "site", folder / "src", catalogue, report, reanalysis)
 
 

@@ -49,6 +49,19 @@ def test_an_applied_change_is_noted_as_text() -> None:
     assert not note.xpath(".//script | .//a[starts-with(@href, 'javascript')]")
 
 
+def test_a_change_ahead_is_announced_as_text_on_the_page_and_the_dashboard() -> None:
+    site = built_site()
+    note = site.page(f"thu-tuc/{HOSTILE_CODE}.html").xpath(
+        "//div[contains(@class, 'admonition') and contains(@class, 'note')]")[0]
+    assert "Sắp thay đổi theo pháp luật đã công bố" in note.text_content()
+    assert collapse(HOSTILE) in collapse(note.text_content()) and "01/01/2031" in note.text_content()
+    assert not note.xpath(".//script | .//a[starts-with(@href, 'javascript')]")
+    table = site.page("tong-quan.html").xpath('//table[thead/tr/th[normalize-space()="Hiệu lực"]]')[0]
+    [row] = table.xpath("./tbody/tr")
+    assert [collapse(td.text_content()) for td in row.xpath("./td")] == [collapse(HOSTILE), "01/01/2031", HOSTILE_CODE]
+    assert row.xpath("./td[3]/a/@href") == [f"thu-tuc/{HOSTILE_CODE}.html"] and not row.xpath(".//script")
+
+
 def test_hostile_text_breaks_no_table() -> None:
     site = built_site()
     page = site.page(f"thu-tuc/{HOSTILE_CODE}.html")

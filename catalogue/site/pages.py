@@ -30,6 +30,7 @@ from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
 from models.analysis import CostLine, ProcedureAnalysis
 from models.catalogue import Catalogue
+from models.change import LegalChange
 from models.common import LEVEL_LABELS_VI, Source
 from models.findings import Finding
 from models.procedure import (
@@ -752,6 +753,7 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
                 for a in top_cost]
         out += [table(["Thủ tục", "Chi phí một lần", "Chi phí một năm"], rows), ""]
 
+    out += _changes_ahead(site)
     out += ["## Phương án đơn giản hóa {#phuong-an-don-gian-hoa}", ""]
     plans = site.data.plans
     if plans:
@@ -771,6 +773,24 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     else:
         out += ["Chưa có phương án đơn giản hóa nào trong danh mục.", ""]
     return "\n".join(out), svgs
+
+
+def _changes_ahead(site: Site) -> list[str]:
+    """The legal changes announced for after the site's day, each with the procedures it will touch: what staff
+    prepare for (records to update, applicants to tell)."""
+    touched: dict[str, list[str]] = {}
+    changes: dict[str, LegalChange] = {}
+    for code, amendments in sorted(site.data.ahead.items()):
+        for amendment in amendments:
+            changes[amendment.change.id] = amendment.change
+            touched.setdefault(amendment.change.id, []).append(code)
+    if not changes:
+        return []
+    rows = [[md(c.title), day(c.effective), ", ".join(site.procedure_link(code, "", code) for code in touched[c.id])]
+            for c in sorted(changes.values(), key=lambda c: (c.effective, c.id))]
+    return ["## Thay đổi pháp luật sắp có hiệu lực", "",
+            "Các thay đổi đã công bố (`data/changes/`) có hiệu lực sau ngày trên; trang của từng thủ tục nêu thay đổi gì.",
+            "", table(["Thay đổi", "Hiệu lực", "Thủ tục bị ảnh hưởng"], rows), ""]
 
 
 # ---- the whole set ------------------------------------------------------------------------------------------
