@@ -214,9 +214,9 @@ def test_pass_through_step_is_removed() -> None:
     assert by_rule(findings(lien_thong_khai_sinh()), "pass-through") == []
 
 
-def test_ping_pong_through_a_transfer_step() -> None:
-    # UBND xã → công an xã (only sends it back) → UBND xã.
-    p = procedure(
+def ping_pong_procedure() -> Procedure:
+    """UBND xã → công an xã (only sends it back) → UBND xã."""
+    return procedure(
         "9.000777", "Thủ tục thử chuyển qua lại", "https://example.invalid/ping-pong",
         agencies={"competent": ["ubnd-xa"]}, channels=[{"kind": "in_person", "time_limit": {"working_days": 5}}],
         annual_volume={"subjects_per_year": 1000, "origin": "estimate"},
@@ -227,6 +227,10 @@ def test_ping_pong_through_a_transfer_step() -> None:
             step("ky", "Ký", "ubnd-xa", "approve", (0.5, 0.5, 0.5), ["chuyen"]),
         ],
     )
+
+
+def test_ping_pong_through_a_transfer_step() -> None:
+    p = ping_pong_procedure()
     [f] = by_rule(findings(p), "ping-pong")
     assert f.steps == ["xem", "chuyen", "ky"]
     assert f.saving is not None and f.saving.working_days_likely == 1
@@ -238,6 +242,19 @@ def test_ping_pong_through_a_transfer_step() -> None:
     data["steps"][2].update(actor="applicant")
     with pytest.raises(ValueError, match="automated step is done by an agency's information system"):
         Procedure.model_validate(data)
+
+
+def test_ping_pong_advice_follows_why_the_dossier_went() -> None:
+    """Sent for a signature (the Sở signs what its centre prepared, 1.014748) the round trip goes only if the
+    decision is delegated; sent for an opinion, the opinions are asked at once."""
+    data = ping_pong_procedure().model_dump()
+    data["steps"][2].update(name="Giám đốc Sở ký quyết định", kind="approve")
+    [f] = by_rule(findings(Procedure.model_validate(data)), "ping-pong")
+    assert "phân cấp, ủy quyền" in f.explanation and "lấy ý kiến song song" not in f.explanation
+    assert f.suggestion == []  # a change of who decides is the reviewer's call, not an operation to apply
+    data["steps"][2].update(name="Công an xã xác minh", kind="verify")
+    [f] = by_rule(findings(Procedure.model_validate(data)), "ping-pong")
+    assert "lấy ý kiến song song" in f.explanation and "phân cấp" not in f.explanation
 
 
 # -- rule 5: repeated review ------------------------------------------------------------------------------------

@@ -2,19 +2,26 @@
 
 A pass-through adds a hand-over and its waiting time without a decision or a check: remove it (its successors
 then follow its predecessors). A ping-pong sends the dossier to another agency and straight back; when the middle
-step is a mere transfer it can go too. An exchange between information systems (`Step.automated`: the population
-database returning a personal ID number) is no ping-pong: no one waits for a desk.
+step is a mere transfer it can go too. What else to do depends on why the dossier went: for an opinion or a
+verification, ask at once (in parallel, or through one liên thông exchange); for a decision or an issuance by the
+other agency (a director's signature, a card printed centrally), the round trip goes only if the decision is
+delegated (phân cấp, ủy quyền) to the agency that holds the dossier, a change of the law left to the reviewer. An
+exchange between information systems (`Step.automated`: the population database returning a personal ID number) is
+no ping-pong: no one waits for a desk.
 """
 
 from __future__ import annotations
 
 from analysis.findings.context import Context, Draft, build
 from analysis.proposals import ProcedureDraft, ProposalError
-from models.procedure import APPLICANT, Procedure
+from models.procedure import APPLICANT, Procedure, StepKind
 from models.proposal import Operation, RemoveStep
 
 PASS_THROUGH = "pass-through"
 PING_PONG = "ping-pong"
+
+DECISION_KINDS: frozenset[StepKind] = frozenset({"approve", "issue"})
+"""The other agency decides or issues: only delegating the decision removes the round trip."""
 
 
 def _removals(ctx: Context, ids: list[str], why: str) -> tuple[list[Operation], Procedure]:
@@ -67,7 +74,18 @@ def find(ctx: Context) -> list[Draft]:
             + "; ".join(
                 f"{ctx.agency_name(ctx.by_id[x].actor)} → {ctx.agency_name(ctx.by_id[y].actor)} → "
                 f"{ctx.agency_name(ctx.by_id[z].actor)} («{ctx.by_id[y].name}»)" for x, y, z in hops)
-            + ". Nên lấy ý kiến song song hoặc liên thông một lần thay vì chuyển qua lại.",
+            + ". " + _ping_pong_advice({ctx.by_id[y].kind for _, y, _ in hops}),
             steps=list(dict.fromkeys(s for hop in hops for s in hop)), suggestion=ops, after=after,
         ))
     return out
+
+
+def _ping_pong_advice(kinds: set[StepKind]) -> str:
+    advice = []
+    if kinds & DECISION_KINDS:
+        advice.append("Nơi cơ quan kia phê duyệt, ký hoặc cấp rồi trả hồ sơ về: cân nhắc phân cấp, ủy quyền cho cơ quan "
+                      "đang giữ hồ sơ quyết định để bỏ vòng chuyển đi, chuyển về.")
+    if kinds - DECISION_KINDS:
+        advice.append("Nơi hồ sơ được gửi đi lấy ý kiến, xác minh: lấy ý kiến song song hoặc liên thông một lần thay vì "
+                      "chuyển qua lại.")
+    return " ".join(advice)
