@@ -70,16 +70,15 @@ def register(app: typer.Typer) -> None:
         console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: "
                       f"{ONLINE_LABELS_VI[p.online]} · Tình trạng: {PROCEDURE_STATUS_VI[p.status]}", markup=False)
         console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)
-        if code in amendments:  # the record at its source differs from what is shown
-            console.print(f"Theo pháp luật tại ngày {day:%d/%m/%Y}; bản ghi gốc đã được cập nhật theo:", markup=False)
-            for amendment in amendments[code]:
-                change = amendment.change
-                console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}", markup=False)
-        if code in ahead:
-            console.print("Sắp thay đổi theo pháp luật đã công bố:", markup=False)
-            for amendment in ahead[code]:
-                change = amendment.change
-                console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}", markup=False)
+        for heading, changes in (  # the record at its source differs from what is shown; what is coming
+                (f"Theo pháp luật tại ngày {day:%d/%m/%Y}; bản ghi gốc đã được cập nhật theo:", amendments.get(code)),
+                ("Sắp thay đổi theo pháp luật đã công bố:", ahead.get(code))):
+            if changes:
+                console.print(heading, markup=False)
+                for amendment in changes:
+                    change = amendment.change
+                    console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}",
+                                  markup=False)
         channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
             channels.add_row(CHANNEL_LABELS_VI[c.kind], num(c.time_limit.working_days), escape(", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees)) or "Không")
