@@ -20,9 +20,10 @@ EXTERNAL_CHANNELS = frozenset({"in_person", "online", "post"})
 
 
 def usual_case_documents(procedure: Procedure) -> list[Document]:
-    """Documents of the usual case: those asked in every case (no `case`); when every document belongs to a case,
-    those of the first case listed (the portal lists the general case first)."""
-    general = [d for d in procedure.documents if not d.case]
+    """Documents of the usual case: those asked in every case (no `case`) and not only when a database lookup
+    fails (`fallback`); when every document belongs to a case, those of the first case listed (the portal lists the
+    general case first)."""
+    general = [d for d in procedure.documents if not d.case and not d.fallback]
     if general or not procedure.documents:
         return general
     first_case = procedure.documents[0].case

@@ -110,6 +110,11 @@ class Document(Model):
     """The original itself is handed in, to be endorsed, replaced or cancelled (the passport last issued, a building
     permit to extend or to replace when torn): the state's record of it does not stand in for the paper, so
     once-only does not apply."""
+    fallback: bool = False
+    """Asked only when the agency cannot find the information in its own databases (trường hợp không khai thác được
+    thông tin: the residence paper when the population database has no entry, the land certificate when the land
+    database does not hold it): once-only is already the rule and this paper is its fallback, so it is not part of
+    the usual case and the once-only finding does not ask for it again."""
     legal_basis: list[Citation] = []
     verbatim: Text = ""
 
@@ -117,6 +122,9 @@ class Document(Model):
     def _surrendered_original(self) -> Document:
         if self.surrendered and (not self.originals or self.presented):
             raise ValueError("a surrendered document is an original handed in: set `originals` and not `presented`")
+        if self.fallback and self.issuer.kind not in ("national_database", "agency"):
+            raise ValueError("a fallback document stands in for information the state holds: its `issuer` is the "
+                             "national database or the agency that keeps it")
         return self
 
 

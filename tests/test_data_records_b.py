@@ -122,3 +122,16 @@ def test_originals_handed_in_to_be_endorsed_or_replaced_are_marked_surrendered(l
         ("1.012783", "gcn-goc"),  # cấp đổi: a new certificate; the old one is taken back "để quản lý"
         ("1.013831", "gcn-goc"),  # chuyển nhượng...: "nộp bản gốc Giấy chứng nhận đã cấp" to endorse or replace it
     } <= surrendered
+
+
+def test_papers_asked_only_when_a_lookup_fails_are_marked_fallback(loaded: Loaded) -> None:
+    # Each from its record's words ("trường hợp không khai thác được thông tin ..."): once-only is already the rule.
+    fallback = {(p.code, d.id) for p in loaded.catalogue.procedures.values() for d in p.documents if d.fallback}
+    assert {
+        ("1.011441", "gcn-goc"),  # "được thay thế bằng việc khai thác ... từ cơ sở dữ liệu đất đai"
+        ("1.004222", "cho-o-hop-phap"),  # "Trường hợp không khai thác được thông tin thì công dân xuất trình ..."
+        ("1.001193", "giay-to-cu-tru"),  # only when the population database has no residence entry
+        ("2.000591", "gcn-dkdn"),  # "Chỉ khi ... không khai thác được dữ liệu" of the business registry
+    } <= fallback
+    assert all(d.issuer.kind in ("national_database", "agency")
+               for p in loaded.catalogue.procedures.values() for d in p.documents if d.fallback)

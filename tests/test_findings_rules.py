@@ -11,6 +11,7 @@ import pytest
 from analysis.cost import compliance_cost
 from analysis.critical_path import longest_paths
 from analysis.findings import find_all
+from analysis.metrics import usual_case_documents
 from analysis.proposals import ProposalError, apply_operations
 from models.findings import Finding
 from models.procedure import Procedure
@@ -104,6 +105,18 @@ def test_once_only_is_silent_on_an_original_handed_in_to_be_endorsed() -> None:
     assert by_rule(findings(p), "once-only") == []
     with pytest.raises(ValueError, match="surrendered document is an original handed in"):
         with_document(p, "ban-chup-cccd", presented=True)
+
+
+def test_once_only_is_silent_on_the_fallback_of_a_lookup() -> None:
+    # Đăng ký biện pháp bảo đảm (1.011441): the land database stands in for the certificate; the paper is asked only
+    # when the lookup fails. Telling the office to look it up would repeat what the law already says.
+    p = with_document(ly_lich_tu_phap(), "ban-chup-cccd", issuer={"kind": "national_database",
+                      "database": "Cơ sở dữ liệu quốc gia về dân cư"}, fallback=True)
+    assert by_rule(findings(p), "once-only") == []
+    assert "ban-chup-cccd" not in [d.id for d in usual_case_documents(p)]  # the usual case: the lookup works
+    assert by_rule(findings(with_document(p, "ban-chup-cccd", fallback=False)), "once-only")[0].documents == ["ban-chup-cccd"]
+    with pytest.raises(ValueError, match="fallback document stands in for information the state holds"):
+        with_document(p, "ban-chup-cccd", issuer={"kind": "applicant"})
 
 
 # -- rule 2: asked twice ----------------------------------------------------------------------------------------

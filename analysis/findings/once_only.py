@@ -4,7 +4,8 @@ A document the state holds is one issued by an agency or kept in a national data
 national population database, which replaced the household book: Nghị định 104/2022/NĐ-CP), or one that an
 earlier step of the same procedure produced. Suggestion: the agency obtains it itself. A record the state no
 longer holds (`Issuer.held`: the register of a birth or marriage registered again was lost) is not one of them, nor
-an original handed in to be endorsed, replaced or cancelled (`Document.surrendered`: the passport last issued).
+an original handed in to be endorsed, replaced or cancelled (`Document.surrendered`: the passport last issued), nor
+a paper asked only when the agency's own lookup fails (`Document.fallback`): there the rule already applies.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def find(ctx: Context) -> list[Draft]:
         if earlier:
             where = f"bước «{ctx.by_id[earlier[0]].name}» của chính thủ tục này đã tạo ra"
             database, agency = "", ctx.by_id[earlier[0]].actor
-        elif made_by or not doc.issuer.held or doc.surrendered:
+        elif made_by or not doc.issuer.held or doc.surrendered or doc.fallback:
             continue
         elif doc.issuer.kind == "national_database":
             where = f"đã có trong {doc.issuer.database}"

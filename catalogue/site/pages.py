@@ -360,6 +360,8 @@ def _documents_section(p: Procedure, site: Site) -> str:
             notes.append("chỉ xuất trình")
         if doc.plain_copy_allowed:
             notes.append("được nộp bản sao kèm bản chính để đối chiếu")
+        if doc.fallback:
+            notes.append("chỉ khi cơ quan không khai thác được thông tin trong cơ sở dữ liệu")
         rows.append([
             f'<span id="giay-to-{i}">{i}</span>', h(doc.name) + (f"<br><small>{h(', '.join(notes))}</small>" if notes else ""),
             h(doc.case),
