@@ -59,6 +59,9 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str]]]] = {
     "2.000815": ("UNCHANGED", {("cites_text", "23/2015/NĐ-CP"), VIA_07}),
     # Chứng thực chữ ký: 23/2015 only in Điều 24, 25 (not Điều 5): only through 07/2025.
     "2.000884": ("UNCHANGED", {VIA_07}),
+    # Cấp bản sao trích lục hộ tịch: Luật Hộ tịch only in Điều 4–6, 9, 11, 57, 63, 64, 71 and 123/2015 only in Điều 2
+    # (neither re-assigned): only through 07/2025.
+    "2.000635": ("UNCHANGED", {VIA_07}),
     # Liên thông khai sinh - thường trú - thẻ BHYT (two records): district level and BHXH cấp huyện (Công an cấp
     # huyện went to Công an xã on 1/3/2025, an earlier change already in effect).
     "2.000986": ("AMENDED", {DISTRICT, ("agency", "bhxh-huyen"), HOTICH_LAW, HOTICH_123}),
