@@ -17,11 +17,13 @@ from catalogue.loader import DEFAULT_DATA
 
 runner = CliRunner()
 
+# A made-up charge from 2026-03-01: a day no text of the catalogue ends (on 2026-01-01 the online licence-fee rate of
+# Thông tư 63/2023/TT-BTC ended, and 3.000347, which cites it, would rightly be in the report too).
 FEE_CHANGE = """\
 schema_version: 1
 id: le-phi-khai-sinh-thu
 title: Lệ phí đăng ký khai sinh (thử)
-effective: 2026-01-01
+effective: 2026-03-01
 sources:
   - url: https://example.invalid/nghi-quyet-hdnd
     retrieved: 2026-11-23
@@ -49,11 +51,11 @@ def reanalyze(root: Path, *args: str) -> tuple[int, str]:
 
 
 def test_reanalyze_a_change_file_writes_the_dated_report(workspace: Path) -> None:
-    change = workspace / "data" / "changes" / "2026-01-01-le-phi-khai-sinh.yaml"
+    change = workspace / "data" / "changes" / "2026-03-01-le-phi-khai-sinh.yaml"
     change.write_text(FEE_CHANGE, encoding="utf-8")
     code, output = reanalyze(workspace, "--change", str(change))
     assert code == 0, output
-    folder = workspace / "reports" / "2026-01-01-le-phi-khai-sinh-thu"
+    folder = workspace / "reports" / "2026-03-01-le-phi-khai-sinh-thu"
     report = json.loads((folder / "report.json").read_text())
     assert [p["code"] for p in report["procedures"]] == ["1.001193"]
     entry = report["procedures"][0]
@@ -114,7 +116,7 @@ def test_reanalyze_since_a_revision(workspace: Path) -> None:
     git(workspace, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "add", "data")
     git(workspace, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "catalogue")
     # Since that commit: a new change file, one procedure edited (fewer dossiers a year), one deleted.
-    (workspace / "data" / "changes" / "2026-01-01-le-phi-khai-sinh.yaml").write_text(FEE_CHANGE, encoding="utf-8")
+    (workspace / "data" / "changes" / "2026-03-01-le-phi-khai-sinh.yaml").write_text(FEE_CHANGE, encoding="utf-8")
     others = sorted(p for p in (workspace / "data" / "procedures").glob("*.yaml") if p.stem != "1.001193")
     edited, deleted = others[0], others[1]
     text = edited.read_text(encoding="utf-8")
@@ -143,7 +145,7 @@ def test_reanalyze_needs_exactly_one_scope(workspace: Path) -> None:
 
 def test_dask_scheduler_gives_the_report_of_local_processes(workspace: Path) -> None:
     distributed = pytest.importorskip("distributed", reason="Dask is the optional extra tthc[dask]")
-    change = workspace / "data" / "changes" / "2026-01-01-le-phi-khai-sinh.yaml"
+    change = workspace / "data" / "changes" / "2026-03-01-le-phi-khai-sinh.yaml"
     change.write_text(FEE_CHANGE.replace('["1.001193"]', '["1.001193", "1.000894", "1.000656"]'), encoding="utf-8")
     reports = {}
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
