@@ -20,8 +20,8 @@ def find(ctx: Context) -> list[Draft]:
     required = [s for s in visits if s.presence_required]
     online = any(c.kind == "online" for c in ctx.procedure.channels)
     note = (
-        "Thủ tục đã có kênh trực tuyến, nhưng theo cách thực hiện thông thường (nộp trực tiếp) người thực hiện vẫn "
-        "phải đến trụ sở. " if online
+        "Thủ tục đã có kênh trực tuyến, nhưng theo trình tự thực hiện thông thường người thực hiện vẫn phải đến trụ "
+        "sở. " if online
         else "Thủ tục chưa có kênh trực tuyến. "
     )
     if required:
