@@ -83,6 +83,9 @@ def test_once_only_fires_when_the_applicant_hands_back_what_an_earlier_step_prod
     [f] = by_rule(findings(p), "once-only")
     assert "trich-luc" in f.documents
     assert f.saving is not None and f.saving.per_case_vnd == 500  # the photocopy of one page is no longer made
+    # Paying against it is not handing it back: the tax notice of a land transfer (1.013831) is the applicant's.
+    steps[-1]["kind"] = "pay"
+    assert all("trich-luc" not in f.documents for f in by_rule(findings(Procedure.model_validate(data)), "once-only"))
 
 
 def test_once_only_is_silent_when_every_document_comes_from_the_applicant_or_a_third_party() -> None:

@@ -24,6 +24,10 @@ REVIEW_KINDS = frozenset({"review", "verify", "inspect"})
 RECEIVING_KINDS = frozenset({"collect", "return_result"})
 """Applicant steps that take a result rather than hand documents over."""
 
+NOT_HANDING_OVER = RECEIVING_KINDS | {"pay"}
+"""Applicant steps whose documents are not handed to an agency: taking a result, or paying what a notice says (the
+tax notice of a land transfer is the applicant's to pay against, not a paper the state asks back)."""
+
 M = TypeVar("M", bound=BaseModel)
 _DEFAULTS: dict[type, dict[str, Any]] = {}
 
@@ -150,7 +154,7 @@ class Context:
     def _supplied(self) -> dict[str, list[Step]]:
         out: dict[str, list[Step]] = {}
         for s in self.procedure.steps:
-            if s.actor == APPLICANT and s.kind not in RECEIVING_KINDS:
+            if s.actor == APPLICANT and s.kind not in NOT_HANDING_OVER:
                 for d in s.consumes:
                     out.setdefault(d, []).append(s)
         return out
