@@ -228,6 +228,9 @@ def test_pass_through_step_is_removed() -> None:
     assert [op.op for op in f.suggestion] == ["remove_step"]
     assert f.saving is not None and f.saving.working_days_likely == 0.5  # 1 + 7 + 0.5 → 1 + 7
     assert by_rule(findings(lien_thong_khai_sinh()), "pass-through") == []
+    # A hand-over that takes no time (the land office's slip to the tax office, 1.013831) costs the applicant nothing.
+    data["steps"][5]["duration"] = {"low": 0, "likely": 0, "high": 0}
+    assert by_rule(findings(Procedure.model_validate(data)), "pass-through") == []
 
 
 def ping_pong_procedure() -> Procedure:

@@ -1,7 +1,8 @@
 """Rule 4: steps that only pass the dossier on (Step.forwards_only), and ping-pong hops A → B → A.
 
 A pass-through adds a hand-over and its waiting time without a decision or a check: remove it (its successors
-then follow its predecessors). A ping-pong sends the dossier to another agency and straight back; when the middle
+then follow its predecessors). It is reported only when removing it saves time or money: a hand-over that takes no
+time (an electronic transfer the record models as a step) is structure, not a cost to the applicant. A ping-pong sends the dossier to another agency and straight back; when the middle
 step is a mere transfer it can go too. What else to do depends on why the dossier went: for an opinion or a
 verification, ask at once (in parallel, or through one liên thông exchange); for a decision or an issuance by the
 other agency (a director's signature, a card printed centrally), the round trip goes only if the decision is
@@ -51,7 +52,7 @@ def find(ctx: Context) -> list[Draft]:
             explanation="Các bước sau chỉ nhận rồi chuyển hồ sơ đi, không kiểm tra hay quyết định gì: "
             + ", ".join(f"«{ctx.by_id[s].name}» ({ctx.agency_name(ctx.by_id[s].actor)})" for s in passing)
             + ". Bỏ bước trung gian, hồ sơ chuyển thẳng đến nơi xử lý.",
-            steps=passing, suggestion=ops, after=after,
+            steps=passing, suggestion=ops, after=after, only_if_saving=True,
         ))
 
     hops: list[tuple[str, str, str]] = []
