@@ -54,7 +54,8 @@ class Contribution:
     code: str
     name: str
     documents: dict[str, str]
-    """Folded document head → the head as the procedure writes it (the least in sort order when several)."""
+    """Folded document head → the head as the procedure writes it (the least in sort order when several). A paper
+    asked only when the agency's own lookup fails (`Document.fallback`) is left out: once-only already applies."""
     hop_ends: list[str]
     """The agencies at both ends of each of the procedure's hops."""
     annual_cost_vnd: int
@@ -65,6 +66,8 @@ class Contribution:
     def of(cls, procedure: Procedure, analysis: ProcedureAnalysis) -> Contribution:
         documents: dict[str, str] = {}
         for document in procedure.documents:
+            if document.fallback:
+                continue
             head = document_head(document.name)
             key = fold(head)
             documents[key] = min(documents.get(key, head), head)
