@@ -32,6 +32,7 @@ from models.procedure import (
     OnlineService,
     Procedure,
     Step,
+    StepKind,
     TimeLimit,
 )
 from models.proposal import (
@@ -51,6 +52,9 @@ from models.proposal import (
     RemoveStep,
     ShortenTimeLimit,
 )
+
+RECEIVING_KINDS: frozenset[StepKind] = frozenset({"collect", "return_result"})
+"""Applicant steps that take a result rather than hand documents over."""
 
 
 class ProposalError(ValueError):
@@ -379,7 +383,7 @@ def _obtain_from_state(draft: ProcedureDraft, op: ObtainFromState) -> None:
     doc = draft.document(op.document)
     produced = doc.id in draft.base_produced and any(doc.id in s.produces for s in draft.steps.values())
     supplied_by = [s for s in draft.steps.values()
-                   if s.actor == APPLICANT and doc.id in s.consumes and s.kind not in ("collect", "return_result")]
+                   if s.actor == APPLICANT and doc.id in s.consumes and s.kind not in RECEIVING_KINDS]
     if produced and not supplied_by:
         raise draft.fail(f"the applicant does not supply document {doc.id!r}")
     if produced:

@@ -119,7 +119,7 @@ class Document(Model):
     verbatim: Text = ""
 
     @model_validator(mode="after")
-    def _surrendered_original(self) -> Document:
+    def _flags_agree(self) -> Document:
         if self.surrendered and (not self.originals or self.presented):
             raise ValueError("a surrendered document is an original handed in: set `originals` and not `presented`")
         if self.fallback and self.issuer.kind not in ("national_database", "agency"):

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from analysis.cost import CostTotals, cost_totals
 from analysis.critical_path import likely_days, topological_order
 from analysis.metrics import usual_case_documents
+from analysis.proposals import RECEIVING_KINDS
 from models.analysis import CostBreakdown, trusted
 from models.catalogue import Catalogue
 from models.parameters import CostRates
@@ -20,9 +21,6 @@ from models.proposal import LegalAction, LegalChange, Operation
 
 REVIEW_KINDS = frozenset({"review", "verify", "inspect"})
 """Steps that check the dossier."""
-
-RECEIVING_KINDS = frozenset({"collect", "return_result"})
-"""Applicant steps that take a result rather than hand documents over."""
 
 NOT_HANDING_OVER = RECEIVING_KINDS | {"pay"}
 """Applicant steps whose documents are not handed to an agency: taking a result, or paying what a notice says (the

@@ -2,8 +2,10 @@
 
 A pass-through adds a hand-over and its waiting time without a decision or a check: remove it (its successors
 then follow its predecessors). It is reported only when removing it saves time or money: a hand-over that takes no
-time (an electronic transfer the record models as a step) is structure, not a cost to the applicant. A ping-pong sends the dossier to another agency and straight back; when the middle
-step is a mere transfer it can go too. What else to do depends on why the dossier went: for an opinion or a
+time (an electronic transfer the record models as a step) is structure, not a cost to the applicant.
+
+A ping-pong sends the dossier to another agency and straight back; when the middle step is a mere transfer it can go
+too. What else to do depends on why the dossier went: for an opinion or a
 verification, ask at once (in parallel, or through one liên thông exchange); for a decision or an issuance by the
 other agency (a director's signature, a card printed centrally), the round trip goes only if the decision is
 delegated (phân cấp, ủy quyền) to the agency that holds the dossier, a change of the law left to the reviewer. An
