@@ -57,6 +57,24 @@ RECEIVING_KINDS: frozenset[StepKind] = frozenset({"collect", "return_result"})
 """Applicant steps that take a result rather than hand documents over."""
 
 
+def errands(steps: Iterable[Step], document_id: str) -> list[Step]:
+    """The applicant's steps whose only purpose is to ask an agency for `document_id`: handing nothing over and
+    making nothing, done at (or online with) the agency that makes the document, and followed only by the steps
+    that make it (2.002854: the parents go to the old school for the pupil's results summary). Once the agency
+    that needs the document obtains it itself, such an errand has no purpose left."""
+    steps = list(steps)
+    makers = {s.id: s.actor for s in steps if document_id in s.produces and s.actor != APPLICANT}
+    followers: dict[str, list[str]] = {}
+    for s in steps:
+        for a in s.after:
+            followers.setdefault(a, []).append(s.id)
+    return [
+        s for s in steps
+        if s.actor == APPLICANT and not s.consumes and not s.produces and s.id in followers
+        and all(f in makers and s.office in (None, makers[f]) for f in followers[s.id])
+    ]
+
+
 class ProposalError(ValueError):
     """An operation that cannot be applied; `index` is its position in the list (0-based), `kind` its `op`."""
 
@@ -145,7 +163,8 @@ class ProcedureDraft:
         Removing a step keeps the order of the others, so only the documents it produced can go missing;
         `parallelize` checks its own pair and keeps every other ancestor; dropping a document takes it from its
         consumers and producers at once, and obtaining one from the state only takes it from what the applicant
-        hands over: neither can leave a step short of an input."""
+        hands over (and the applicant's errands for it, which neither use nor make a document): neither can leave
+        a step short of an input."""
         match op:
             case MergeSteps() | OneDesk():
                 return True
@@ -191,6 +210,14 @@ class ProcedureDraft:
 
     def set_step(self, step: Step, **update: object) -> None:
         self.steps[step.id] = _changed(step, **update)
+
+    def remove_step(self, step: Step) -> None:
+        """Take a step out; its successors now follow what it followed."""
+        for sid in self.successors(step.id):
+            succ = self.steps[sid]
+            self.set_step(succ, after=_unique(b for a in succ.after for b in (step.after if a == step.id else [a])))
+        self.drop_step(step.id)
+        self.removed_produced = bool(step.produces)
 
     def drop_step(self, step_id: str) -> None:
         del self.steps[step_id]
@@ -276,12 +303,7 @@ def _remove_step(draft: ProcedureDraft, op: RemoveStep) -> None:
     step = draft.step(op.step)
     if len(draft.steps) == 1:
         raise draft.fail(f"step {op.step!r} is the only step left")
-    for sid in draft.successors(step.id):
-        succ = draft.steps[sid]
-        after = _unique(b for a in succ.after for b in (step.after if a == step.id else [a]))
-        draft.set_step(succ, after=after)
-    draft.drop_step(step.id)
-    draft.removed_produced = bool(step.produces)
+    draft.remove_step(step)
 
 
 def _merge(draft: ProcedureDraft, ids: Sequence[str], name: str = "", duration: WorkingDays | None = None) -> Step:
@@ -388,9 +410,11 @@ def _obtain_from_state(draft: ProcedureDraft, op: ObtainFromState) -> None:
         raise draft.fail(f"the applicant does not supply document {doc.id!r}")
     if produced:
         # Made by an earlier step of this procedure: the agency keeps its own original; the applicant no longer
-        # carries it nor copies it.
+        # carries it nor copies it, nor goes to ask for it.
         for s in supplied_by:
             draft.set_step(s, consumes=[d for d in s.consumes if d != doc.id])
+        for errand in errands(draft.steps.values(), doc.id):
+            draft.remove_step(errand)
         draft.documents[doc.id] = _changed(doc, **{
             "originals": max(doc.originals, 1), "copies": 0, "certified_copies": 0,
         })

@@ -3,6 +3,7 @@ re-computed cost and critical path of the procedure with the suggestion applied 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,8 +13,10 @@ from analysis.cost import compliance_cost
 from analysis.critical_path import longest_paths
 from analysis.findings import find_all
 from analysis.metrics import usual_case_documents
-from analysis.proposals import ProposalError, apply_operations
+from analysis.proposals import ProposalError, apply_operations, errands
+from catalogue.store import open_catalogue
 from models.findings import Finding
+from models.parameters import CostRates
 from models.procedure import Procedure
 from models.proposal import GoOnline
 from tests.analysis_records import (
@@ -120,6 +123,30 @@ def test_once_only_is_silent_on_the_fallback_of_a_lookup() -> None:
     assert by_rule(findings(with_document(p, "ban-chup-cccd", fallback=False)), "once-only")[0].documents == ["ban-chup-cccd"]
     with pytest.raises(ValueError, match="fallback document stands in for information the state holds"):
         with_document(p, "ban-chup-cccd", issuer={"kind": "applicant"})
+
+
+def test_once_only_also_spares_the_errand_to_ask_for_the_paper() -> None:
+    # Chuyển trường (2.002854, real record): the parents go to the old school (20 min travel, 10 queue, 15 at the
+    # counter, 10.000 đ travel cost) for the results summary the new school asks for. Once the new school obtains it
+    # from the old one, the trip goes too: C1 170 → 125 min at 30.682 đ/giờ, other costs 20.000 → 10.000 đ.
+    cat = open_catalogue()
+    p = cat.procedures["2.002854"]
+    [f] = by_rule(find_all(p, cat, CostRates.from_parameters(cat.parameters, date(2026, 12, 7))), "once-only")
+    assert "bỏ cả bước «Cha mẹ đến trường đang học" in f.explanation
+    before = Decimal(30682) * 170 / 60 + 20000
+    after = Decimal(30682) * 125 / 60 + 10000
+    assert f.saving is not None
+    assert f.saving.per_case_vnd == round(before) - round(after) == 33011
+    assert f.saving.annual_vnd == (Decimal(30682) * 45 / 60 + 10000) * 180_000 == 5_942_070_000  # the trip, exactly
+    applied = apply_operations(p, f.suggestion)
+    assert "xin-bang-tong-hop" not in [s.id for s in applied.steps]
+    assert applied.step("cap-bang-tong-hop").after == []
+    # A trip that also hands a paper over, or goes to another office, is more than an errand: it stays.
+    for changed in ({"consumes": ["don-xin-chuyen-truong"]}, {"office": "truong-thcs-noi-chuyen-den"}):
+        data = p.model_dump()
+        data["steps"] = [{**s, **changed} if s["id"] == "xin-bang-tong-hop" else s for s in data["steps"]]
+        kept = Procedure.model_validate(data)
+        assert errands(kept.steps, "bang-tong-hop-ket-qua") == []
 
 
 # -- rule 2: asked twice ----------------------------------------------------------------------------------------

@@ -2,15 +2,17 @@
 
 A document the state holds is one issued by an agency or kept in a national database (e.g. residence data in the
 national population database, which replaced the household book: Nghị định 104/2022/NĐ-CP), or one that an
-earlier step of the same procedure produced. Suggestion: the agency obtains it itself. A record the state no
-longer holds (`Issuer.held`: the register of a birth or marriage registered again was lost) is not one of them, nor
-an original handed in to be endorsed, replaced or cancelled (`Document.surrendered`: the passport last issued), nor
-a paper asked only when the agency's own lookup fails (`Document.fallback`): there the rule already applies.
+earlier step of the same procedure produced. Suggestion: the agency obtains it itself, and the applicant's errand
+to ask for it, if the procedure has one, goes too (`analysis.proposals.errands`). A record the state no longer
+holds (`Issuer.held`: the register of a birth or marriage registered again was lost) is not one of them, nor an
+original handed in to be endorsed, replaced or cancelled (`Document.surrendered`: the passport last issued), nor a
+paper asked only when the agency's own lookup fails (`Document.fallback`): there the rule already applies.
 """
 
 from __future__ import annotations
 
 from analysis.findings.context import Context, Draft, build
+from analysis.proposals import errands
 from models.procedure import APPLICANT
 from models.proposal import ObtainFromState, Operation
 
@@ -28,6 +30,7 @@ def find(ctx: Context) -> list[Draft]:
         earlier = [p for p in made_by if ctx.by_id[p].actor != APPLICANT and any(ctx.is_before(p, s.id) for s in supplied)]
         if earlier:
             where = f"bước «{ctx.by_id[earlier[0]].name}» của chính thủ tục này đã tạo ra"
+            where += "".join(f"; bỏ cả bước «{s.name}»" for s in errands(ctx.procedure.steps, doc.id))
             database, agency = "", ctx.by_id[earlier[0]].actor
         elif made_by or not doc.issuer.held or doc.surrendered or doc.fallback:
             continue
