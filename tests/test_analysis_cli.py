@@ -95,7 +95,7 @@ def test_report_writes_numbers_as_vietnamese_do() -> None:
     assert likely == 0.75  # 0,05 + 0,25 + 0,1 + 0,05 + 0,25 + 0,05 along the critical path
     out = " ".join(run("analyze", "1.001193", "--as-of", "2025-08-01").split())
     assert "Đường găng (0,75 ngày làm việc)" in out
-    assert "hourly_income_vnd = 30.682 đồng/giờ" in out and "travel_minutes.commune = 40 phút (" in out
+    assert "hourly_income_vnd = 33.523 đồng/giờ" in out and "travel_minutes.commune = 40 phút (" in out
     assert "1 × 1.400.000" in out
 
 

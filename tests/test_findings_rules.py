@@ -128,16 +128,16 @@ def test_once_only_is_silent_on_the_fallback_of_a_lookup() -> None:
 def test_once_only_also_spares_the_errand_to_ask_for_the_paper() -> None:
     # Chuyển trường (2.002854, real record): the parents go to the old school (20 min travel, 10 queue, 15 at the
     # counter, 10.000 đ travel cost) for the results summary the new school asks for. Once the new school obtains it
-    # from the old one, the trip goes too: C1 170 → 125 min at 30.682 đ/giờ, other costs 20.000 → 10.000 đ.
+    # from the old one, the trip goes too: C1 170 → 125 min at 33.523 đ/giờ (2025), other costs 20.000 → 10.000 đ.
     cat = open_catalogue()
     p = cat.procedures["2.002854"]
     [f] = by_rule(find_all(p, cat, CostRates.from_parameters(cat.parameters, date(2026, 12, 7))), "once-only")
     assert "bỏ cả bước «Cha mẹ đến trường đang học" in f.explanation
-    before = Decimal(30682) * 170 / 60 + 20000
-    after = Decimal(30682) * 125 / 60 + 10000
+    before = Decimal(33523) * 170 / 60 + 20000
+    after = Decimal(33523) * 125 / 60 + 10000
     assert f.saving is not None
-    assert f.saving.per_case_vnd == round(before) - round(after) == 33011
-    assert f.saving.annual_vnd == (Decimal(30682) * 45 / 60 + 10000) * 180_000 == 5_942_070_000  # the trip, exactly
+    assert f.saving.per_case_vnd == round(before) - round(after) == 35142
+    assert f.saving.annual_vnd == (Decimal(33523) * 45 / 60 + 10000) * 180_000 == 6_325_605_000  # the trip, exactly
     applied = apply_operations(p, f.suggestion)
     assert "xin-bang-tong-hop" not in [s.id for s in applied.steps]
     assert applied.step("cap-bang-tong-hop").after == []
