@@ -27,7 +27,7 @@ from models.parameters import CostRates
 JULY = date(2025, 7, 1)
 HOTICH_123 = ("cites_text", "123/2015/NĐ-CP")
 HOTICH_LAW = ("cites_text", "60/2014/QH13")
-VIA_07 = ("cites_related_text", "07/2025/NĐ-CP")  # 07/2025 amends 123/2015 and 23/2015, both changed
+VIA_07 = ("cites_related_text", "07/2025/NĐ-CP")  # 07/2025 amends 123/2015, 23/2015 (both changed) and 87/2020
 DISTRICT = ("level", "district")
 
 # code → (changelog status, reasons as (kind, reference)), with the hand check in the comment.
@@ -50,6 +50,9 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str]]]] = {
     "1.004746": ("UNCHANGED", {HOTICH_LAW, VIA_07}),
     "1.004772": ("UNCHANGED", {HOTICH_LAW, VIA_07}),
     "1.004884": ("UNCHANGED", {HOTICH_LAW, VIA_07}),
+    # Xác nhận tình trạng hôn nhân: Luật Hộ tịch in khoản 1 Điều 7 (re-assigned); 123/2015 only in Điều 2, 21–23;
+    # 07/2025.
+    "1.004873": ("UNCHANGED", {HOTICH_LAW, VIA_07}),
     # Liên thông khai tử - xóa thường trú (cấp xã): Luật Hộ tịch and 123/2015 as a whole.
     "1.007073": ("UNCHANGED", {HOTICH_LAW, HOTICH_123}),
     # Liên thông khai tử - thường trú - mai táng phí: names UBND cấp huyện and BHXH cấp huyện, has the district
