@@ -67,6 +67,7 @@ def analysis_row(a: ProcedureAnalysis) -> dict[str, Any]:
         "forms": m.forms,
         "payments": m.payments,
         "time_limit_working_days": m.time_limit_working_days,
+        "working_days_in_time_limit": m.working_days_in_time_limit,
         "elapsed_working_days_low": m.elapsed_working_days.low,
         "elapsed_working_days_likely": m.elapsed_working_days.likely,
         "elapsed_working_days_high": m.elapsed_working_days.high,

@@ -9,7 +9,7 @@ from typing import Literal
 
 import networkx as nx
 
-from analysis.critical_path import longest_paths
+from analysis.critical_path import days_in_time_limit
 from analysis.graph import step_graph
 from models.catalogue import Catalogue
 from models.procedure import APPLICANT, Procedure
@@ -106,12 +106,13 @@ def check_procedure(p: Procedure, cat: Catalogue) -> list[Inconsistency]:
     ends = [n for n in graph if graph.out_degree(n) == 0]
     if len(ends) > 1:
         err(("steps",), f"the step graph has {len(ends)} ends ({', '.join(ends)}): one step should finish it", "warning")
-    likely = longest_paths(p.steps).likely
+    likely = days_in_time_limit(p)
     limit = p.time_limit_working_days
     if likely > limit:
         err(
             ("channels", p.channels.index(p.main_channel), "time_limit", "working_days"),
-            f"the likely critical path takes {likely:g} working days, more than the legal limit of {limit:g}",
+            f"from the agency's receipt to the result takes {likely:g} working days (likely), more than the legal "
+            f"limit of {limit:g}",
             "warning",
         )
     return out

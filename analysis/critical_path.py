@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from models.analysis import CriticalPathResult
 from models.common import WorkingDays
-from models.procedure import Step
+from models.procedure import APPLICANT, RECEIVING_KINDS, Procedure, Step
 
 
 class StepGraphError(ValueError):
@@ -143,6 +143,36 @@ def likely_days(steps: Sequence[Step]) -> float:
         if total > best:
             best = total
     return best
+
+
+def days_in_time_limit(procedure: Procedure) -> float:
+    """Likely working days that the legal time limit counts: from the first step of an agency in charge
+    (`agencies.competent` or `implementing`) until the applicant takes the result.
+
+    Time limits run from the day the agency receives a complete dossier (thời hạn giải quyết tính từ khi nhận đủ hồ
+    sơ hợp lệ) to the day it gives the result, so the applicant's preparation and the work of an employer or another
+    body before the dossier arrives fall outside, as does whatever follows the applicant's taking the result (an
+    internal check of the slip). Steps of the applicant inside the span (paying a tax notice, supplementing the
+    dossier, waiting for the post) add no days: the limit binds the agencies. A procedure whose steps name no
+    agency in charge is counted whole.
+
+    >>> from tests.factories import tiny_procedure
+    >>> days_in_time_limit(tiny_procedure())
+    2.0
+    """
+    in_charge = {*procedure.agencies.competent, *procedure.agencies.implementing}
+    finish: dict[str, float] = {}  # steps from the agency's first one on, until the result is taken
+    taken: set[str] = set()  # the applicant's taking of the result, and every step after it
+    for step in topological_order(procedure.steps):
+        if any(b in taken for b in step.after) or (step.actor == APPLICANT and step.kind in RECEIVING_KINDS):
+            taken.add(step.id)
+            continue
+        inside = [finish[b] for b in step.after if b in finish]
+        if inside or step.actor in in_charge:
+            finish[step.id] = max(inside, default=0.0) + (step.duration.likely if step.actor != APPLICANT else 0.0)
+    if not finish:
+        return likely_days(procedure.steps)
+    return round(max(finish.values()), 6)
 
 
 def critical_path(steps: Sequence[Step], estimate: str = "likely") -> CriticalPathResult:

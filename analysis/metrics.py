@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from analysis.calendar import add_working_days, calendar_days
-from analysis.critical_path import longest_paths
+from analysis.critical_path import days_in_time_limit, longest_paths
 from models.analysis import AgencyHop, ApplicantMinutes, CalendarDays, DayRange, Metrics, trusted
 from models.catalogue import Catalogue
 from models.common import Level
@@ -127,4 +127,5 @@ def compute_metrics(
             preparation=preparation, travel=travel, queue=queue, counter=counter,
             total=preparation + travel + queue + counter)),
         time_limit_working_days=procedure.time_limit_working_days,
+        working_days_in_time_limit=days_in_time_limit(procedure),
     ))

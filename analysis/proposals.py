@@ -25,6 +25,7 @@ from models.common import WorkingDays
 from models.parameters import CostRates
 from models.procedure import (
     APPLICANT,
+    RECEIVING_KINDS,
     AnnualVolume,
     ApplicantTime,
     Channel,
@@ -32,7 +33,6 @@ from models.procedure import (
     OnlineService,
     Procedure,
     Step,
-    StepKind,
     TimeLimit,
 )
 from models.proposal import (
@@ -52,9 +52,6 @@ from models.proposal import (
     RemoveStep,
     ShortenTimeLimit,
 )
-
-RECEIVING_KINDS: frozenset[StepKind] = frozenset({"collect", "return_result"})
-"""Applicant steps that take a result rather than hand documents over."""
 
 
 def errands(steps: Iterable[Step], document_id: str) -> list[Step]:

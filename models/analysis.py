@@ -112,7 +112,10 @@ class Metrics(Model):
     """Step ids of the longest path with likely durations."""
     applicant_minutes: ApplicantMinutes
     time_limit_working_days: float = 0
-    """The legal time limit of the main channel, for comparison with the elapsed time."""
+    """The legal time limit of the main channel, for comparison with `working_days_in_time_limit`."""
+    working_days_in_time_limit: float = 0
+    """Likely working days the time limit counts: from the first step of an agency in charge until the applicant
+    takes the result, the applicant's own steps adding none (analysis.critical_path.days_in_time_limit)."""
 
 
 SourceKind = Literal["step", "document", "fee", "parameter"]

@@ -139,6 +139,9 @@ STEP_KIND_LABELS_VI: dict[str, str] = {
     "return_result": "Trả kết quả", "collect": "Nhận kết quả", "other": "Khác",
 }
 
+RECEIVING_KINDS: frozenset[StepKind] = frozenset({"collect", "return_result"})
+"""Applicant steps that take a result rather than hand documents over."""
+
 StepChannel = Literal["in_person", "online", "post", "internal"]
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from analysis.analyse import analyse
 from analysis.cost import compliance_cost
-from analysis.critical_path import critical_path, longest_paths
+from analysis.critical_path import critical_path, days_in_time_limit, longest_paths
 from models.procedure import Step
 from tests import analysis_records as rec
 
@@ -41,6 +41,16 @@ def test_critical_path_between_longest_step_and_sum(steps: list[Step]) -> None:
     by_id = {s.id: s for s in steps}
     assert all(a in by_id[b].after for a, b in zip(paths.path, paths.path[1:], strict=False))
     assert sum(by_id[s].duration.likely for s in paths.path) == paths.likely
+
+
+@given(step_graphs(), st.sampled_from([["ubnd-xa"], ["so-tu-phap"], ["ubnd-xa", "so-tu-phap"], ["ubnd-huyen"]]))
+def test_the_days_a_time_limit_counts_lie_within_the_critical_path(steps: list[Step], in_charge: list[str]) -> None:
+    p = rec.khai_sinh().model_copy(update={"steps": steps, "agencies": rec.khai_sinh().agencies.model_copy(
+        update={"competent": in_charge, "implementing": []})})
+    counted = days_in_time_limit(p)
+    assert 0 <= counted <= longest_paths(steps).likely + 1e-9
+    if all(s.actor in in_charge for s in steps):  # only the agency works: the limit counts the whole path
+        assert abs(counted - longest_paths(steps).likely) < 1e-6
 
 
 @given(step_graphs())

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from analysis.cost import compliance_cost
-from analysis.critical_path import longest_paths
+from analysis.critical_path import days_in_time_limit, longest_paths
 from analysis.findings import find_all
 from analysis.metrics import usual_case_documents
 from analysis.proposals import ProposalError, apply_operations, errands
@@ -405,6 +405,28 @@ def test_likely_critical_path_longer_than_the_time_limit() -> None:
     tight = change(p, channels=[{**p.channels[0].model_dump(), "time_limit": {"working_days": 7}}])
     [f] = by_rule(findings(tight), "over-time-limit")
     assert "9 ngày làm việc" in f.explanation and "7 ngày làm việc" in f.explanation
+
+
+def test_the_time_limit_counts_from_the_agencys_receipt_to_the_result() -> None:
+    # Hưởng chế độ thai sản (2.000693, real record): the employer's 4 days drawing up the list come before the
+    # provincial BHXH receives the dossier; its 6-day limit counts 0,1 + 3 + 0,5 + 1 = 4,6 days, not the 8,6 of the
+    # whole path.
+    cat = open_catalogue()
+    p = cat.procedures["2.000693"]
+    assert longest_paths(p.steps).likely == 8.6
+    assert days_in_time_limit(p) == 4.6 <= p.time_limit_working_days == 6
+    assert by_rule(find_all(p, cat, rates()), "over-time-limit") == []
+    # An applicant step inside the span (paying a tax notice) adds no days; the agency's own days do.
+    data = p.model_dump()
+    for s in data["steps"]:
+        if s["id"] == "xet-duyet":
+            s["duration"] = {"low": 1, "likely": 4.5, "high": 6}
+    data["steps"].insert(5, step("nop-thue", "Nộp tiền", "applicant", "pay", (2, 2, 2), ["xet-duyet"]))
+    data["steps"][6]["after"] = ["nop-thue"]  # phe-duyet waits for it
+    slow = Procedure.model_validate(data)
+    assert days_in_time_limit(slow) == 0.1 + 4.5 + 0.5 + 1
+    [f] = by_rule(find_all(slow, cat, rates()), "over-time-limit")
+    assert "mất 6.1 ngày làm việc" in f.explanation and "6 ngày làm việc" in f.explanation
 
 
 # -- ranking ----------------------------------------------------------------------------------------------------

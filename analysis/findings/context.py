@@ -12,11 +12,10 @@ from pydantic import BaseModel
 from analysis.cost import CostTotals, cost_totals
 from analysis.critical_path import likely_days, topological_order
 from analysis.metrics import usual_case_documents
-from analysis.proposals import RECEIVING_KINDS
 from models.analysis import CostBreakdown, trusted
 from models.catalogue import Catalogue
 from models.parameters import CostRates
-from models.procedure import APPLICANT, Citation, Document, Procedure, Step
+from models.procedure import APPLICANT, RECEIVING_KINDS, Citation, Document, Procedure, Step
 from models.proposal import LegalAction, LegalChange, Operation
 
 REVIEW_KINDS = frozenset({"review", "verify", "inspect"})

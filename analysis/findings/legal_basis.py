@@ -4,11 +4,13 @@ A record that cites legal bases for some documents the applicant must provide (o
 at requirements that no text sets (the result, and the papers agencies draw up on the way, are not requirements):
 by Nghị định 63/2010/NĐ-CP every part of a procedure must be set by a legal text, so the unsupported ones must find
 a basis or go. Staff check them (no automatic suggestion: the record may simply not cite the article); a time
-limit that the likely duration exceeds is reported for review.
+limit shorter than the likely days it counts (from the agency's receipt to the result: `days_in_time_limit`) is
+reported for review.
 """
 
 from __future__ import annotations
 
+from analysis.critical_path import days_in_time_limit
 from analysis.findings.context import Context, Draft
 from models.procedure import APPLICANT
 
@@ -42,16 +44,17 @@ def _no_basis(ctx: Context) -> list[Draft]:
     )]
 
 
-def _over_limit(ctx: Context, likely_days: float) -> list[Draft]:
+def _over_limit(ctx: Context) -> list[Draft]:
     limit = ctx.procedure.time_limit_working_days
-    if likely_days <= limit:
+    days = days_in_time_limit(ctx.procedure)
+    if days <= limit:
         return []
     return [Draft(
         rule=OVER_LIMIT, title="Thời gian thực tế vượt thời hạn luật định",
-        explanation=f"Đường găng (khả dĩ nhất) mất {likely_days:g} ngày làm việc, dài hơn thời hạn giải quyết "
-        f"{limit:g} ngày làm việc. Cần rà soát quy trình nội bộ hoặc thời hạn.",
+        explanation=f"Từ khi cơ quan nhận hồ sơ đến khi trả kết quả mất {days:g} ngày làm việc (ước tính khả dĩ), "
+        f"dài hơn thời hạn giải quyết {limit:g} ngày làm việc. Cần rà soát quy trình nội bộ hoặc thời hạn.",
     )]
 
 
 def find(ctx: Context) -> list[Draft]:
-    return _no_basis(ctx) + _over_limit(ctx, ctx.baseline_likely_days)
+    return _no_basis(ctx) + _over_limit(ctx)

@@ -62,6 +62,8 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
         ("Mẫu đơn, tờ khai", str(m.forms)),
         ("Số khoản phí, lệ phí phải nộp", str(m.payments)),
         ("Thời hạn giải quyết theo quy định", f"{num(m.time_limit_working_days)} ngày làm việc"),
+        ("  thời gian tính vào thời hạn (khả dĩ)", f"{num(m.working_days_in_time_limit)} ngày làm việc, từ khi cơ quan "
+         "nhận hồ sơ đến khi trả kết quả"),
         ("Thời gian thực hiện (thấp / khả dĩ / cao)", f"{num(wd.low)} / {num(wd.likely)} / {num(wd.high)} ngày làm việc"),
     ]
     if m.elapsed_calendar_days is not None:
