@@ -440,10 +440,18 @@ def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
                    and (s.in_person or s.channel in ("in_person", "post"))]
     if not targets:
         raise draft.fail("no applicant step that the law lets go online is done in person or by post")
+    paper_result = not draft.base.results[0].electronic  # the usual result; the others are refusals and notices
+    named = {d for s in draft.steps.values() for d in (*s.consumes, *s.produces)}
+    kept_originals = {d.id for d in draft.documents.values() if d.surrendered and not d.case}
     for s in targets:
         time = s.applicant_time or ApplicantTime()
+        # A card, a booklet or a paper certificate still has to reach the applicant, and an original the agency
+        # keeps has to reach the agency (named by the step, or in the dossier the submission hands over): without
+        # the trip, they go by post (its charge is a cost line).
+        handed = set(s.consumes) | (kept_originals - named if s.kind == "submit" else set())
+        by_post = (s.kind in RECEIVING_KINDS and paper_result) or not kept_originals.isdisjoint(handed)
         draft.set_step(
-            s, in_person=False, channel="online", office=None,
+            s, in_person=False, channel="post" if by_post else "online", office=None,
             applicant_time=_changed(time, travel=0, queue=0),
         )
     still_in_person = any(s.actor == APPLICANT and (s.in_person or s.channel == "in_person") for s in draft.steps.values())

@@ -236,6 +236,10 @@ class Result(Model):
     name: NonEmptyText
     code: Text = ""
     """Result code such as `KQ.G15.000032`."""
+    electronic: bool = False
+    """Reaches the applicant without paper: an electronic document with the legal value of the paper one, an entry
+    in a database, money paid into an account; taking it needs no trip and no post. False: a paper, a card, a
+    booklet. Read on the first result listed, the usual one (the others are refusals and notices)."""
 
 
 ProcedureStatus = Literal["in_force", "amended", "abolished"]

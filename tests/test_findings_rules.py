@@ -325,10 +325,11 @@ def test_same_documents_reviewed_again_by_another_unit() -> None:
 
 def test_two_visits_where_none_online_would_do() -> None:
     # Khai sinh: two trips to the commune (30 min, 10.000 đ each), 20 + 15 min queue; online keeps the 30 min of
-    # preparation and the 10 + 10 min at the counter (now on screen).
+    # preparation and the 10 + 10 min at the counter (now on screen), and the paper birth certificate comes by post
+    # (30.000 đ in these rates).
     [f] = by_rule(findings(khai_sinh()), "visits")
     before = minutes_cost(30 + 30 + 20 + 10 + 30 + 15 + 10) + 20000
-    after = minutes_cost(30 + 10 + 10)
+    after = minutes_cost(30 + 10 + 10) + 30000
     assert f.saving is not None
     assert f.saving.per_case_vnd == round(before) - round(after)
     assert f.saving.annual_vnd == round((before - after) * 1_200_000)

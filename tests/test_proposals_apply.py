@@ -92,6 +92,22 @@ def test_go_online_removes_visits_and_makes_the_online_channel_the_usual_path() 
     assert [f.name for f in after.main_channel.fees] == ["Phí công bố nội dung đăng ký doanh nghiệp"]
 
 
+def test_go_online_sends_a_paper_result_and_a_surrendered_original_by_post() -> None:
+    # The birth certificate is paper: without the trip, it comes by post (postage is a cost line); an electronic
+    # result does not. An original the agency keeps travels by post too.
+    p = khai_sinh()
+    paper = apply_operations(p, [op("go_online")])
+    assert [(s.id, s.channel) for s in paper.steps if s.actor == "applicant" and s.id != "chuan-bi"] == [
+        ("nop-ho-so", "online"), ("nhan-ket-qua", "post")]
+    electronic = p.model_copy(update={"results": [p.results[0].model_copy(update={"electronic": True})]})
+    assert apply_operations(electronic, [op("go_online")]).step("nhan-ket-qua").channel == "online"
+    data = p.model_dump()
+    for d in data["documents"]:
+        if d["id"] == "giay-chung-sinh":
+            d["surrendered"] = True
+    assert apply_operations(Procedure.model_validate(data), [op("go_online")]).step("nop-ho-so").channel == "post"
+
+
 def test_go_online_for_some_steps_keeps_the_counter() -> None:
     after = apply_operations(khai_sinh(), [op("go_online", steps=["nop-ho-so"])])
     assert after.online == "partial"
