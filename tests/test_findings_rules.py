@@ -430,6 +430,31 @@ def test_the_time_limit_counts_from_the_agencys_receipt_to_the_result() -> None:
     assert "mất 6.1 ngày làm việc" in f.explanation and "6 ngày làm việc" in f.explanation
 
 
+# -- kiến nghị thực thi ---------------------------------------------------------------------------------------------
+
+def test_each_suggestion_names_the_text_to_amend_and_only_that() -> None:
+    # Once-only on a cited document: amend the provision that lists it (it lists other papers too), never repeal it.
+    p = with_document(ly_lich_tu_phap(), "ban-chup-cccd", legal_basis=[{"ref": "41/2009/QH12", "articles": ["Điều 45"]}],
+                      issuer={"kind": "national_database", "database": "Cơ sở dữ liệu quốc gia về dân cư"})
+    [op] = by_rule(findings(p), "once-only")[0].suggestion
+    assert [(c.ref, c.articles, c.action) for c in op.legal_change] == [("41/2009/QH12", ["Điều 45"], "amend")]
+    # Cited by nothing: the procedure's first text as a whole, flagged for the officer to find the article.
+    [op] = by_rule(findings(with_document(p, "ban-chup-cccd", legal_basis=[])), "once-only")[0].suggestion
+    [whole] = op.legal_change
+    assert (whole.ref, whole.articles) == (p.legal_basis[0].ref, []) and "cần xác định điều khoản" in whole.text
+    # An agency's own step that no text sets is changed in its internal process, not in law.
+    data = lien_thong_khai_sinh().model_dump()
+    data["steps"][5]["forwards_only"] = True
+    [f] = by_rule(findings(Procedure.model_validate(data)), "pass-through")
+    assert data["steps"][5]["legal_basis"] == [] and f.suggestion[0].legal_change == []
+    # Going online where an online channel exists needs no new law.
+    ks = khai_sinh()
+    online = change(ks, channels=[*(c.model_dump() for c in ks.channels),
+                                  {**ks.channels[0].model_dump(), "kind": "online"}])
+    assert by_rule(findings(online), "visits")[0].suggestion[0].legal_change == []
+    assert by_rule(findings(ks), "visits")[0].suggestion[0].legal_change != []
+
+
 # -- ranking ----------------------------------------------------------------------------------------------------
 
 def test_findings_are_ranked_by_annual_saving() -> None:

@@ -59,7 +59,7 @@ def find(ctx: Context) -> list[Draft]:
             ops.append(build(DropDocument,
                 document=doc.id,
                 rationale=f"Trùng với thành phần hồ sơ «{first.name}» đã yêu cầu.",
-                legal_change=ctx.legal_change(doc.legal_basis, f"Bỏ thành phần hồ sơ trùng lặp: {doc.name}.", "repeal"),
+                legal_change=ctx.legal_change(doc.legal_basis, f"Bỏ thành phần hồ sơ trùng lặp: {doc.name}."),
             ))
         else:
             seen.setdefault(key, doc.id)
@@ -101,7 +101,7 @@ def find(ctx: Context) -> list[Draft]:
                 document=doc.id, agency=other.agencies.competent[0],
                 rationale=f"Đã nộp cho thủ tục {asked_by} cùng nhóm liên thông; cơ quan chuyển hồ sơ cho nhau.",
                 legal_change=ctx.legal_change(
-                    doc.legal_basis, f"Bỏ yêu cầu nộp {doc.name} khi thực hiện liên thông với thủ tục {asked_by}.", "repeal"),
+                    doc.legal_basis, f"Bỏ yêu cầu nộp {doc.name} khi thực hiện liên thông với thủ tục {asked_by}."),
             ))
         if group_ops:
             out.append(Draft(

@@ -16,7 +16,7 @@ from models.analysis import CostBreakdown, trusted
 from models.catalogue import Catalogue
 from models.parameters import CostRates
 from models.procedure import APPLICANT, RECEIVING_KINDS, Citation, Document, Procedure, Step
-from models.proposal import LegalAction, LegalChange, Operation
+from models.proposal import LegalChange, Operation
 
 REVIEW_KINDS = frozenset({"review", "verify", "inspect"})
 """Steps that check the dossier."""
@@ -166,13 +166,22 @@ class Context:
             return []
         return self._submission
 
-    def legal_change(self, citations: list[Citation], text: str, action: LegalAction = "amend") -> list[LegalChange]:
-        """The kiến nghị thực thi for a requirement: the texts it cites, else the procedure's first legal basis."""
-        cited = citations or self.procedure.legal_basis[:1]
+    def legal_change(self, citations: list[Citation], text: str, *, uncited: bool = True) -> list[LegalChange]:
+        """The kiến nghị thực thi for a requirement: amend the provisions it cites (a provision usually lists more
+        than the one requirement, so it is amended, not repealed).
+
+        A requirement the record cites no provision for: with `uncited`, the procedure's first legal basis, as a
+        whole text, with a note that the provision is still to be found (a document the record lists without
+        its article); without, nothing (an agency's own step that no text sets is changed in its internal process,
+        quy trình nội bộ, not in law)."""
         # Built from validated records and fixed texts: constructed without re-validation (the batch runs
         # 100,000 procedures); tests validate whole findings.
-        return [build(LegalChange, ref=c.ref, articles=list(c.articles), action=action, text=text)
-                for c in cited]
+        if citations:
+            return [build(LegalChange, ref=c.ref, articles=list(c.articles), text=text) for c in citations]
+        if not uncited:
+            return []
+        return [build(LegalChange, ref=c.ref, text=f"{text} (Bản ghi không dẫn điều khoản quy định yêu cầu này: cần "
+                      "xác định điều khoản.)") for c in self.procedure.legal_basis[:1]]
 
     def agency_name(self, agency_id: str | None) -> str:
         if agency_id is None:

@@ -51,7 +51,6 @@ def find(ctx: Context) -> list[Draft]:
                 doc.legal_basis,
                 f"Bỏ yêu cầu {verb} {doc.name}; cơ quan giải quyết khai thác, sử dụng thông tin sẵn có "
                 "(nguyên tắc chỉ cung cấp thông tin một lần).",
-                "repeal",
             ),
         ))
     if not ops:

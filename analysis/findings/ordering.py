@@ -54,7 +54,8 @@ def _parallel(ctx: Context) -> list[Draft]:
                     rationale=f"{_who(step)} không dùng kết quả của {_who(before)}: hai bước kiểm tra do hai đơn vị "
                     "khác nhau thực hiện có thể tiến hành đồng thời.",
                     legal_change=ctx.legal_change(
-                        step.legal_basis, "Quy định các cơ quan, đơn vị thẩm định, lấy ý kiến đồng thời, không tuần tự."),
+                        step.legal_basis, "Quy định các cơ quan, đơn vị thẩm định, lấy ý kiến đồng thời, không tuần tự.",
+                        uncited=False),
                 )
                 draft.apply(op, undo=False)  # cannot fail: `_independent` is the operation's own precondition
                 ops.append(op)

@@ -34,7 +34,8 @@ def _removals(ctx: Context, ids: list[str], why: str) -> tuple[list[Operation], 
         step = ctx.by_id[sid]
         op = build(RemoveStep,
             step=sid, rationale=why,
-            legal_change=ctx.legal_change(step.legal_basis, f"Bỏ bước «{step.name}» khỏi trình tự thực hiện.", "repeal"),
+            legal_change=ctx.legal_change(step.legal_basis, f"Bỏ bước «{step.name}» khỏi trình tự thực hiện.",
+                                          uncited=False),
         )
         try:
             draft.apply(op)

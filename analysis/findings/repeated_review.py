@@ -42,7 +42,8 @@ def find(ctx: Context) -> list[Draft]:
             steps=members,
             rationale=f"Các đơn vị sau xem lại đúng những giấy tờ «{first.name}» đã kiểm tra; gộp thành một lần thẩm định.",
             legal_change=ctx.legal_change(
-                first.legal_basis, "Quy định một đầu mối thẩm định hồ sơ (hoặc thẩm định chung), bỏ thẩm định lặp lại."),
+                first.legal_basis, "Quy định một đầu mối thẩm định hồ sơ (hoặc thẩm định chung), bỏ thẩm định lặp lại.",
+                uncited=False),
         )
         before = draft.checkpoint()
         try:

@@ -36,7 +36,8 @@ def find(ctx: Context) -> list[Draft]:
         law = "Quy định cách thức thực hiện trực tuyến toàn trình"
     suggestion: list[Operation] = [build(GoOnline,
         steps=[s.id for s in movable], rationale=rationale,
-        legal_change=ctx.legal_change(
+        # Where an online channel exists the law already allows it: the change is the agencies' to make.
+        legal_change=[] if online else ctx.legal_change(
             [], f"{law}; kết quả điện tử có giá trị như bản giấy (Nghị định 45/2020/NĐ-CP; Nghị định 42/2022/NĐ-CP)."),
     )] if movable else []
     return [Draft(
