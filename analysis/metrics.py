@@ -14,20 +14,39 @@ from models.analysis import AgencyHop, ApplicantMinutes, CalendarDays, DayRange,
 from models.catalogue import Catalogue
 from models.common import Level
 from models.parameters import CostRates
-from models.procedure import APPLICANT, Document, Procedure, Step
+from models.procedure import APPLICANT, NOT_HANDING_OVER, Document, Procedure, Step
 
 EXTERNAL_CHANNELS = frozenset({"in_person", "online", "post"})
+STATE_HELD = frozenset({"national_database", "agency"})
+
+
+def applicant_documents(procedure: Procedure) -> list[Document]:
+    """The documents the applicant provides: those an applicant step hands over, those of the dossier that no step
+    names (the submission takes them), and those only agency steps take that the state does not hold (an officer
+    registering at home collects them) or that the applicant shows. Not the result or a paper the agencies make,
+    nor one the state holds that only agency steps read (they look it up), nor one asked only when a lookup fails
+    (`fallback`)."""
+    steps = procedure.steps
+    handed = {d for s in steps if s.actor == APPLICANT and s.kind not in NOT_HANDING_OVER for d in s.consumes}
+    made = {d for s in steps if s.actor != APPLICANT for d in s.produces}
+    named = {d for s in steps for d in (*s.consumes, *s.produces)}
+    return [
+        d for d in procedure.documents
+        if not d.fallback and (
+            d.id in handed or d.id not in named
+            or (d.id not in made and (d.presented or d.issuer.kind not in STATE_HELD or not d.issuer.held)))
+    ]
 
 
 def usual_case_documents(procedure: Procedure) -> list[Document]:
-    """Documents of the usual case: those asked in every case (no `case`) and not only when a database lookup
-    fails (`fallback`); when every document belongs to a case, those of the first case listed (the portal lists the
-    general case first)."""
-    general = [d for d in procedure.documents if not d.case and not d.fallback]
-    if general or not procedure.documents:
-        return general
-    first_case = procedure.documents[0].case
-    return [d for d in procedure.documents if d.case == first_case]
+    """The documents the applicant provides (`applicant_documents`) in the usual case: those asked in every case
+    (no `case`); when the record lists every document under a case, those of the first case listed (the portal
+    lists the general case first)."""
+    provided = applicant_documents(procedure)
+    if not provided or any(not d.case for d in procedure.documents):
+        return [d for d in provided if not d.case]
+    first_case = provided[0].case
+    return [d for d in provided if d.case == first_case]
 
 
 def is_contact(step: Step) -> bool:

@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from analysis.metrics import applicant_documents
 from models.analysis import ProcedureAnalysis
 from models.common import fold
 from models.procedure import Procedure
@@ -54,8 +55,9 @@ class Contribution:
     code: str
     name: str
     documents: dict[str, str]
-    """Folded document head → the head as the procedure writes it (the least in sort order when several). A paper
-    asked only when the agency's own lookup fails (`Document.fallback`) is left out: once-only already applies."""
+    """Folded document head → the head as the procedure writes it (the least in sort order when several), for the
+    documents the applicant provides (`applicant_documents`): not the result, not what the agencies make or look up
+    themselves, not a paper asked only when their lookup fails (once-only already applies)."""
     hop_ends: list[str]
     """The agencies at both ends of each of the procedure's hops."""
     annual_cost_vnd: int
@@ -65,9 +67,7 @@ class Contribution:
     @classmethod
     def of(cls, procedure: Procedure, analysis: ProcedureAnalysis) -> Contribution:
         documents: dict[str, str] = {}
-        for document in procedure.documents:
-            if document.fallback:
-                continue
+        for document in applicant_documents(procedure):
             head = document_head(document.name)
             key = fold(head)
             documents[key] = min(documents.get(key, head), head)

@@ -142,6 +142,10 @@ STEP_KIND_LABELS_VI: dict[str, str] = {
 RECEIVING_KINDS: frozenset[StepKind] = frozenset({"collect", "return_result"})
 """Applicant steps that take a result rather than hand documents over."""
 
+NOT_HANDING_OVER: frozenset[StepKind] = RECEIVING_KINDS | {"pay"}
+"""Applicant steps whose documents are not handed to an agency: taking a result, or paying what a notice says (the
+tax notice of a land transfer is the applicant's to pay against, not a paper the state asks back)."""
+
 StepChannel = Literal["in_person", "online", "post", "internal"]
 
 

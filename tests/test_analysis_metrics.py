@@ -84,6 +84,22 @@ def test_usual_case_when_every_document_has_a_case() -> None:
     assert [d.id for d in usual_case_documents(p.model_copy(update={"documents": docs}))] == ["to-khai", "ban-chup-cccd"]
 
 
+def test_documents_are_what_the_applicant_provides() -> None:
+    """Real records, counted by hand from their documents and steps."""
+    from catalogue.store import open_catalogue
+
+    real = open_catalogue().procedures
+    # Đổi thẻ căn cước: the old card is handed in; form CC01 is printed by the officer and the new card is the result.
+    assert [d.id for d in usual_case_documents(real["2.001195"])] == ["the-can-cuoc-cu"]
+    # Đăng ký xe online: the DKX10 declaration and the factory slip; the four records the police read from databases
+    # and the certificate and plate (the results) are not the applicant's.
+    assert [d.id for d in usual_case_documents(real["1.012575"])] == ["giay-khai-dkx10", "phieu-xuat-xuong"]
+    # Kết hôn lưu động: the officer collects the declaration and is shown the identity papers at home.
+    assert [d.id for d in usual_case_documents(real["1.000593"])] == ["to-khai", "giay-to-tuy-than"]
+    # Thai sản: the copy of the birth certificate; the employer's list 01B and BHXH's notice are theirs.
+    assert [d.id for d in usual_case_documents(real["2.000693"])] == ["ban-sao-khai-sinh"]
+
+
 def test_travel_from_catalogue_parameters_without_rates() -> None:
     """Without resolved rates, travel comes from the catalogue's dated parameters on the start day."""
     from catalogue.store import open_catalogue

@@ -15,15 +15,11 @@ from analysis.metrics import usual_case_documents
 from models.analysis import CostBreakdown, trusted
 from models.catalogue import Catalogue
 from models.parameters import CostRates
-from models.procedure import APPLICANT, RECEIVING_KINDS, Citation, Document, Procedure, Step
+from models.procedure import APPLICANT, NOT_HANDING_OVER, Citation, Document, Procedure, Step
 from models.proposal import LegalChange, Operation
 
 REVIEW_KINDS = frozenset({"review", "verify", "inspect"})
 """Steps that check the dossier."""
-
-NOT_HANDING_OVER = RECEIVING_KINDS | {"pay"}
-"""Applicant steps whose documents are not handed to an agency: taking a result, or paying what a notice says (the
-tax notice of a land transfer is the applicant's to pay against, not a paper the state asks back)."""
 
 M = TypeVar("M", bound=BaseModel)
 _DEFAULTS: dict[type, dict[str, Any]] = {}
