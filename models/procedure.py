@@ -293,10 +293,15 @@ class Procedure(Model):
 
     @property
     def main_channel(self) -> Channel:
-        """The channel used for the baseline: in person if offered (most dossiers still come that way)."""
-        for channel in self.channels:
-            if channel.kind == "in_person":
-                return channel
+        """The channel used for the baseline (its fees, its time limit): the one the step graph models, by which the
+        applicant's first submission goes (online, by post or in person); else in person if offered (most dossiers
+        still come that way); else the first listed."""
+        submit = next((s for s in self.steps if s.actor == APPLICANT and s.kind == "submit"), None)
+        modelled = None if submit is None else "in_person" if submit.in_person else submit.channel
+        for kind in (modelled, "in_person"):
+            for channel in self.channels:
+                if channel.kind == kind:
+                    return channel
         return self.channels[0]
 
     @property

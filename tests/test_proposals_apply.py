@@ -111,8 +111,10 @@ def test_go_online_sends_a_paper_result_and_a_surrendered_original_by_post() -> 
 def test_go_online_for_some_steps_keeps_the_counter() -> None:
     after = apply_operations(khai_sinh(), [op("go_online", steps=["nop-ho-so"])])
     assert after.online == "partial"
-    assert after.main_channel.kind == "in_person"
     assert [c.kind for c in after.channels] == ["in_person", "online"]
+    # The dossier now goes online: the online channel's fees and time limit apply, though the result is collected.
+    assert after.main_channel.kind == "online"
+    assert khai_sinh().main_channel.kind == "in_person"
 
 
 def test_one_desk_merges_the_submissions_to_two_agencies() -> None:
