@@ -7,7 +7,7 @@ from typing import Any
 
 from analysis.calendar import calendar_days
 from analysis.cost import compliance_cost
-from analysis.findings import find_all
+from analysis.findings import combined_saving, find_all
 from analysis.metrics import compute_metrics
 from models.analysis import ProcedureAnalysis, trusted
 from models.catalogue import Catalogue
@@ -32,8 +32,9 @@ def analyse(
     metrics = compute_metrics(procedure, catalogue, start or rates.as_of, rates=rates)
     cost = compliance_cost(procedure, catalogue, rates, method, explain=explain)
     findings = find_all(procedure, catalogue, rates, cost) if with_findings else []
+    saving = combined_saving(procedure, catalogue, rates, findings, cost) if findings else None
     return trusted(ProcedureAnalysis, dict(
-        code=procedure.code, name=procedure.name, metrics=metrics, cost=cost, findings=findings))
+        code=procedure.code, name=procedure.name, metrics=metrics, cost=cost, findings=findings, saving=saving))
 
 
 def row_from(row: dict[str, Any], start: date) -> dict[str, Any]:
@@ -84,6 +85,6 @@ def analysis_row(a: ProcedureAnalysis) -> dict[str, Any]:
         "annual_cost_vnd": c.annual_cost_vnd,
         "findings": len(a.findings),
         "findings_by_rule": ", ".join(f"{rule}: {n}" for rule, n in sorted(by_rule.items())),
-        "estimated_saving_vnd": sum(f.annual_saving_vnd for f in a.findings),
-        "estimated_saving_working_days": round(sum(f.saving_working_days for f in a.findings), 4),
+        "estimated_saving_vnd": a.saving.annual_vnd if a.saving else 0,
+        "estimated_saving_working_days": a.saving.working_days_likely if a.saving else 0.0,
     }

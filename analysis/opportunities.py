@@ -75,7 +75,7 @@ class Contribution:
             code=analysis.code, name=analysis.name, documents=documents,
             hop_ends=[agency for hop in analysis.metrics.hops for agency in (hop.from_agency, hop.to_agency)],
             annual_cost_vnd=analysis.cost.annual_cost_vnd,
-            saving_vnd=sum(f.annual_saving_vnd for f in analysis.findings),
+            saving_vnd=analysis.saving.annual_vnd if analysis.saving else 0,
         )
 
     def to_json(self) -> dict[str, Any]:

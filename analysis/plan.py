@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.analyse import analyse
-from analysis.findings import find_all
+from analysis.findings import combine, find_all
 from analysis.proposals import ProposalError, apply_operations, compare, cut_rate
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
@@ -104,18 +104,8 @@ def suggest_proposal(code: str, catalogue: Catalogue, rates: CostRates) -> tuple
     """A draft plan: the findings' suggestions, best first, each kept only if it still applies after the others."""
     procedure = catalogue.procedures[code]
     findings = find_all(procedure, catalogue, rates)
-    operations: list[Operation] = []
-    current = procedure
-    used: list[Finding] = []
-    for f in findings:
-        if not f.suggestion or f.saving is None or (f.saving.annual_vnd <= 0 and f.saving.working_days_likely <= 0):
-            continue
-        try:
-            current = apply_operations(current, f.suggestion)
-        except ProposalError:
-            continue
-        operations += f.suggestion
-        used.append(f)
+    _, used = combine(procedure, findings)
+    operations: list[Operation] = [op for f in used for op in f.suggestion]
     if not operations:
         return None, findings
     source = procedure.provenance.sources[0]

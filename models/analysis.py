@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from models.common import Model
-from models.findings import Finding
+from models.findings import Finding, Saving
 from models.parameters import DatedValue
 
 M = TypeVar("M", bound=BaseModel)
@@ -172,3 +172,6 @@ class ProcedureAnalysis(Model):
     metrics: Metrics
     cost: CostBreakdown
     findings: list[Finding] = Field(default_factory=list)
+    saving: Saving | None = None
+    """The findings' suggestions applied together (analysis.findings.combined_saving): not the sum of their savings,
+    which counts twice what two of them both remove."""

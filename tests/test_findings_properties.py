@@ -12,12 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.analyse import analyse
-from analysis.findings import find_all
+from analysis.findings import combine, combined_saving, find_all
 from analysis.proposals import apply_operations
 from catalogue.synthetic import synthetic_catalogue, synthetic_record
 from models.catalogue import Catalogue
 from models.parameters import CostRates
 from models.procedure import Procedure
+from models.proposal import GoOnline
 from tests.analysis_records import rates
 
 
@@ -53,6 +54,15 @@ def test_a_suggestion_never_raises_cost_or_time(base: Catalogue, index: int, see
     assert p.model_dump() == snapshot
     savings = [f.annual_saving_vnd for f in found]
     assert savings == sorted(savings, reverse=True)
+    # All suggestions together: a full re-run of the procedure they give, never dearer nor longer.
+    together, used = combine(p, found)
+    combined = combined_saving(p, cat, r, found)
+    assert combined is not None and used
+    after = analyse(together, cat, r, with_findings=False)
+    assert combined.annual_vnd == before.cost.annual_cost_vnd - after.cost.annual_cost_vnd >= 0
+    assert combined.working_days_likely == pytest.approx(
+        before.metrics.elapsed_working_days.likely - after.metrics.elapsed_working_days.likely)
+    assert combined.working_days_likely >= -1e-9
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -69,6 +79,11 @@ def test_no_suggestion_takes_a_visit_the_law_requires_online(base: Catalogue, in
     for f in found:
         after = apply_operations(p, f.suggestion)
         assert all(after.step(sid).in_person for sid in required), f.rule
-    if len(visits) > len(required) and len(visits) >= 2:  # the other visits still go online
+    if len(visits) > len(required) and len(visits) >= 2:  # the other visits still go online, unless that costs more
         [f] = [f for f in found if f.rule == "visits"]
-        assert f.suggestion and f.suggestion[0].op == "go_online"
+        if f.suggestion:
+            assert f.suggestion[0].op == "go_online"
+        else:  # a paper result sent by post can cost more than the trip it spares
+            movable = [s["id"] for s in visits if s["id"] not in required]
+            online = analyse(apply_operations(p, [GoOnline(steps=movable, rationale="x")]), cat, rates(), with_findings=False)
+            assert online.cost.per_case_vnd > analyse(p, cat, rates(), with_findings=False).cost.per_case_vnd

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from analysis.analyse import analyse
 from analysis.cost import compliance_cost
 from analysis.critical_path import days_in_time_limit, longest_paths
 from analysis.findings import find_all
@@ -428,6 +429,19 @@ def test_the_time_limit_counts_from_the_agencys_receipt_to_the_result() -> None:
     assert days_in_time_limit(slow) == 0.1 + 4.5 + 0.5 + 1
     [f] = by_rule(find_all(slow, cat, rates()), "over-time-limit")
     assert "mất 6.1 ngày làm việc" in f.explanation and "6 ngày làm việc" in f.explanation
+
+
+def test_suggestions_applied_together_count_what_they_share_once() -> None:
+    # Thai sản (2.000693): once-only drops the certified copy of the birth certificate that the certified-copy
+    # finding would make plain; together they save what once-only saves, not the sum of both.
+    cat = open_catalogue()
+    p = cat.procedures["2.000693"]
+    found = find_all(p, cat, rates())
+    once, certified = by_rule(found, "once-only")[0], by_rule(found, "certified-copy")[0]
+    together = analyse(p, cat, rates()).saving
+    assert together is not None and once.saving is not None and certified.saving is not None
+    assert together == once.saving
+    assert together.annual_vnd < once.saving.annual_vnd + certified.saving.annual_vnd
 
 
 # -- kiến nghị thực thi ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from analysis.findings import (
     visits,
 )
 from analysis.findings.context import Context, Draft, cost_inputs
-from analysis.proposals import ProposalError, apply_operations
+from analysis.proposals import ProcedureDraft, ProposalError, apply_operations
 from models.analysis import CostBreakdown, trusted
 from models.catalogue import Catalogue
 from models.findings import Finding, Saving
@@ -78,6 +78,39 @@ def suggestion_saving(ctx: Context, operations: list[Operation], after: Procedur
     return trusted(Saving, {"working_days_likely": round(days, 4), "per_case_vnd": per_case, "annual_vnd": annual})
 
 
+def combine(procedure: Procedure, findings: list[Finding]) -> tuple[Procedure, list[Finding]]:
+    """The findings' suggestions applied together: best first, each finding's kept only if it saves time or money
+    and still applies after those before it. Returns the procedure after them and the findings used."""
+    draft = ProcedureDraft(procedure)
+    used: list[Finding] = []
+    for f in findings:
+        if not f.suggestion or f.saving is None or (f.saving.annual_vnd <= 0 and f.saving.working_days_likely <= 0):
+            continue
+        state = draft.checkpoint()
+        try:
+            for op in f.suggestion:
+                draft.apply(op, undo=False)
+        except ProposalError:
+            draft.rollback(state)
+            continue
+        used.append(f)
+    return draft.procedure(), used
+
+
+def combined_saving(procedure: Procedure, catalogue: Catalogue, rates: CostRates, findings: list[Finding],
+                    baseline_cost: CostBreakdown | None = None) -> Saving | None:
+    """The saving of the findings' suggestions applied together (`combine`): what the procedure gains from all of
+    them, where adding up each finding's own saving would count twice what two suggestions both remove (the trip
+    that once-only and going online both spare). None when no suggestion saves anything."""
+    after, used = combine(procedure, findings)
+    if not used:
+        return None
+    if baseline_cost is not None and (baseline_cost.method != "tt02" or baseline_cost.as_of != rates.as_of):
+        baseline_cost = None
+    ctx = Context(procedure, catalogue, rates, baseline_cost)
+    return suggestion_saving(ctx, [op for f in used for op in f.suggestion], after)
+
+
 def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
              baseline_cost: CostBreakdown | None = None) -> list[Finding]:
     """Every finding for `procedure`, most valuable first (annual saving, then days saved, then rule order).
@@ -111,4 +144,4 @@ def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
     return findings
 
 
-__all__ = ["RULES", "RULE_IDS", "find_all", "suggestion_saving"]
+__all__ = ["RULES", "RULE_IDS", "combine", "combined_saving", "find_all", "suggestion_saving"]

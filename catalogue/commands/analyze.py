@@ -112,6 +112,10 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
                 s = f.saving
                 console.print(f"   Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần, {vnd(s.annual_vnd)} mỗi năm, "
                               f"{num(s.working_days_likely)} ngày làm việc")
+        if result.saving is not None:
+            s = result.saving
+            console.print(f"[bold]Áp dụng cùng lúc các đề xuất[/bold] (không cộng trùng): tiết kiệm {vnd(s.per_case_vnd)} "
+                          f"mỗi lần, {vnd(s.annual_vnd)} mỗi năm, {num(s.working_days_likely)} ngày làm việc")
     else:
         console.print("Không có phát hiện nào.")
 
