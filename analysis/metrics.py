@@ -26,10 +26,18 @@ def applicant_documents(procedure: Procedure) -> list[Document]:
     registering at home collects them) or that the applicant shows. Not the result or a paper the agencies make,
     nor one the state holds that only agency steps read (they look it up), nor one asked only when a lookup fails
     (`fallback`)."""
-    steps = procedure.steps
-    handed = {d for s in steps if s.actor == APPLICANT and s.kind not in NOT_HANDING_OVER for d in s.consumes}
-    made = {d for s in steps if s.actor != APPLICANT for d in s.produces}
-    named = {d for s in steps for d in (*s.consumes, *s.produces)}
+    handed: set[str] = set()
+    made: set[str] = set()
+    named: set[str] = set()
+    for s in procedure.steps:  # one pass: the findings cost every suggestion, and this runs on each
+        if s.consumes:
+            named.update(s.consumes)
+            if s.actor == APPLICANT and s.kind not in NOT_HANDING_OVER:
+                handed.update(s.consumes)
+        if s.produces:
+            named.update(s.produces)
+            if s.actor != APPLICANT:
+                made.update(s.produces)
     return [
         d for d in procedure.documents
         if not d.fallback and (

@@ -46,7 +46,7 @@ def _no_basis(ctx: Context) -> list[Draft]:
 
 def _over_limit(ctx: Context) -> list[Draft]:
     limit = ctx.procedure.time_limit_working_days
-    days = days_in_time_limit(ctx.procedure)
+    days = days_in_time_limit(ctx.procedure, ctx.order)
     if days <= limit:
         return []
     return [Draft(
