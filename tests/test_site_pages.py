@@ -102,6 +102,17 @@ def test_the_cost_section_shows_the_analysis_figures() -> None:
     assert [row[5] for row in lines] == [vnd(line.amount_vnd) for line in cost.lines]
 
 
+def test_the_findings_open_with_their_saving_applied_together() -> None:
+    site = built_site()
+    procedure = site.catalogue.procedures[CODE]
+    saving = analyse(procedure, site.catalogue, CostRates.from_parameters(site.catalogue.parameters, AS_OF)).saving
+    assert saving is not None
+    page = site.page(f"thu-tuc/{CODE}.html")
+    text = " ".join(page.xpath('//h2[@id="phat-hien"]/following-sibling::p[1]')[0].text_content().split())
+    assert text.startswith("Áp dụng cùng lúc các đề xuất")
+    assert f"{vnd(saving.annual_vnd)} mỗi năm ({vnd(saving.per_case_vnd)} mỗi lần)" in text
+
+
 def test_sources_keep_their_retrieval_dates() -> None:
     site = built_site()
     procedure = site.catalogue.procedures[CODE]

@@ -78,6 +78,11 @@ def suggestion_saving(ctx: Context, operations: list[Operation], after: Procedur
     return trusted(Saving, {"working_days_likely": round(days, 4), "per_case_vnd": per_case, "annual_vnd": annual})
 
 
+def _measured_against(cost: CostBreakdown | None, rates: CostRates) -> CostBreakdown | None:
+    """The caller's cost of the procedure, if it is the one savings are measured against (tt02, with `rates`)."""
+    return cost if cost is not None and cost.method == "tt02" and cost.as_of == rates.as_of else None
+
+
 def combine(procedure: Procedure, findings: list[Finding]) -> tuple[Procedure, list[Finding]]:
     """The findings' suggestions applied together: best first, each finding's kept only if it saves time or money
     and still applies after those before it. Returns the procedure after them and the findings used."""
@@ -105,9 +110,7 @@ def combined_saving(procedure: Procedure, catalogue: Catalogue, rates: CostRates
     after, used = combine(procedure, findings)
     if not used:
         return None
-    if baseline_cost is not None and (baseline_cost.method != "tt02" or baseline_cost.as_of != rates.as_of):
-        baseline_cost = None
-    ctx = Context(procedure, catalogue, rates, baseline_cost)
+    ctx = Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates))
     return suggestion_saving(ctx, [op for f in used for op in f.suggestion], after)
 
 
@@ -116,9 +119,7 @@ def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
     """Every finding for `procedure`, most valuable first (annual saving, then days saved, then rule order).
 
     `baseline_cost`: the tt02 `compliance_cost` of `procedure` with `rates` when the caller has it already."""
-    if baseline_cost is not None and (baseline_cost.method != "tt02" or baseline_cost.as_of != rates.as_of):
-        baseline_cost = None
-    ctx = Context(procedure, catalogue, rates, baseline_cost)
+    ctx = Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates))
     findings: list[Finding] = []
     for rule in RULES:
         for draft in rule(ctx):

@@ -489,7 +489,13 @@ def _findings_section(p: Procedure, a: ProcedureAnalysis | None) -> str:
         return ""
     if not a.findings:
         return "## Phát hiện khi rà soát {#phat-hien}\n\nKhông có phát hiện nào theo các quy tắc rà soát hiện có.\n"
-    return "\n".join(["## Phát hiện khi rà soát {#phat-hien}", "", *(_finding(f, p) for f in a.findings)])
+    out = ["## Phát hiện khi rà soát {#phat-hien}", ""]
+    if a.saving is not None:
+        s = a.saving
+        out += [f"Áp dụng cùng lúc các đề xuất dưới đây (không cộng trùng phần hai đề xuất cùng bỏ): tiết kiệm "
+                f"**{vnd(s.annual_vnd)} mỗi năm** ({vnd(s.per_case_vnd)} mỗi lần), rút ngắn "
+                f"{num(s.working_days_likely)} ngày làm việc {ESTIMATE}.", ""]
+    return "\n".join([*out, *(_finding(f, p) for f in a.findings)])
 
 
 def _plan_section(p: Procedure, entries: Sequence[PlanEntry]) -> str:
