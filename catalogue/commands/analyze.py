@@ -218,7 +218,7 @@ def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
     show("Thủ tục có khoản tiết kiệm ước tính lớn nhất", "Thủ tục", "Tiết kiệm một năm",
          [(clip(f"{code} {name}"), vnd(amount)) for amount, code, name in found.savings]
          or [("(chưa có phát hiện nào ước tính tiết kiệm)", "")],
-         caption="Cộng khoản tiết kiệm của từng phát hiện; các đề xuất có thể chồng lên nhau.")
+         caption="Áp dụng cùng lúc các đề xuất của mỗi thủ tục; phần hai đề xuất cùng bỏ chỉ tính một lần.")
 
 
 @contextlib.contextmanager
