@@ -7,7 +7,7 @@ from typing import Any
 
 from analysis.calendar import calendar_days
 from analysis.cost import compliance_cost
-from analysis.findings import combined_saving, find_all
+from analysis.findings import review
 from analysis.metrics import compute_metrics
 from models.analysis import ProcedureAnalysis, trusted
 from models.catalogue import Catalogue
@@ -31,8 +31,7 @@ def analyse(
     """
     metrics = compute_metrics(procedure, catalogue, start or rates.as_of, rates=rates)
     cost = compliance_cost(procedure, catalogue, rates, method, explain=explain)
-    findings = find_all(procedure, catalogue, rates, cost) if with_findings else []
-    saving = combined_saving(procedure, catalogue, rates, findings, cost) if findings else None
+    findings, saving = review(procedure, catalogue, rates, cost) if with_findings else ([], None)
     return trusted(ProcedureAnalysis, dict(
         code=procedure.code, name=procedure.name, metrics=metrics, cost=cost, findings=findings, saving=saving))
 

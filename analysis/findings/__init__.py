@@ -107,10 +107,13 @@ def combined_saving(procedure: Procedure, catalogue: Catalogue, rates: CostRates
     """The saving of the findings' suggestions applied together (`combine`): what the procedure gains from all of
     them, where adding up each finding's own saving would count twice what two suggestions both remove (the trip
     that once-only and going online both spare). None when no suggestion saves anything."""
-    after, used = combine(procedure, findings)
+    return _combined(Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates)), findings)
+
+
+def _combined(ctx: Context, findings: list[Finding]) -> Saving | None:
+    after, used = combine(ctx.procedure, findings)
     if not used:
         return None
-    ctx = Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates))
     return suggestion_saving(ctx, [op for f in used for op in f.suggestion], after)
 
 
@@ -119,7 +122,19 @@ def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
     """Every finding for `procedure`, most valuable first (annual saving, then days saved, then rule order).
 
     `baseline_cost`: the tt02 `compliance_cost` of `procedure` with `rates` when the caller has it already."""
+    return _findings(Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates)))
+
+
+def review(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
+           baseline_cost: CostBreakdown | None = None) -> tuple[list[Finding], Saving | None]:
+    """`find_all` and `combined_saving` together, sharing the procedure's indexes and baseline."""
     ctx = Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates))
+    findings = _findings(ctx)
+    return findings, _combined(ctx, findings)
+
+
+def _findings(ctx: Context) -> list[Finding]:
+    procedure = ctx.procedure
     findings: list[Finding] = []
     for rule in RULES:
         for draft in rule(ctx):
@@ -145,4 +160,4 @@ def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
     return findings
 
 
-__all__ = ["RULES", "RULE_IDS", "combine", "combined_saving", "find_all", "suggestion_saving"]
+__all__ = ["RULES", "RULE_IDS", "combine", "combined_saving", "find_all", "review", "suggestion_saving"]
