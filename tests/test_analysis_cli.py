@@ -104,10 +104,10 @@ def test_report_gives_each_finding_its_suggestion_and_saving() -> None:
     args = ("analyze", "2.000986", "--as-of", "2025-06-01")
     findings = json.loads(run(*args, "--json"))["findings"]
     out = " ".join(run(*args).split())
-    assert out.count("Đề xuất: ") == sum(len(f["suggestion"]) for f in findings) == 6
-    assert ("Đề xuất: Bỏ bước thực hiện: «Công an chuyển trả kết quả đăng ký thường trú (sổ hộ khẩu) về Ủy ban "
-            "nhân dân cấp xã»") in out
-    assert "Tiết kiệm ước tính: 0 đ mỗi lần, 0 đ mỗi năm, 2 ngày làm việc" in out  # the pass-through steps
+    assert out.count("Đề xuất: ") == sum(len(f["suggestion"]) for f in findings) == 4
+    assert "Đề xuất: Bỏ bước thực hiện: «Lập hồ sơ đăng ký thường trú kèm lệ phí, chuyển cho Công an cấp huyện" in out
+    assert "Bỏ bước thực hiện: «Công an chuyển trả kết quả" not in out  # the one-stop desk returns the results
+    assert "Tiết kiệm ước tính: 0 đ mỗi lần, 0 đ mỗi năm, 1 ngày làm việc" in out  # the pass-through steps
     visits = next(f for f in findings if f["rule"] == "visits")["saving"]
     assert f"Tiết kiệm ước tính: {visits['per_case_vnd']:,} đ mỗi lần".replace(",", ".") in out
     # The agency by its name, as it stood that day: district police ended on 2025-03-01 (data/changes/).

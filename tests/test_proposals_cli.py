@@ -149,11 +149,11 @@ def test_suggest_drafts_a_plan_staff_can_load_and_never_overwrites(data: Path) -
 
 
 def test_suggest_heads_the_draft_with_each_finding_s_saving_in_money_and_days(tmp_path: Path) -> None:
-    """2.000986 (bundled): removing its pass-through steps saves 2 working days and no money; the draft says both."""
+    """2.000986 (bundled): removing its pass-through steps saves 1 working day and no money; the draft says both."""
     out = tmp_path / "nhap.yaml"
     assert run("suggest", "2.000986", "--out", str(out), "--as-of", "2025-06-01").exit_code == 0
     head = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("#  - ")]
-    assert "#  - [pass-through] Bước trung chuyển hồ sơ: 0 đ/năm, 2 ngày làm việc" in head
+    assert "#  - [pass-through] Bước trung chuyển hồ sơ: 0 đ/năm, 1 ngày làm việc" in head
     assert any(line.startswith("#  - [visits]") and line.endswith(" đ/năm") for line in head)  # money only
 
 

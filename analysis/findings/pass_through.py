@@ -2,7 +2,10 @@
 
 A pass-through adds a hand-over and its waiting time without a decision or a check: remove it (its successors
 then follow its predecessors). It is reported only when removing it saves time or money: a hand-over that takes no
-time (an electronic transfer the record models as a step) is structure, not a cost to the applicant.
+time (an electronic transfer the record models as a step) is structure, not a cost to the applicant. A step that
+only brings the result to the desk where the applicant takes it (its successors are the applicant collecting) is no
+pass-through either: the one-stop desk that received the dossier returns the result (bộ phận một cửa, Nghị định
+118/2025/NĐ-CP, before it 61/2018/NĐ-CP), and removing the hand-back would send the applicant to the back office.
 
 A ping-pong sends the dossier to another agency and straight back; when the middle step is a mere transfer it can go
 too. What else to do depends on why the dossier went: for an opinion or a
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from analysis.findings.context import Context, Draft, build
 from analysis.proposals import ProcedureDraft, ProposalError
-from models.procedure import APPLICANT, Procedure, StepKind
+from models.procedure import APPLICANT, RECEIVING_KINDS, Procedure, Step, StepKind
 from models.proposal import Operation, RemoveStep
 
 PASS_THROUGH = "pass-through"
@@ -45,9 +48,21 @@ def _removals(ctx: Context, ids: list[str], why: str) -> tuple[list[Operation], 
     return ops, draft.procedure()
 
 
+def _hands_result_back(step: Step, followers: list[Step]) -> bool:
+    """The step brings the result to the one-stop desk, where the applicant takes it."""
+    return bool(followers) and all(f.actor == APPLICANT and f.kind in RECEIVING_KINDS for f in followers)
+
+
 def find(ctx: Context) -> list[Draft]:
     out: list[Draft] = []
-    passing = [s.id for s in ctx.order if s.forwards_only and s.actor != APPLICANT]
+    forwarding = [s for s in ctx.order if s.forwards_only and s.actor != APPLICANT]
+    followers: dict[str, list[Step]] = {s.id: [] for s in forwarding}
+    if forwarding:
+        for s in ctx.order:
+            for before in s.after:
+                if before in followers:
+                    followers[before].append(s)
+    passing = [s.id for s in forwarding if not _hands_result_back(s, followers[s.id])]
     if passing:
         ops, after = _removals(ctx, passing, "Bước chỉ chuyển hồ sơ, không xem xét, không quyết định.")
         out.append(Draft(
