@@ -115,6 +115,11 @@ class Document(Model):
     thông tin: the residence paper when the population database has no entry, the land certificate when the land
     database does not hold it): once-only is already the rule and this paper is its fallback, so it is not part of
     the usual case and the once-only finding does not ask for it again."""
+    identity: bool = False
+    """Shown to prove who the applicant is (thẻ căn cước, hộ chiếu xuất trình khi nộp): a database holds the person's
+    data but cannot tell who stands at the counter, so once-only does not apply; what replaces showing the paper is
+    electronic identification (tài khoản định danh điện tử mức 2, reading the card's chip: Nghị định
+    69/2024/NĐ-CP), which comes with going online."""
     legal_basis: list[Citation] = []
     verbatim: Text = ""
 
@@ -125,6 +130,9 @@ class Document(Model):
         if self.fallback and self.issuer.kind not in ("national_database", "agency"):
             raise ValueError("a fallback document stands in for information the state holds: its `issuer` is the "
                              "national database or the agency that keeps it")
+        if self.identity and not self.presented:
+            raise ValueError("an identity paper is shown to prove who the applicant is: set `presented` (a copy left "
+                             "in the dossier is an ordinary document)")
         return self
 
 

@@ -97,7 +97,7 @@ def test_identity_papers_are_shown_and_held_in_the_population_database(loaded: L
     papers = [d for p in _mine(loaded) for d in p.documents if d.id == "giay-to-tuy-than"]
     assert len(papers) >= 8
     for d in papers:
-        assert d.presented and d.issuer.kind == "national_database"
+        assert d.presented and d.identity and d.issuer.kind == "national_database"
         assert d.issuer.database == "Cơ sở dữ liệu quốc gia về dân cư"
 
 

@@ -126,6 +126,19 @@ def test_once_only_is_silent_on_the_fallback_of_a_lookup() -> None:
         with_document(p, "ban-chup-cccd", issuer={"kind": "applicant"})
 
 
+def test_once_only_is_silent_on_an_identity_paper_shown_at_the_counter() -> None:
+    # Showing the identity card when filing (khai tử, 1.000656) proves who files: the population database holds the
+    # person's data but not who stands at the counter, so "look it up" is no suggestion. The same paper as a copy
+    # left in the dossier is an ordinary document the office can look up.
+    shown = {"originals": 1, "copies": 0, "presented": True,
+             "issuer": {"kind": "national_database", "database": "Cơ sở dữ liệu quốc gia về dân cư"}}
+    p = with_document(ly_lich_tu_phap(), "ban-chup-cccd", **shown)
+    assert by_rule(findings(p), "once-only")[0].documents == ["ban-chup-cccd"]
+    assert by_rule(findings(with_document(p, "ban-chup-cccd", identity=True)), "once-only") == []
+    with pytest.raises(ValueError, match="identity paper is shown to prove who the applicant is"):
+        with_document(p, "ban-chup-cccd", identity=True, presented=False)
+
+
 def test_once_only_also_spares_the_errand_to_ask_for_the_paper() -> None:
     # Chuyển trường (2.002854, real record): the parents go to the old school (20 min travel, 10 queue, 15 at the
     # counter, 10.000 đ travel cost) for the results summary the new school asks for. Once the new school obtains it
@@ -247,17 +260,35 @@ def test_edges_only_suggestions_keep_the_baseline_cost() -> None:
 
 # -- rule 4: pass-through and ping-pong -------------------------------------------------------------------------
 
-def test_pass_through_step_is_removed() -> None:
+def with_forwarding(duration: tuple[float, float, float] = (0, 0.5, 1)) -> dict[str, Any]:
+    """The liên thông birth registration with the commune's clerk only passing the dossier on to the police and
+    social insurance after registering the birth."""
     data = lien_thong_khai_sinh().model_dump()
-    data["steps"][5]["forwards_only"] = True  # "tra": the commune only collects the results to hand them over
-    p = Procedure.model_validate(data)
+    data["steps"].insert(3, {**data["steps"][2], "id": "chuyen", "name": "Chuyển hồ sơ liên thông", "kind": "transfer",
+                             "duration": dict(zip(("low", "likely", "high"), duration, strict=True)),
+                             "after": ["khai-sinh"], "forwards_only": True, "legal_basis": []})
+    for s in data["steps"][4:6]:
+        s["after"] = ["chuyen"]
+    return data
+
+
+def test_pass_through_step_is_removed() -> None:
+    p = Procedure.model_validate(with_forwarding())
     [f] = by_rule(findings(p), "pass-through")
-    assert f.steps == ["tra"]
+    assert f.steps == ["chuyen"]
     assert [op.op for op in f.suggestion] == ["remove_step"]
-    assert f.saving is not None and f.saving.working_days_likely == 0.5  # 1 + 7 + 0.5 → 1 + 7
+    assert f.saving is not None and f.saving.working_days_likely == 0.5  # 1 + 0.5 + 7 + 0.5 → 1 + 7 + 0.5
     assert by_rule(findings(lien_thong_khai_sinh()), "pass-through") == []
     # A hand-over that takes no time (the land office's slip to the tax office, 1.013831) costs the applicant nothing.
-    data["steps"][5]["duration"] = {"low": 0, "likely": 0, "high": 0}
+    assert by_rule(findings(Procedure.model_validate(with_forwarding((0, 0, 0)))), "pass-through") == []
+
+
+def test_the_one_stop_desk_handing_the_result_back_is_no_pass_through() -> None:
+    """The commune's desk that only gathers the results for the applicant to collect (bộ phận một cửa returns the
+    result where the dossier was received, Nghị định 118/2025/NĐ-CP): removing it would send the applicant to each
+    back office, so it is not reported however long it takes."""
+    data = lien_thong_khai_sinh().model_dump()
+    data["steps"][5]["forwards_only"] = True  # "tra", 0,5 working days, then the applicant collects
     assert by_rule(findings(Procedure.model_validate(data)), "pass-through") == []
 
 
@@ -457,10 +488,8 @@ def test_each_suggestion_names_the_text_to_amend_and_only_that() -> None:
     [whole] = op.legal_change
     assert (whole.ref, whole.articles) == (p.legal_basis[0].ref, []) and "cần xác định điều khoản" in whole.text
     # An agency's own step that no text sets is changed in its internal process, not in law.
-    data = lien_thong_khai_sinh().model_dump()
-    data["steps"][5]["forwards_only"] = True
-    [f] = by_rule(findings(Procedure.model_validate(data)), "pass-through")
-    assert data["steps"][5]["legal_basis"] == [] and f.suggestion[0].legal_change == []
+    [f] = by_rule(findings(Procedure.model_validate(with_forwarding())), "pass-through")
+    assert f.suggestion[0].legal_change == []
     # Going online where an online channel exists needs no new law.
     ks = khai_sinh()
     online = change(ks, channels=[*(c.model_dump() for c in ks.channels),

@@ -66,6 +66,8 @@ def test_the_birth_registration_page_reads_as_the_record() -> None:
     assert counts == [(d.originals, d.copies, d.certified_copies) for d in procedure.documents]
     held = [row[7] for row in documents if row[7].startswith("Nhà nước đã có")]
     assert held, "the identity document is in the national population database"
+    identity = next(row for row, d in zip(documents, procedure.documents, strict=True) if d.identity)
+    assert "xuất trình để xác định người nộp" in identity[1]
 
     _, legal = section_table(page, "can-cu")
     assert [row[0] for row in legal] == [c.ref for c in procedure.legal_basis]

@@ -6,7 +6,8 @@ earlier step of the same procedure produced. Suggestion: the agency obtains it i
 to ask for it, if the procedure has one, goes too (`analysis.proposals.errands`). A record the state no longer
 holds (`Issuer.held`: the register of a birth or marriage registered again was lost) is not one of them, nor an
 original handed in to be endorsed, replaced or cancelled (`Document.surrendered`: the passport last issued), nor a
-paper asked only when the agency's own lookup fails (`Document.fallback`): there the rule already applies.
+paper asked only when the agency's own lookup fails (`Document.fallback`): there the rule already applies. Nor is an
+identity paper shown at the counter (`Document.identity`): it proves who is there, which no database lookup does.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def find(ctx: Context) -> list[Draft]:
             where = f"bước «{ctx.by_id[earlier[0]].name}» của chính thủ tục này đã tạo ra"
             where += "".join(f"; bỏ cả bước «{s.name}»" for s in errands(ctx.procedure.steps, doc.id))
             database, agency = "", ctx.by_id[earlier[0]].actor
-        elif made_by or not doc.issuer.held or doc.surrendered or doc.fallback:
+        elif made_by or not doc.issuer.held or doc.surrendered or doc.fallback or doc.identity:
             continue
         elif doc.issuer.kind == "national_database":
             where = f"đã có trong {doc.issuer.database}"

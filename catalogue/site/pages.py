@@ -356,7 +356,9 @@ def _documents_section(p: Procedure, site: Site) -> str:
     rows = []
     for i, doc in enumerate(p.documents, 1):
         notes = []
-        if doc.presented:
+        if doc.identity:
+            notes.append("xuất trình để xác định người nộp")
+        elif doc.presented:
             notes.append("chỉ xuất trình")
         if doc.plain_copy_allowed:
             notes.append("được nộp bản sao kèm bản chính để đối chiếu")
