@@ -164,6 +164,9 @@ def test_documents_grouped_by_case(cat: Catalogue, tmp_path: Path) -> None:
     <tr><td colspan="3">Trường hợp ủy quyền cho cá nhân thực hiện thủ tục</td></tr>
     <tr><td>Văn bản ủy quyền</td><td></td><td>Bản chính: 1 Bản sao: 0</td></tr>
     <tr><td>Bản sao có chứng thực giấy tờ pháp lý của cá nhân được ủy quyền</td><td></td><td>Bản chính: 0 Bản sao: 1</td></tr>
+    <tr><td colspan="3">Trường hợp nộp trực tiếp</td></tr>
+    <tr><td>Xuất trình Thẻ căn cước của người nộp</td><td></td><td>Bản chính: 1 Bản sao: 0</td></tr>
+    <tr><td>Xuất trình bản chính giấy chứng nhận quyền sử dụng đất để đối chiếu</td><td></td><td>Bản chính: 1 Bản sao: 0</td></tr>
     </table>
     <p>Căn cứ pháp lý:</p>
     <table><tr><th>Số ký hiệu</th><th>Trích yếu</th><th>Ngày ban hành</th><th>Cơ quan ban hành</th></tr>
@@ -172,8 +175,10 @@ def test_documents_grouped_by_case(cat: Catalogue, tmp_path: Path) -> None:
     path = tmp_path / "case.html"
     path.write_text(page, encoding="utf-8")
     p = read_file(path, cat)[0].procedure
-    assert [d.case for d in p.documents] == ["Trường hợp ủy quyền cho cá nhân thực hiện thủ tục"] * 2
+    assert [d.case for d in p.documents] == ["Trường hợp ủy quyền cho cá nhân thực hiện thủ tục"] * 2 + ["Trường hợp nộp trực tiếp"] * 2
     assert (p.documents[1].copies, p.documents[1].certified_copies) == (0, 1)  # "bản sao có chứng thực"
+    # Shown at the counter: the identity card proves who files; the land certificate is only checked.
+    assert [(d.presented, d.identity) for d in p.documents[2:]] == [(True, True), (True, False)]
     assert p.channels[0].fees == [] and p.channels[0].time_limit.working_days == 3
     assert p.provenance.publishing_decision == "163/QĐ-BTP"
     assert [(r.name, r.code) for r in p.results] == [("Giấy xác nhận", "KQ.G15.000032")]

@@ -149,6 +149,8 @@ def cell(row: tuple[str, ...], index: int) -> str:
 
 CHANNEL_COLUMNS = {"kind": ("hinh thuc",), "time": ("thoi han", "thoi gian"), "fees": ("phi",), "description": ("mo ta",)}
 DOCUMENT_COLUMNS = {"name": ("ten giay to", "ten ho so", "giay to"), "form": ("mau don", "to khai"), "quantity": ("so luong",)}
+IDENTITY_PAPER = re.compile(r"can cuoc|ho chieu|tuy than|chung minh nhan dan|dinh danh")
+"""Words of an identity paper (folded): shown, it proves who files (`Document.identity`)."""
 LEGAL_COLUMNS = {"number": ("so ky hieu", "so hieu"), "title": ("trich yeu",), "issued": ("ngay ban hanh",), "issuer": ("co quan ban hanh",)}
 _RESULT_CODE = re.compile(r"\bKQ\.[A-Z0-9]+(?:\.[A-Z0-9]+)*\b")
 
@@ -351,9 +353,11 @@ class _Reader:
         originals, copies = quantity
         folded = fold(name)
         certified = copies if copies and re.search(r"chung thuc|sao y", folded) and "hoac ban sao" not in folded else 0
+        presented = "xuat trinh" in folded
         return Doc(
             id=unique_slug(name, taken, 40), name=name, originals=originals, copies=copies - certified,
-            certified_copies=certified, presented="xuat trinh" in folded, form=form, case=case, verbatim=verbatim,
+            certified_copies=certified, presented=presented, identity=presented and bool(IDENTITY_PAPER.search(folded)),
+            form=form, case=case, verbatim=verbatim,
         )
 
     def legal(self) -> tuple[list[str], list[dict[str, Any]]]:
