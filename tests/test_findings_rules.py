@@ -283,13 +283,21 @@ def test_pass_through_step_is_removed() -> None:
     assert by_rule(findings(Procedure.model_validate(with_forwarding((0, 0, 0)))), "pass-through") == []
 
 
-def test_the_one_stop_desk_handing_the_result_back_is_no_pass_through() -> None:
-    """The commune's desk that only gathers the results for the applicant to collect (bộ phận một cửa returns the
-    result where the dossier was received, Nghị định 118/2025/NĐ-CP): removing it would send the applicant to each
+def test_the_one_stop_desk_is_no_pass_through() -> None:
+    """The commune's desk that only receives the dossier and passes it on, or only gathers the results for the
+    applicant to collect (bộ phận một cửa, Nghị định 118/2025/NĐ-CP): removing it would send the applicant to each
     back office, so it is not reported however long it takes."""
     data = lien_thong_khai_sinh().model_dump()
     data["steps"][5]["forwards_only"] = True  # "tra", 0,5 working days, then the applicant collects
     assert by_rule(findings(Procedure.model_validate(data)), "pass-through") == []
+    data = lien_thong_khai_sinh().model_dump()
+    data["steps"].insert(2, {**data["steps"][2], "id": "tiep-nhan", "name": "Tiếp nhận, chuyển hồ sơ", "kind": "receive",
+                             "duration": {"low": 0, "likely": 0.5, "high": 1}, "after": ["nop"], "forwards_only": True})
+    data["steps"][3]["after"] = ["tiep-nhan"]
+    assert by_rule(findings(Procedure.model_validate(data)), "pass-through") == []
+    # The same hand-over made by the registry to another agency on receipt is a pass-through (1.001266: to the tax office).
+    data["steps"][2]["kind"] = "transfer"
+    assert by_rule(findings(Procedure.model_validate(data)), "pass-through")[0].steps == ["tiep-nhan"]
 
 
 def ping_pong_procedure() -> Procedure:

@@ -2,10 +2,12 @@
 
 A pass-through adds a hand-over and its waiting time without a decision or a check: remove it (its successors
 then follow its predecessors). It is reported only when removing it saves time or money: a hand-over that takes no
-time (an electronic transfer the record models as a step) is structure, not a cost to the applicant. A step that
-only brings the result to the desk where the applicant takes it (its successors are the applicant collecting) is no
-pass-through either: the one-stop desk that received the dossier returns the result (bộ phận một cửa, Nghị định
-118/2025/NĐ-CP, before it 61/2018/NĐ-CP), and removing the hand-back would send the applicant to the back office.
+time (an electronic transfer the record models as a step) is structure, not a cost to the applicant. Nor is the
+one-stop desk a pass-through: the reception that takes the dossier from the applicant and passes it on, or the step
+that brings the result back for the applicant to collect, is how the applicant deals with one desk only (bộ phận một cửa, Nghị
+định 118/2025/NĐ-CP, before it 61/2018/NĐ-CP); removing it would send the applicant to the back office. Its time is
+cut by transferring the dossier electronically, not by removing the desk. What remains are hand-overs between
+agencies (the commune passing a liên thông dossier on to the police), which an electronic liên thông removes.
 
 A ping-pong sends the dossier to another agency and straight back; when the middle step is a mere transfer it can go
 too. What else to do depends on why the dossier went: for an opinion or a
@@ -48,9 +50,12 @@ def _removals(ctx: Context, ids: list[str], why: str) -> tuple[list[Operation], 
     return ops, draft.procedure()
 
 
-def _hands_result_back(step: Step, followers: list[Step]) -> bool:
-    """The step brings the result to the one-stop desk, where the applicant takes it."""
-    return bool(followers) and all(f.actor == APPLICANT and f.kind in RECEIVING_KINDS for f in followers)
+def _one_stop_desk(ctx: Context, step: Step, followers: list[Step]) -> bool:
+    """The step receives the dossier from the applicant (a reception whose every predecessor is the applicant's), or
+    brings the result back for the applicant to collect (every successor is the applicant taking it)."""
+    takes_from_applicant = step.kind == "receive" and all(ctx.by_id[b].actor == APPLICANT for b in step.after)
+    hands_back = bool(followers) and all(f.actor == APPLICANT and f.kind in RECEIVING_KINDS for f in followers)
+    return takes_from_applicant or hands_back
 
 
 def find(ctx: Context) -> list[Draft]:
@@ -62,7 +67,7 @@ def find(ctx: Context) -> list[Draft]:
             for before in s.after:
                 if before in followers:
                     followers[before].append(s)
-    passing = [s.id for s in forwarding if not _hands_result_back(s, followers[s.id])]
+    passing = [s.id for s in forwarding if not _one_stop_desk(ctx, s, followers[s.id])]
     if passing:
         ops, after = _removals(ctx, passing, "Bước chỉ chuyển hồ sơ, không xem xét, không quyết định.")
         out.append(Draft(
