@@ -440,6 +440,22 @@ def test_requirement_without_legal_basis_when_others_cite_one() -> None:
     assert f.documents == ["ban-sao-gplx", "giay-kham-suc-khoe"]
 
 
+def test_requirement_whose_only_basis_has_ended() -> None:
+    # Đăng ký xe lần đầu (1.012575, real record): the fee step cites only Thông tư 60/2023/TT-BTC, replaced on
+    # 1/1/2026 by 155/2025/TT-BTC; the record must follow the new text, whose charges differ.
+    cat = open_catalogue()
+    p = cat.procedures["1.012575"]
+    [f] = by_rule(find_all(p, cat, rates(day=date(2026, 12, 7))), "ended-legal-basis")
+    assert f.steps == ["nop-le-phi"] and f.documents == [] and f.suggestion == []
+    assert "60/2023/TT-BTC hết hiệu lực từ 01/01/2026, thay bằng 155/2025/TT-BTC" in f.explanation
+    assert by_rule(find_all(p, cat, rates(day=date(2025, 12, 31))), "ended-legal-basis") == []  # still in force
+    # One text still in force is a basis: the step is not reported.
+    data = p.model_dump()
+    fee_step = next(s for s in data["steps"] if s["id"] == "nop-le-phi")
+    fee_step["legal_basis"].append({"ref": "155/2025/TT-BTC"})
+    assert by_rule(find_all(Procedure.model_validate(data), cat, rates(day=date(2026, 12, 7))), "ended-legal-basis") == []
+
+
 def test_likely_critical_path_longer_than_the_time_limit() -> None:
     p = ly_lich_tu_phap()
     assert by_rule(findings(p), "over-time-limit") == []  # 9 working days ≤ 10

@@ -47,7 +47,7 @@ RULES: list[Callable[[Context], list[Draft]]] = [
 RULE_IDS = [
     once_only.RULE, asked_twice.RULE, ordering.PARALLEL, ordering.REDUNDANT, pass_through.PASS_THROUGH,
     pass_through.PING_PONG, repeated_review.RULE, visits.RULE, certified_copy.RULE, legal_basis.NO_BASIS,
-    legal_basis.OVER_LIMIT,
+    legal_basis.ENDED_BASIS, legal_basis.OVER_LIMIT,
 ]
 
 def same_timing(before: Procedure, after: Procedure) -> bool:
