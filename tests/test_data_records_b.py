@@ -135,6 +135,9 @@ def test_papers_asked_only_when_a_lookup_fails_are_marked_fallback(loaded: Loade
         ("1.004222", "cho-o-hop-phap"),  # "Trường hợp không khai thác được thông tin thì công dân xuất trình ..."
         ("1.001193", "giay-to-cu-tru"),  # only when the population database has no residence entry
         ("2.000591", "gcn-dkdn"),  # "Chỉ khi ... không khai thác được dữ liệu" of the business registry
+        # "... được khai thác trong Cơ sở dữ liệu hộ tịch điện tử thì không phải xuất trình"
+        ("1.004222", "quan-he-nhan-than"),
+        ("1.003197", "thong-tin-truong-hop-xoa"),  # "Trường hợp thông tin chưa được kết nối, chia sẻ thì công dân xuất trình"
     } <= fallback
     assert all(d.issuer.kind in ("national_database", "agency")
                for p in loaded.catalogue.procedures.values() for d in p.documents if d.fallback)
