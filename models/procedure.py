@@ -116,8 +116,9 @@ class Document(Model):
     database does not hold it): once-only is already the rule and this paper is its fallback, so it is not part of
     the usual case and the once-only finding does not ask for it again."""
     identity: bool = False
-    """Shown to prove who the applicant is (thẻ căn cước, hộ chiếu xuất trình khi nộp): a database holds the person's
-    data but cannot tell who stands at the counter, so once-only does not apply; what replaces showing the paper is
+    """Shown to prove who the applicant, or the person the procedure is about, is (thẻ căn cước, hộ chiếu xuất trình
+    khi nộp; the guest's paper shown to the host for a residence notice): a database holds the person's data but
+    cannot tell who stands at the counter, so once-only does not apply; what replaces showing the paper is
     electronic identification (tài khoản định danh điện tử mức 2, reading the card's chip: Nghị định
     69/2024/NĐ-CP), which comes with going online."""
     legal_basis: list[Citation] = []
