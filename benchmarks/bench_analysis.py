@@ -9,7 +9,7 @@ distinct decoded records would not fit beside the other users of this machine).
 
 - one core: the records are in memory (after load); CPU time of the analysis alone, one figure per part, and the
   analysis `tthc analyze --all` runs (the same numbers and findings; the cost's lines are summed, not written out
-  as explained lines). The verdict is on the full analysis, explained lines included.
+  as explained lines; what it keeps is the row and a row per finding with its suggestion in words). The verdict is on the full analysis, explained lines included.
 - all cores: a pool whose workers each hold the records (sent once as the cache's pickled bytes and decoded when
   the pool starts), then `--total` analyses spread over the workers; wall time from the first task to the last.
 - cold: `--cold` distinct records as the pickled bytes the compiled cache holds (catalogue/cache.py), or with
@@ -35,11 +35,12 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
-from analysis.analyse import analyse
+from analysis.analyse import analyse, analysis_row
 from analysis.cost import compliance_cost
 from analysis.graph import step_graph
 from analysis.metrics import compute_metrics
 from catalogue.batch.executors import process_context
+from catalogue.batch.worker import finding_rows
 from catalogue.collector import collector_paused
 from catalogue.store import open_catalogue
 from catalogue.synthetic import synthetic_catalogue, synthetic_record
@@ -221,8 +222,12 @@ def main() -> None:
     timed("one core: metrics + cost", n, lambda: each(procedures, n, lambda p: analyse(p, cat, rates, with_findings=False)))
     per_core = timed("one core: metrics + cost + findings", args.total,
                      lambda: each(procedures, args.total, lambda p: analyse(p, cat, rates)))
-    timed("one core: the same as a batch runs it", args.total,
-          lambda: each(procedures, args.total, lambda p: analyse(p, cat, rates, explain=False)))
+    def as_a_batch(p: Procedure) -> object:
+        """What a worker of `analyze --all` keeps of an analysis: the row and a row per finding."""
+        a = analyse(p, cat, rates, explain=False)
+        return analysis_row(a), finding_rows(a, p, cat)
+
+    timed("one core: the same as a batch runs it (rows)", args.total, lambda: each(procedures, args.total, as_a_batch))
 
     real = open_catalogue()
     bundled = list(real.procedures.values())

@@ -24,7 +24,7 @@ from rich.text import Text
 
 from models.catalogue import Catalogue
 from models.procedure import Procedure
-from models.proposal import OPERATION_LABELS_VI, Operation
+from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, LegalChange, Operation
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -110,27 +110,39 @@ def progress_bar(total: int, label: str, out: Console = errors) -> Iterator[Call
         yield advance
 
 
+def legal_text(change: LegalChange) -> str:
+    """`123/2015/NĐ-CP, Điều 9 (sửa đổi): Cho nộp hồ sơ trực tuyến.`"""
+    where = "".join(f", {a}" for a in change.articles)
+    head = f"{change.ref}{where} ({LEGAL_ACTION_VI[change.action].lower()})"
+    return f"{head}: {change.text}" if change.text else head
+
+
 def describe_operation(op: Operation, before: Procedure, catalogue: Catalogue) -> str:
     """One simplification operation in words, naming the steps and documents of `before` and the agencies by their
     names."""
-    steps = {s.id: s.name for s in before.steps}
-    docs = {d.id: d.name for d in before.documents}
+
+    def step(step_id: str) -> str:
+        return next((s.name for s in before.steps if s.id == step_id), step_id)
+
+    def doc(document_id: str) -> str:
+        return next((d.name for d in before.documents if d.id == document_id), document_id)
+
     label = OPERATION_LABELS_VI[op.op]
     match op.op:
         case "remove_step":
-            return f"{label}: «{steps.get(op.step, op.step)}»"
+            return f"{label}: «{step(op.step)}»"
         case "merge_steps":
-            return f"{label}: " + ", ".join(f"«{steps.get(s, s)}»" for s in op.steps)
+            return f"{label}: " + ", ".join(f"«{step(s)}»" for s in op.steps)
         case "parallelize":
-            return f"{label}: «{steps.get(op.step, op.step)}» không phải chờ «{steps.get(op.after, op.after)}»"
+            return f"{label}: «{step(op.step)}» không phải chờ «{step(op.after)}»"
         case "drop_document" | "accept_plain_copy":
-            return f"{label}: «{docs.get(op.document, op.document)}»"
+            return f"{label}: «{doc(op.document)}»"
         case "obtain_from_state":
             agency = catalogue.agencies.get(op.agency) if op.agency else None
             where = op.database or (agency.name if agency else op.agency) or "cơ quan nhà nước"
-            return f"{label}: «{docs.get(op.document, op.document)}» (khai thác từ {where})"
+            return f"{label}: «{doc(op.document)}» (khai thác từ {where})"
         case "go_online":
-            return label + (": " + ", ".join(f"«{steps.get(s, s)}»" for s in op.steps) if op.steps else "")
+            return label + (": " + ", ".join(f"«{step(s)}»" for s in op.steps) if op.steps else "")
         case "one_desk":
             return f"{label}: tiếp nhận và trả kết quả tại {op.desk}"
         case "shorten_time_limit":

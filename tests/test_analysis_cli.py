@@ -19,6 +19,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from analysis.critical_path import longest_paths
+from catalogue.batch.worker import FINDING_COLUMNS
 from catalogue.cli import app
 from catalogue.diagrams import (
     graph_layout,
@@ -155,13 +156,32 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
     assert "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in out
 
+    # Every finding a row, in the procedures' order and each procedure's most valuable first, on its own sheet.
+    found = pd.read_parquet(tmp_path / "findings.parquet")
+    assert list(found.columns) == list(FINDING_COLUMNS)
+    assert len(found) == parquet["findings"].sum() > 0
+    assert list(found["code"]) == sorted(found["code"])  # code order
+    by_code = found.groupby("code")
+    assert all(list(g["rank"]) == list(range(1, len(g) + 1)) for _, g in by_code)
+    assert all(list(g["saving_annual_vnd"]) == sorted(g["saving_annual_vnd"], reverse=True) for _, g in by_code)
+    lien_thong = json.loads(run("analyze", "9.233448", "--data", str(data), "--as-of", "2025-06-01", "--json"))["findings"]
+    rows = found[found["code"] == "9.233448"]
+    assert list(rows["rule"]) == [f["rule"] for f in lien_thong]
+    assert list(rows["saving_annual_vnd"]) == [f["saving"]["annual_vnd"] if f["saving"] else 0 for f in lien_thong]
+    visits = rows[rows["rule"] == "visits"].iloc[0]
+    assert visits["suggestion"].startswith("Thực hiện trực tuyến: «") and visits["steps"]
+    sheet = openpyxl.load_workbook(tmp_path / "analysis.xlsx")["Phát hiện"]
+    assert [c.value for c in sheet[1]] == list(FINDING_COLUMNS) and sheet.max_row == len(found) + 1
+    assert pd.read_csv(tmp_path / "findings.csv", encoding="utf-8-sig", dtype={"code": str}).shape == found.shape
+
 
 def test_analyze_all_reads_its_rows_again_and_works_without_a_usable_cache(data: Path, tmp_path: Path) -> None:
     first = tmp_path / "first"
     run("analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out", str(first))
     out = run("analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out", str(tmp_path / "again"))
     assert "7 thủ tục (0 phân tích mới, 7 từ bộ nhớ đệm)" in out
-    assert (tmp_path / "again" / "analysis.csv").read_bytes() == (first / "analysis.csv").read_bytes()
+    for table in ("analysis.csv", "findings.csv"):  # the findings come back from the cache too
+        assert (tmp_path / "again" / table).read_bytes() == (first / table).read_bytes()
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder", encoding="utf-8")
     result = runner.invoke(app, ["analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out",
@@ -337,7 +357,7 @@ def test_analyze_all_reports_a_table_it_could_not_write(
         path.write_bytes(b"half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr(command, "write_sheet", broken)
+    monkeypatch.setattr(command, "write_workbook", broken)
     result = runner.invoke(app, ["analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "cannot write the tables" in result.output and "analysis.xlsx" in result.output
@@ -367,11 +387,28 @@ def test_beside_a_running_thread_the_excel_copy_is_written_by_a_fork_server_chil
     waiting = threading.Thread(target=stop.wait)
     waiting.start()
     try:
-        written = command.write_tables(pd.DataFrame([{"code": "1.000001", "name": "=1+1"}]), tmp_path)
+        written = command.write_tables({"analysis": pd.DataFrame([{"code": "1.000001", "name": "=1+1"}]),
+                                        "findings": pd.DataFrame([{"code": "1.000001", "explanation": "@x"}])}, tmp_path)
     finally:
         stop.set()
         waiting.join()
     assert asked == ["forkserver"]
-    assert [p.name for p in written] == ["analysis.csv", "analysis.parquet", "analysis.xlsx"]
-    sheet = openpyxl.load_workbook(written[2]).active
-    assert [c.value for c in sheet[2]] == ["1.000001", "'=1+1"]
+    assert [p.name for p in written] == ["analysis.csv", "analysis.parquet", "findings.csv", "findings.parquet",
+                                         "analysis.xlsx"]
+    workbook = openpyxl.load_workbook(written[-1])
+    assert [c.value for c in workbook["Phân tích"][2]] == ["1.000001", "'=1+1"]
+    assert [c.value for c in workbook["Phát hiện"][2]] == ["1.000001", "'@x"]
+
+
+def test_a_table_longer_than_a_sheet_goes_on_over_numbered_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel holds 1,048,576 rows a sheet; a national catalogue's findings can be more: the rest go on a second
+    sheet rather than being lost (here with sheets of 3 rows: a header and 2 findings)."""
+    import catalogue.commands.analyze as command
+
+    monkeypatch.setattr(command, "EXCEL_ROWS", 3)
+    findings = pd.DataFrame({"code": [f"1.00000{i}" for i in range(5)], "rank": [1] * 5})
+    command.write_workbook({"analysis": pd.DataFrame({"code": ["1.000000"]}), "findings": findings}, tmp_path / "t.xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert workbook.sheetnames == ["Phân tích", "Phát hiện", "Phát hiện (2)", "Phát hiện (3)"]
+    codes = [row[0] for name in workbook.sheetnames[1:] for row in workbook[name].iter_rows(min_row=2, values_only=True)]
+    assert codes == list(findings["code"]) and workbook["Phát hiện (3)"]["A1"].value == "code"

@@ -17,6 +17,7 @@ from analysis.analyse import analyse, analysis_row
 from analysis.opportunities import Contribution, Opportunities
 from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table, groups_of, table_chunks
+from catalogue.batch.worker import finding_rows
 from catalogue.cache import load_cached
 from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
@@ -56,10 +57,11 @@ def test_chunks_keep_each_group_whole(bundled: Catalogue) -> None:
 def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None:
     rates = CostRates.from_parameters(bundled.parameters, DAY)
     expected = Opportunities()
-    expected_rows = []
+    expected_rows, expected_findings = [], []
     for code in sorted(bundled.procedures):
         a = analyse(bundled.procedures[code], bundled, rates)
         expected_rows.append(analysis_row(a))
+        expected_findings += finding_rows(a, bundled.procedures[code], bundled)
         expected.add(Contribution.of(bundled.procedures[code], a))
     # 2.000986 (birth registration, liên thông): the commune's forwarding to the police and to social insurance (two
     # parallel branches of 1 working day) goes, saving 1 working day and no đồng; the results' 1-day hand-back to the
@@ -74,6 +76,7 @@ def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None
     for workers, size in ((1, 1000), (2, 4), (2, 1)):
         table = analyse_table(bundled, DAY, None, "tt02", workers=workers, size=size)
         assert table.rows == expected_rows, (workers, size)
+        assert table.findings == expected_findings, (workers, size)
         assert table.opportunities == expected, (workers, size)
         assert table.opportunities.costs[0][0] == max(row["annual_cost_vnd"] for row in table.rows)
         assert (table.analysed, table.from_cache) == (len(expected_rows), 0)
@@ -88,6 +91,7 @@ def test_a_second_run_reads_the_cache_and_an_edit_analyses_only_its_group_again(
         again = analyse_table(cat, DAY, None, "tt02", workers=2, size=4, cache=cache)
         assert (first.analysed, first.from_cache, again.analysed, again.from_cache) == (total, 0, 0, total)
         assert again.rows == first.rows and again.opportunities == first.opportunities
+        assert again.findings == first.findings
 
         path = data / "procedures" / "1.004222.yaml"  # one of the two procedures of a liên thông group
         path.write_text(path.read_text(encoding="utf-8").replace(
@@ -97,6 +101,7 @@ def test_a_second_run_reads_the_cache_and_an_edit_analyses_only_its_group_again(
         assert (after.analysed, after.from_cache) == (2, total - 2)
         fresh = analyse_table(edited, DAY, None, "tt02", workers=1)
         assert after.rows == fresh.rows and after.opportunities == fresh.opportunities
+        assert after.findings == fresh.findings
         assert [r["name"] for r in after.rows if r["code"] == "1.004222"] == ["Đăng ký thường trú cho công dân"]
 
         # Another start day, and a later day with the same parameters: rows are reused, calendar days recounted.

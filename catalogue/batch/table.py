@@ -41,6 +41,8 @@ class Table:
 
     rows: list[dict[str, Any]]
     """Every procedure's row, in code order."""
+    findings: list[dict[str, Any]]
+    """Every finding's row (`worker.finding_rows`), in code order, each procedure's most valuable first."""
     opportunities: Opportunities
     analysed: int = 0
     """Procedures analysed in this run (the others' rows came from the cache)."""
@@ -102,7 +104,8 @@ def analyse_table(
     if cache is not None:
         code_of = {key: code for code, key in keys.items()}
         for key, hit in cache.read_many(keys.values()):
-            results[code_of[key]] = (row_from(hit["row"], start or day), Contribution.from_json(hit["contribution"]))
+            results[code_of[key]] = TableResult(row_from(hit["row"], start or day),
+                                                Contribution.from_json(hit["contribution"]), hit["findings"])
     # A group is analysed whole when one of its procedures is not in the cache (its findings compare them all).
     stale = {group[code] for code in procedures if code not in results} - {None}
     missing = [code for code in procedures if code not in results or group[code] in stale]
@@ -110,7 +113,7 @@ def analyse_table(
         results.pop(code, None)
     if progress and results:
         progress(len(results))
-    table = Table([], Opportunities(), analysed=len(missing), from_cache=len(results))
+    table = Table([], [], Opportunities(), analysed=len(missing), from_cache=len(results))
     chunks = table_chunks(missing, group, size)
     context = context_line(catalogue, day, method)
     run_id = "table-" + hashlib.blake2b("|".join(keys.get(c, c) for c in missing).encode(), digest_size=12).hexdigest()
@@ -122,13 +125,13 @@ def analyse_table(
             yield chunk_payload(context, list(zip(codes, record_bytes(procedures, codes), strict=True)), start)
 
     def collect(chunk: list[TableResult]) -> None:
-        for row, contribution in chunk:
-            results[row["code"]] = (row, contribution)
+        for result in chunk:
+            results[result.row["code"]] = result
         if cache is not None:
             cache.put_chunk(run_id, [
-                (keys[row["code"]], row["code"],
-                 json.dumps({"row": row, "contribution": contribution.to_json()}, ensure_ascii=False))
-                for row, contribution in chunk])
+                (keys[row["code"]], row["code"], json.dumps(
+                    {"row": row, "contribution": contribution.to_json(), "findings": findings}, ensure_ascii=False))
+                for row, contribution, findings in chunk])
         if progress:
             progress(len(chunk))
 
@@ -150,7 +153,8 @@ def analyse_table(
     if cache is not None and missing:
         cache.finish_run(run_id)
     for code in sorted(results):
-        row, contribution = results[code]
+        row, contribution, findings = results[code]
         table.rows.append(row)
+        table.findings.extend(findings)
         table.opportunities.add(contribution)
     return table

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from pydantic import TypeAdapter
 from pydantic_core import to_json
@@ -28,6 +28,7 @@ from pydantic_core import to_json
 from analysis.analyse import analyse, analysis_row
 from analysis.opportunities import Contribution
 from catalogue.collector import collector_paused
+from catalogue.console import describe_operation, legal_text
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue, Rewrite
 from models.parameters import CostRates, ParameterSet
@@ -35,8 +36,15 @@ from models.procedure import Procedure
 from models.registry import Agency, LegalDocument
 
 Number = int | float
-TableResult = tuple[dict[str, Any], Contribution]
-"""A procedure's row of the `tthc analyze --all` table and what it adds to the catalogue's opportunities."""
+class TableResult(NamedTuple):
+    """What `tthc analyze --all` keeps of a procedure's analysis."""
+
+    row: dict[str, Any]
+    """Its row of the table (`analysis_row`)."""
+    contribution: Contribution
+    """What it adds to the catalogue's opportunities."""
+    findings: list[dict[str, Any]]
+    """Its findings, a row each (`finding_rows`)."""
 
 _AGENCIES = TypeAdapter(dict[str, Agency])
 _LEGAL = TypeAdapter(dict[str, LegalDocument])
@@ -157,8 +165,33 @@ def table_chunk(payload: bytes) -> list[TableResult]:
         out: list[TableResult] = []
         for procedure in procedures.values():
             result = analyse(procedure, catalogue, rates, start=start, method=method, explain=False)
-            out.append((analysis_row(result), Contribution.of(procedure, result)))
+            out.append(TableResult(analysis_row(result), Contribution.of(procedure, result),
+                                   finding_rows(result, procedure, catalogue)))
         return out
+
+
+def finding_rows(result: ProcedureAnalysis, procedure: Procedure, catalogue: Catalogue) -> list[dict[str, Any]]:
+    """One row per finding, most valuable first (`rank`): what it is, what it involves, what to do in words (the
+    operations and the provisions to amend, kiến nghị thực thi) and what that saves, for staff to filter and sort
+    across the catalogue."""
+    rows = []
+    for rank, f in enumerate(result.findings, 1):
+        saving = f.saving
+        rows.append(dict(zip(FINDING_COLUMNS, (
+            result.code, result.name, rank, f.rule, f.title, f.explanation, ", ".join(f.steps), ", ".join(f.documents),
+            "; ".join(describe_operation(op, procedure, catalogue) for op in f.suggestion),
+            "; ".join(dict.fromkeys(legal_text(c) for op in f.suggestion for c in op.legal_change)),
+            saving.per_case_vnd if saving else 0, saving.annual_vnd if saving else 0,
+            saving.working_days_likely if saving else 0.0,
+        ), strict=True)))
+    return rows
+
+
+FINDING_COLUMNS = (
+    "code", "name", "rank", "rule", "title", "explanation", "steps", "documents", "suggestion", "legal_changes",
+    "saving_per_case_vnd", "saving_annual_vnd", "saving_working_days",
+)
+"""The columns of the findings table, in order."""
 
 
 def chunk_payload(context: bytes, items: list[tuple[str, bytes]], start: date | None = None) -> bytes:

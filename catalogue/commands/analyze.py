@@ -21,6 +21,7 @@ from catalogue.batch.changes import catalogue_with_changes
 from catalogue.batch.executors import process_context
 from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
+from catalogue.batch.worker import FINDING_COLUMNS
 from catalogue.cache import default_cache_dir
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
 from catalogue.console import clip, console, describe_operation, errors, figures, num, progress_bar, quantity, vnd
@@ -131,72 +132,92 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def write_tables(frame: pd.DataFrame, out: Path) -> list[Path]:
-    """CSV, Parquet and Excel copies of the table, each written atomically. On Linux the Excel copy, the slowest
-    (15 s of 25 s at 100,000 rows), is written meanwhile by a child process (`process_context`). The three tables
-    of 100,000 rows took 15–18 s with a forked child, 17 s with one from a fork server, 21 s in this process alone."""
+SHEETS = {"analysis": "Phân tích", "findings": "Phát hiện"}
+"""The tables of `analyze --all` (each a CSV and a Parquet file of that name) and their sheets in analysis.xlsx."""
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """CSV and Parquet copies of each table (`SHEETS`), and one Excel workbook with a sheet each, every file written
+    atomically. On Linux the workbook, the slowest (15 s of 25 s for the analysis table at 100,000 rows), is
+    written meanwhile by a child process (`process_context`). The three copies of that table took 15–18 s with a
+    forked child, 17 s with one from a fork server, 21 s in this process alone."""
     import pandas as pd  # pandas costs 0.4 s to import: only `analyze --all` pays it
 
-    safe = frame.apply(lambda col: col.map(spreadsheet_safe) if pd.api.types.is_string_dtype(col) or col.dtype == object else col)
-    paths = [out / "analysis.csv", out / "analysis.parquet", out / "analysis.xlsx"]
-    with atomic_path(paths[2]) as xlsx:
+    safe = {name: frame.apply(lambda col: col.map(spreadsheet_safe)
+                              if pd.api.types.is_string_dtype(col) or col.dtype == object else col)
+            for name, frame in frames.items()}
+    workbook = out / "analysis.xlsx"
+    paths = []
+    with atomic_path(workbook) as xlsx:
         context = process_context()
         child = None
         if context is not None:
-            child = context.Process(target=_write_sheet_in_child, args=(safe, xlsx))
+            child = context.Process(target=_write_workbook_in_child, args=(safe, xlsx))
             child.start()
         else:
             try:
-                write_sheet(safe, xlsx)
+                write_workbook(safe, xlsx)
             except Exception as exc:  # reported as the child's failure is
-                raise OSError(f"writing {paths[2]} failed: {exc}") from exc
+                raise OSError(f"writing {workbook} failed: {exc}") from exc
         try:
-            write_atomic(paths[0], safe.to_csv(index=False).encode("utf-8-sig"))
-            with atomic_path(paths[1]) as tmp:
-                frame.to_parquet(tmp, index=False)
+            for name, frame in frames.items():
+                paths += [out / f"{name}.csv", out / f"{name}.parquet"]
+                write_atomic(paths[-2], safe[name].to_csv(index=False).encode("utf-8-sig"))
+                with atomic_path(paths[-1]) as tmp:
+                    frame.to_parquet(tmp, index=False)
         finally:
             if child is not None:
                 child.join()
         if child is not None and child.exitcode != 0:
-            raise OSError(f"writing {paths[2]} failed (exit code {child.exitcode})")
-    return paths
+            raise OSError(f"writing {workbook} failed (exit code {child.exitcode})")
+    return [*paths, workbook]
 
 
-def _write_sheet_in_child(frame: pd.DataFrame, path: Path) -> None:
+def _write_workbook_in_child(frames: dict[str, pd.DataFrame], path: Path) -> None:
     try:
-        write_sheet(frame, path)
+        write_workbook(frames, path)
     except Exception as exc:  # the parent reports the failure: one line here, not a child's traceback
         raise SystemExit(f"{path.name}: {exc}") from None
 
 
-SHEET_WIDTHS = {"code": 11, "name": 60, "critical_path": 60, "findings_by_rule": 50}
+EXCEL_ROWS = 1_048_576
+"""Rows of an Excel sheet, its header included: a longer table goes on over sheets «Phát hiện (2)», «(3)»..."""
+
+SHEET_WIDTHS = {"code": 11, "name": 60, "critical_path": 60, "findings_by_rule": 50, "title": 40, "explanation": 80,
+                "suggestion": 60, "legal_changes": 60}
 """Excel column widths (characters) of the text columns; numbers get widths by kind."""
 
 
-def write_sheet(frame: pd.DataFrame, path: Path) -> None:
-    """The table as one Excel sheet, row by row in xlsxwriter's constant-memory mode (half the time of pandas'
-    Excel writer at 100,000 rows: 17 s against 34 s); text is always text, never a formula, link or number; money
-    with thousands separators; code and name stay in view when scrolling."""
+def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    """The tables as Excel sheets (`SHEETS`), row by row in xlsxwriter's constant-memory mode (half the time of
+    pandas' Excel writer at 100,000 rows: 17 s against 34 s); text is always text, never a formula, link or
+    number; money with thousands separators; code and name stay in view when scrolling; a table longer than a sheet
+    goes on over numbered sheets (`EXCEL_ROWS`)."""
     import xlsxwriter
 
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False}
     workbook = xlsxwriter.Workbook(str(path), options)
-    sheet = workbook.add_worksheet("Phân tích")
     money = workbook.add_format({"num_format": "#,##0"})
     days = workbook.add_format({"num_format": "#,##0.##"})
-    for c, name in enumerate(frame.columns):  # widths and number formats before the rows (constant-memory mode)
-        if name.endswith("_vnd"):
-            sheet.set_column(c, c, 18, money)
-        elif "_days" in name:
-            sheet.set_column(c, c, 12, days)
-        else:
-            sheet.set_column(c, c, SHEET_WIDTHS.get(name, max(10, min(len(name) + 2, 24))))
-    sheet.write_row(0, 0, list(frame.columns), workbook.add_format({"bold": True}))
-    sheet.freeze_panes(1, 2)
-    for r, row in enumerate(frame.itertuples(index=False, name=None), start=1):
-        sheet.write_row(r, 0, [None if isinstance(v, float) and math.isnan(v) else v for v in row])
-    sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+    bold = workbook.add_format({"bold": True})
+    for name, frame in frames.items():
+        per_sheet = EXCEL_ROWS - 1
+        for part, first in enumerate(range(0, max(len(frame), 1), per_sheet), start=1):
+            rows = frame.iloc[first:first + per_sheet]
+            sheet = workbook.add_worksheet(SHEETS[name] + (f" ({part})" if part > 1 else ""))
+            for c, column in enumerate(frame.columns):  # widths and number formats before the rows (constant memory)
+                if column.endswith("_vnd"):
+                    sheet.set_column(c, c, 18, money)
+                elif "_days" in column:
+                    sheet.set_column(c, c, 12, days)
+                else:
+                    sheet.set_column(c, c, SHEET_WIDTHS.get(column, max(10, min(len(column) + 2, 24))))
+            sheet.write_row(0, 0, list(frame.columns), bold)
+            sheet.freeze_panes(1, 2)
+            for r, row in enumerate(rows.itertuples(index=False, name=None), start=1):
+                sheet.write_row(r, 0, [None if isinstance(v, float) and math.isnan(v) else v for v in row])
+            sheet.autofilter(0, 0, len(rows), len(frame.columns) - 1)
     workbook.close()
 
 
@@ -270,8 +291,9 @@ def register(app: typer.Typer) -> None:
                 import pandas as pd
 
                 frame = pd.DataFrame(table.rows)
+                findings = pd.DataFrame(table.findings, columns=list(FINDING_COLUMNS))
                 try:
-                    written = write_tables(frame, out)
+                    written = write_tables({"analysis": frame, "findings": findings}, out)
                 except OSError as exc:
                     errors.print(f"cannot write the tables in {out}: {exc}")
                     raise typer.Exit(1) from None

@@ -14,25 +14,17 @@ from docx.shared import Cm, Emu, Pt
 from docx.table import _Cell
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
-from catalogue.console import describe_operation, number, percent, vnd
+from catalogue.console import describe_operation, legal_text, number, percent, vnd
 from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.procedure import Procedure
-from models.proposal import LEGAL_ACTION_VI, LegalChange
 
 BENEFIT_ROWS = (
     "steps", "visits", "documents", "certified_copies", "elapsed_working_days.likely", "time_limit_working_days",
     "applicant_hours", "per_case_vnd", "annual_cost_vnd",
 )
-
-
-def legal_text(change: LegalChange) -> str:
-    """`123/2015/NĐ-CP, Điều 9 (sửa đổi): Cho nộp hồ sơ trực tuyến.`"""
-    where = "".join(f", {a}" for a in change.articles)
-    head = f"{change.ref}{where} ({LEGAL_ACTION_VI[change.action].lower()})"
-    return f"{head}: {change.text}" if change.text else head
 
 
 GRAPH_MAX_WIDTH, GRAPH_MAX_HEIGHT = Cm(7.9), Cm(21)
