@@ -80,14 +80,14 @@ def _ended_basis(ctx: Context) -> list[Draft]:
             found.append((f"phí, lệ phí «{fee.name}»", ended))
     if not found:
         return []
-    successors: dict[str, list[str]] = {}
+    replaced_by: dict[str, list[str]] = {}
     for text in ctx.catalogue.legal.values():
         for old in text.replaces:
-            successors.setdefault(old, []).append(text.number)
+            replaced_by.setdefault(old, []).append(text.number)
 
     def ended_text(t: LegalDocument) -> str:
         assert t.ended is not None
-        by = successors.get(t.number)
+        by = replaced_by.get(t.number)
         return f"{t.number} hết hiệu lực từ {t.ended:%d/%m/%Y}" + (f", thay bằng {', '.join(by)}" if by else "")
 
     return [Draft(

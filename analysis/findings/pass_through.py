@@ -2,12 +2,14 @@
 
 A pass-through adds a hand-over and its waiting time without a decision or a check: remove it (its successors
 then follow its predecessors). It is reported only when removing it saves time or money: a hand-over that takes no
-time (an electronic transfer the record models as a step) is structure, not a cost to the applicant. Nor is the
-one-stop desk a pass-through: the reception that takes the dossier from the applicant and passes it on, or the step
-that brings the result back for the applicant to collect, is how the applicant deals with one desk only (bộ phận một cửa, Nghị
-định 118/2025/NĐ-CP, before it 61/2018/NĐ-CP); removing it would send the applicant to the back office. Its time is
-cut by transferring the dossier electronically, not by removing the desk. What remains are hand-overs between
-agencies (the commune passing a liên thông dossier on to the police), which an electronic liên thông removes.
+time (an electronic transfer the record models as a step) is structure, not a cost to the applicant.
+
+Nor is the one-stop desk a pass-through: the reception that takes the dossier from the applicant and passes it on,
+or the step that brings the result back for the applicant to collect, is how the applicant deals with one desk only
+(bộ phận một cửa, Nghị định 118/2025/NĐ-CP, before it 61/2018/NĐ-CP); removing it would send the applicant to the
+back office. Its time is cut by transferring the dossier electronically, not by removing the desk. What remains are
+hand-overs between agencies (the commune passing a liên thông dossier on to the police), which an electronic liên
+thông removes.
 
 A ping-pong sends the dossier to another agency and straight back; when the middle step is a mere transfer it can go
 too. What else to do depends on why the dossier went: for an opinion or a
