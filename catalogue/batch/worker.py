@@ -36,6 +36,8 @@ from models.procedure import Procedure
 from models.registry import Agency, LegalDocument
 
 Number = int | float
+
+
 class TableResult(NamedTuple):
     """What `tthc analyze --all` keeps of a procedure's analysis."""
 
