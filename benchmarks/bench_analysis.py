@@ -9,7 +9,8 @@ distinct decoded records would not fit beside the other users of this machine).
 
 - one core: the records are in memory (after load); CPU time of the analysis alone, one figure per part, and the
   analysis `tthc analyze --all` runs (the same numbers and findings; the cost's lines are summed, not written out
-  as explained lines; what it keeps is the row and a row per finding with its suggestion in words). The verdict is on the full analysis, explained lines included.
+  as explained lines; what it keeps is the row and a row per finding with its suggestion in words). The verdict
+  is on the full analysis, explained lines included.
 - all cores: a pool whose workers each hold the records (sent once as the cache's pickled bytes and decoded when
   the pool starts), then `--total` analyses spread over the workers; wall time from the first task to the last.
 - cold: `--cold` distinct records as the pickled bytes the compiled cache holds (catalogue/cache.py), or with

@@ -122,10 +122,16 @@ def describe_operation(op: Operation, before: Procedure, catalogue: Catalogue) -
     names."""
 
     def step(step_id: str) -> str:
-        return next((s.name for s in before.steps if s.id == step_id), step_id)
+        try:
+            return before.step(step_id).name
+        except KeyError:
+            return step_id
 
     def doc(document_id: str) -> str:
-        return next((d.name for d in before.documents if d.id == document_id), document_id)
+        try:
+            return before.document(document_id).name
+        except KeyError:
+            return document_id
 
     label = OPERATION_LABELS_VI[op.op]
     match op.op:

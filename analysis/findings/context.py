@@ -126,6 +126,15 @@ class Context:
             out[s.id] = mask
         return out
 
+    @cached_property
+    def followers(self) -> dict[str, list[Step]]:
+        """Step id → the steps that come right after it."""
+        out: dict[str, list[Step]] = {s.id: [] for s in self.order}
+        for s in self.order:
+            for b in s.after:
+                out[b].append(s)
+        return out
+
     def is_before(self, earlier: str, later: str) -> bool:
         return bool(self.ancestors[later] & self.bit[earlier])
 

@@ -52,24 +52,18 @@ def _removals(ctx: Context, ids: list[str], why: str) -> tuple[list[Operation], 
     return ops, draft.procedure()
 
 
-def _one_stop_desk(ctx: Context, step: Step, followers: list[Step]) -> bool:
+def _one_stop_desk(ctx: Context, step: Step) -> bool:
     """The step receives the dossier from the applicant (a reception whose every predecessor is the applicant's), or
     brings the result back for the applicant to collect (every successor is the applicant taking it)."""
     takes_from_applicant = step.kind == "receive" and all(ctx.by_id[b].actor == APPLICANT for b in step.after)
+    followers = ctx.followers[step.id]
     hands_back = bool(followers) and all(f.actor == APPLICANT and f.kind in RECEIVING_KINDS for f in followers)
     return takes_from_applicant or hands_back
 
 
 def find(ctx: Context) -> list[Draft]:
     out: list[Draft] = []
-    forwarding = [s for s in ctx.order if s.forwards_only and s.actor != APPLICANT]
-    followers: dict[str, list[Step]] = {s.id: [] for s in forwarding}
-    if forwarding:
-        for s in ctx.order:
-            for before in s.after:
-                if before in followers:
-                    followers[before].append(s)
-    passing = [s.id for s in forwarding if not _one_stop_desk(ctx, s, followers[s.id])]
+    passing = [s.id for s in ctx.order if s.forwards_only and s.actor != APPLICANT and not _one_stop_desk(ctx, s)]
     if passing:
         ops, after = _removals(ctx, passing, "Bước chỉ chuyển hồ sơ, không xem xét, không quyết định.")
         out.append(Draft(

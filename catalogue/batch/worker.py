@@ -172,6 +172,13 @@ def table_chunk(payload: bytes) -> list[TableResult]:
         return out
 
 
+FINDING_COLUMNS = (
+    "code", "name", "rank", "rule", "title", "explanation", "steps", "documents", "suggestion", "legal_changes",
+    "saving_per_case_vnd", "saving_annual_vnd", "saving_working_days",
+)
+"""The columns of the findings table, in order."""
+
+
 def finding_rows(result: ProcedureAnalysis, procedure: Procedure, catalogue: Catalogue) -> list[dict[str, Any]]:
     """One row per finding, most valuable first (`rank`): what it is, what it involves, what to do in words (the
     operations and the provisions to amend, kiến nghị thực thi) and what that saves, for staff to filter and sort
@@ -187,13 +194,6 @@ def finding_rows(result: ProcedureAnalysis, procedure: Procedure, catalogue: Cat
             saving.working_days_likely if saving else 0.0,
         ), strict=True)))
     return rows
-
-
-FINDING_COLUMNS = (
-    "code", "name", "rank", "rule", "title", "explanation", "steps", "documents", "suggestion", "legal_changes",
-    "saving_per_case_vnd", "saving_annual_vnd", "saving_working_days",
-)
-"""The columns of the findings table, in order."""
 
 
 def chunk_payload(context: bytes, items: list[tuple[str, bytes]], start: date | None = None) -> bytes:
