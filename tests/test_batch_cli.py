@@ -17,8 +17,8 @@ from catalogue.loader import DEFAULT_DATA
 
 runner = CliRunner()
 
-# A made-up charge from 2026-03-01: a day no text of the catalogue ends (on 2026-01-01 the online licence-fee rate of
-# Thông tư 63/2023/TT-BTC ended, and 3.000347, which cites it, would rightly be in the report too).
+# A made-up charge from 2026-03-01: a day no text of the catalogue ends or starts (texts that end on 2026-01-01 or
+# 2026-07-01 would rightly put the procedures citing them in the report too).
 FEE_CHANGE = """\
 schema_version: 1
 id: le-phi-khai-sinh-thu

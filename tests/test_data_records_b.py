@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 
 from analysis.consistency import check_catalogue
+from analysis.cost import compliance_cost
+from analysis.metrics import compute_metrics
 from catalogue.loader import DEFAULT_DATA, Loaded, load
 from models.parameters import CostRates
 from models.procedure import APPLICANT, Procedure
@@ -141,3 +143,27 @@ def test_papers_asked_only_when_a_lookup_fails_are_marked_fallback(loaded: Loade
     } <= fallback
     assert all(d.issuer.kind in ("national_database", "agency")
                for p in loaded.catalogue.procedures.values() for d in p.documents if d.fallback)
+
+
+def test_driving_licence_exchange_follows_the_record_of_july_2026(loaded: Loaded) -> None:
+    # Quyết định 4685/QĐ-BCA-C08 (22/7/2026) publishes 1.115978 «Đổi, cấp lại Giấy phép lái xe», which replaces
+    # 3.000347 and 3.000348: one working day, fee 115.000 đ online, the licence put on VNeID.
+    cat = loaded.catalogue
+    assert "3.000347" not in cat.procedures
+    p = cat.procedures["1.115978"]
+    assert p.main_channel.kind == "online" and p.main_channel.time_limit.working_days == 1
+    assert p.results[0].electronic
+    legal = cat.legal
+    assert legal["12/2025/TT-BCA"].ended == date(2026, 7, 1) and "12/2025/TT-BCA" in legal["108/2026/TT-BCA"].replaces
+    # By hand, with the parameters of 7/12/2026 (W = 33.523 đ/giờ): 180 + 10 + 10 + 5 = 205 minutes,
+    # 205 × 33.523 ÷ 60 = 114.536,92 đ; lệ phí 115.000 đ; no trip, no post: C1 = 229.536,92 → 229.537 đ, and
+    # C1 × 1.500.000 = 344.305.375.000 đ a year (C1 kept exact until the end).
+    rates = CostRates.from_parameters(cat.parameters, date(2026, 12, 7))
+    assert rates.hourly_income_vnd == 33523
+    c = compliance_cost(p, cat, rates)
+    assert (c.time_minutes, c.time_cost_vnd, c.fees_vnd, c.other_costs_vnd, c.per_case_vnd) == (205, 114537, 115000, 0, 229537)
+    assert c.annual_cost_vnd == 344_305_375_000
+    # Health check 0,5 day, then 4 × 0,25 day at the police: 1 day from receipt, within the 1-day limit.
+    m = compute_metrics(p, cat, rates=rates)
+    assert (m.elapsed_working_days.likely, m.working_days_in_time_limit, m.visits) == (1.5, 1.0, 0)
+    assert m.critical_path == ["kham-suc-khoe", "nop-truc-tuyen", "tiep-nhan", "tra-cuu", "chuyen-du-lieu", "cap-gplx", "nhan-gplx"]
