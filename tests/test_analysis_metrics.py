@@ -90,7 +90,7 @@ def test_documents_are_what_the_applicant_provides() -> None:
 
     real = open_catalogue().procedures
     # Đổi thẻ căn cước: the old card is handed in; form CC01 is printed by the officer and the new card is the result.
-    assert [d.id for d in usual_case_documents(real["2.001195"])] == ["the-can-cuoc-cu"]
+    assert [d.id for d in usual_case_documents(real["1.116410"])] == ["the-can-cuoc-cu"]
     # Đăng ký xe online: the DKX10 declaration and the factory slip; the four records the police read from databases
     # and the certificate and plate (the results) are not the applicant's.
     assert [d.id for d in usual_case_documents(real["1.012575"])] == ["giay-khai-dkx10", "phieu-xuat-xuong"]

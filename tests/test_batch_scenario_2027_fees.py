@@ -5,7 +5,7 @@ by hand against each record's fees.
 - Lệ phí đăng ký doanh nghiệp (2.001610, 2.001199): 25.000 đ → 50.000 đ (điểm 1 Biểu phí, Thông tư 47/2019/TT-BTC)
   in person and by post; online filing stays exempt. The 100.000 đ publication fee is not reduced.
 - Lệ phí cấp hộ chiếu (1.001456): 100.000 đ → 200.000 đ (Mục I Biểu phí, Thông tư 25/2021/TT-BTC) on every channel.
-- Lệ phí cấp đổi thẻ căn cước (2.001195): stays 0 đ, the record's usual case being an exchange on turning 25 or 40
+- Lệ phí cấp, cấp đổi, cấp lại thẻ căn cước (1.116410): stays 0 đ, the record's usual case being an exchange on turning 25 or 40
   (Điều 38 Luật Căn cước); the record cites the halving for its paying cases, so it is touched but its cost is not.
 """
 
@@ -50,7 +50,7 @@ def test_the_reduced_charges_return_to_their_base_rates(changes: tuple[Catalogue
         assert channel_fees(after, code) == {"in_person": 150_000, "online": 100_000, "post": 150_000}
     assert channel_fees(before, "1.001456") == {"in_person": 100_000, "online": 100_000, "post": 100_000}
     assert channel_fees(after, "1.001456") == {"in_person": 200_000, "online": 200_000, "post": 200_000}
-    assert channel_fees(before, "2.001195") == channel_fees(after, "2.001195") == {"in_person": 0, "online": 0}
+    assert channel_fees(before, "1.116410") == channel_fees(after, "1.116410") == {"in_person": 0, "online": 0}
     # The charge now cites the base text and says why it changed, not the halving it no longer applies.
     [charge] = [f for f in after.procedures["1.001456"].main_channel.fees]
     assert [c.ref for c in charge.legal_basis] == ["25/2021/TT-BTC"] and "01/01/2027" in charge.note
@@ -64,8 +64,8 @@ def test_the_cost_rises_by_the_charge(changes: tuple[Catalogue, list[LegalChange
     before, after = (apply_changes(catalogue, every_change, day) for day in (LAST_DAY, FIRST_DAY))
     rise = {code: cost_totals(after.procedures[code], after, rates).per_case_vnd
             - cost_totals(before.procedures[code], before, rates).per_case_vnd
-            for code in ("2.001610", "2.001199", "1.001456", "2.001195")}
-    assert rise == {"2.001610": 25_000, "2.001199": 25_000, "1.001456": 100_000, "2.001195": 0}
+            for code in ("2.001610", "2.001199", "1.001456", "1.116410")}
+    assert rise == {"2.001610": 25_000, "2.001199": 25_000, "1.001456": 100_000, "1.116410": 0}
 
 
 def test_the_procedures_it_touches_and_why(changes: tuple[Catalogue, list[LegalChange], LegalChange]) -> None:
@@ -75,7 +75,7 @@ def test_the_procedures_it_touches_and_why(changes: tuple[Catalogue, list[LegalC
         "1.001456": {"fee", "not_in_force"},
         "2.001199": {"fee", "not_in_force"},
         "2.001610": {"fee", "not_in_force"},
-        "2.001195": {"not_in_force"},
+        "1.116410": {"not_in_force"},
     }
 
 

@@ -167,3 +167,21 @@ def test_driving_licence_exchange_follows_the_record_of_july_2026(loaded: Loaded
     m = compute_metrics(p, cat, rates=rates)
     assert (m.elapsed_working_days.likely, m.working_days_in_time_limit, m.visits) == (1.5, 1.0, 0)
     assert m.critical_path == ["kham-suc-khoe", "nop-truc-tuyen", "tiep-nhan", "tra-cuu", "chuyen-du-lieu", "cap-gplx", "nhan-gplx"]
+
+
+def test_identity_card_record_of_august_2026_is_done_at_the_commune_police(loaded: Loaded) -> None:
+    # Quyết định 5230/QĐ-BCA (17/8/2026) publishes 1.116410 «Cấp, cấp đổi, cấp lại thẻ căn cước» at Công an cấp xã,
+    # which replaces the provincial 2.001195: two trips to a commune office instead of a province office.
+    cat = loaded.catalogue
+    assert "2.001195" not in cat.procedures
+    p = cat.procedures["1.116410"]
+    assert p.levels == ["commune"] and {s.office for s in p.steps if s.in_person} == {"cong-an-xa"}
+    # By hand, parameters of 7/12/2026: 15 preparation + 2 × 40 travel + 30 + 15 queue + 15 + 5 counter = 160
+    # minutes, 160 × 33.523 ÷ 60 = 89.394,67 đ; two commune trips 2 × 10.000 đ; no fee for an exchange at 25 or 40.
+    # C1 = 109.394,67 → 109.395 đ; × 3.000.000 = 328.184.000.000 đ a year.
+    c = compliance_cost(p, cat, CostRates.from_parameters(cat.parameters, date(2026, 12, 7)))
+    assert (c.time_minutes, c.time_cost_vnd, c.fees_vnd, c.other_costs_vnd, c.per_case_vnd) == (160, 89395, 0, 20000, 109395)
+    assert c.annual_cost_vnd == 328_184_000_000
+    # The papers shown only when the population database has no entry are the fallback, not the usual case.
+    assert p.document("phieu-thu-thap-dc01").fallback
+    assert cat.legal["26/2023/QH15"].status == "amended" and "26/2023/QH15" in cat.legal["118/2025/QH15"].amends
