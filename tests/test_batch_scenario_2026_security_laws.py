@@ -1,0 +1,30 @@
+"""Luật 118/2025/QH15 (sửa đổi 10 luật về an ninh, trật tự) and Thông tư 108/2026/TT-BCA, in force from 1/7/2026
+(data/changes/2026-07-01-luat-118-2025-an-ninh-trat-tu.yaml), applied to the bundled catalogue: every procedure citing
+the amended Luật Căn cước, Luật Trật tự, an toàn giao thông đường bộ or Luật Cư trú is touched, listed by hand from
+the records' legal bases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from analysis.legal_impact import apply_changes
+from catalogue.batch.changes import load_changes
+from catalogue.batch.engine import change_scope
+from catalogue.loader import DEFAULT_DATA, Loaded
+
+CHANGE = "luat-118-2025-an-ninh-trat-tu"
+
+
+def test_the_procedures_citing_the_amended_laws_are_touched(bundled: Loaded) -> None:
+    loaded = load_changes(DEFAULT_DATA)
+    assert loaded.problems == []
+    catalogue, change = bundled.catalogue, loaded.by_id()[CHANGE]
+    scope = change_scope(catalogue, loaded.changes, change)
+    residence = {"1.003197", "1.004194", "1.004222", "1.007073", "1.011537", "2.000986", "2.001159"}  # Luật Cư trú
+    road = {"1.012575", "1.115978"}  # Luật Trật tự, an toàn giao thông đường bộ
+    identity = {"1.116410"}  # Luật Căn cước
+    assert set(scope.reasons) == residence | road | identity
+    # The 2025 driving-licence circular was replaced the same day; no record of the catalogue cites it any more.
+    after = apply_changes(catalogue, loaded.changes, date(2026, 7, 1))
+    assert not after.legal["12/2025/TT-BCA"].in_force_on(date(2026, 7, 1))
+    assert all(c.ref != "12/2025/TT-BCA" for p in catalogue.procedures.values() for c in p.legal_basis)
