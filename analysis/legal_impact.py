@@ -27,7 +27,7 @@ from models.change import (
 )
 from models.common import LEVEL_LABELS_VI, Level
 from models.parameters import Parameter, ParameterSet
-from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure
+from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure, RecordIndex
 from models.registry import Agency, LegalDocument
 
 OP_VERBS_VI = {"amend": "sửa đổi, bổ sung", "replace": "thay thế", "repeal": "bãi bỏ"}
@@ -347,6 +347,10 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
     - agencies merged, renamed or of an abolished level: procedures naming them; procedures of that level;
     - a new cost parameter: every procedure; a fee: the procedures named;
     - any procedure citing a text that stops being in force on the effective day needs a new review.
+
+    A record published on or after the effective day (`Provenance.published`) already states the procedure under the
+    change: its legal texts and agencies are not checked against it (a new cost parameter or a fee the change names
+    still applies).
     """
     reasons: dict[str, list[ImpactReason]] = defaultdict(list)
 
@@ -386,8 +390,9 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
                     agency_reasons[agency.id] = ("no_successor", f"{LEVEL_LABELS_VI[op.from_level]} kết thúc hoạt động: «{agency.name}» chưa có cơ quan tiếp nhận, cần rà soát")
 
     procedures = catalogue.procedures
+    earlier = [code for code in procedures if not _published_by(index_of(procedures, code), change.effective)]
     if watched or ended:
-        for code in procedures:
+        for code in earlier:
             for where, ref, cited in index_of(procedures, code).citations:
                 for kind, watched_op, why in watched.get(ref, ()):
                     if kind == "cites_text" and not citation_touched(cited, watched_op.articles):
@@ -406,7 +411,7 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
                         f"{where} viện dẫn {ref}, hết hiệu lực từ {change.effective:%d/%m/%Y}: cần rà soát căn cứ pháp lý")
 
     if agency_reasons or level_moves:
-        for code in procedures:
+        for code in earlier:
             refs = index_of(procedures, code)
             for move, mapping in level_moves:
                 if move.from_level in refs.levels:
@@ -469,6 +474,11 @@ def _amendments(catalogue: Catalogue, changes: list[LegalChange], chosen: list[L
             if kept:
                 out.setdefault(code, []).append(Amendment(change, kept))
     return out
+
+
+def _published_by(index: RecordIndex, day: date) -> bool:
+    """Whether the record was published on or after `day`, so states the procedure under the law of that day."""
+    return index.published is not None and index.published >= day
 
 
 def _agency_name(catalogue: Catalogue, agency_id: str) -> str:

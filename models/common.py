@@ -62,6 +62,10 @@ class Provenance(Model):
     sources: list[Source] = Field(min_length=1)
     publishing_decision: Text = ""
     """Quyết định công bố, e.g. `163/QĐ-BTP`."""
+    published: date | None = None
+    """The day of the publishing decision (ngày ban hành quyết định công bố): the record states the procedure under
+    the law of that day, so a legal change in force by then is already in it and does not touch it again
+    (analysis.legal_impact.affected). None: not known, and every change is checked against the record."""
     transcribed: list[Text] = []
     """Fields copied from the sources."""
     modelled: list[Text] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -345,7 +346,8 @@ class RecordIndex(NamedTuple):
     levels). A legal change reaches a procedure only through these, so the compiled cache keeps them beside each
     record and a national catalogue is searched, and a change's report written, without decoding the records the
     change does not rewrite. Its liên thông group too, so a batch can keep a group's procedures in one chunk.
-    A named tuple of tuples and strings: it unpickles without running Python code."""
+    And the day it was published (`Provenance.published`): a change in force by then is already in it. A named
+    tuple of tuples, strings and a date: it unpickles without running Python code of ours."""
 
     name: str
     status: str
@@ -353,6 +355,7 @@ class RecordIndex(NamedTuple):
     agencies: frozenset[str]
     levels: tuple[str, ...]
     group: str | None
+    published: date | None
 
     @property
     def texts(self) -> set[str]:
@@ -369,7 +372,7 @@ class RecordIndex(NamedTuple):
             for fee in channel.fees:
                 cited += [(f"phí, lệ phí «{fee.name}»", c.ref, tuple(c.articles)) for c in fee.legal_basis]
         return cls(procedure.name, procedure.status, tuple(cited), frozenset(procedure.agencies_named),
-                   tuple(procedure.levels), procedure.interagency_group)
+                   tuple(procedure.levels), procedure.interagency_group, procedure.provenance.published)
 
 
 __all__ = [

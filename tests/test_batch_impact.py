@@ -95,6 +95,20 @@ def test_affected_lists_each_procedure_with_its_reasons() -> None:
     assert all(r.change == "thu" for rs in found.values() for r in rs)
 
 
+def test_a_record_published_under_the_change_is_not_touched_by_it() -> None:
+    # A record re-published on or after the change's day (its publishing decision) already states the procedure
+    # under it; one published the day before still needs checking.
+    cat = small_catalogue()
+    commune = cat.procedures["9.000001"]
+    for published, touched in ((date(2025, 6, 30), True), (date(2025, 7, 1), False)):
+        provenance = commune.provenance.model_copy(update={"published": published})
+        cat.procedures["9.000001"] = commune.model_copy(update={"provenance": provenance})
+        assert ("9.000001" in affected(cat, change(TWO_LEVEL))) is touched
+    # A fee the change names still applies to the record published on the day.
+    fee = change([{"op": "fee", "procedures": ["9.000001"], "channel": "in_person", "fee": "Lệ phí", "amount_vnd": 1000}])
+    assert list(affected(cat, fee)) == ["9.000001"]
+
+
 def test_articles_narrow_the_procedures_touched() -> None:
     cat = small_catalogue()
     other_article = change([{"op": "amend", "text": "23/2015/NĐ-CP", "by": "118/2025/NĐ-CP", "articles": ["Điều 7"]}])
