@@ -124,6 +124,9 @@ def test_sources_keep_their_retrieval_dates() -> None:
     for source in procedure.provenance.sources:
         assert source.url in links
         assert f"truy cập {source.retrieved:%d/%m/%Y}" in sources.text_content()
+    # A record whose publishing decision is dated says the day.
+    licence = site.page("thu-tuc/1.115978.html").xpath('//h2[@id="nguon"]/following-sibling::ul[1]')[0]
+    assert "Quyết định công bố: 4685/QĐ-BCA-C08 ngày 22/07/2026" in licence.text_content()
 
 
 def test_the_step_graph_is_a_mermaid_flowchart_with_agency_groups() -> None:

@@ -540,7 +540,8 @@ def _sources_section(p: Procedure) -> str:
     out = ["## Nguồn và ngày truy cập {#nguon}", ""]
     out += [f"- {source_item(s)}" for s in prov.sources]
     if prov.publishing_decision:
-        out.append(f"- Quyết định công bố: {md(prov.publishing_decision)}")
+        dated = f" ngày {day(prov.published)}" if prov.published else ""
+        out.append(f"- Quyết định công bố: {md(prov.publishing_decision)}{dated}")
     if prov.transcribed:
         out.append("- Nội dung chép từ nguồn: " + md(", ".join(MODELLED_FIELDS_VI.get(f, f) for f in prov.transcribed)))
     if prov.modelled:
