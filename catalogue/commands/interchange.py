@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from catalogue.commands.options import DATA
 from catalogue.console import console, errors
@@ -15,6 +16,7 @@ from catalogue.files import write_atomic
 from catalogue.interchange.safety import InterchangeError
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
+from models.procedure import Procedure
 
 
 def _export_cpsv(fmt: str) -> Callable[[Catalogue, list[str], Path | None, str], None]:
@@ -111,17 +113,40 @@ def register(app: typer.Typer) -> None:
                 problems = validate(record, cat)
                 failed += bool(problems)
                 _report(record.procedure.code, record.source, record.notes, problems, None)
+                _show_differences(cat, record.procedure, record.source)
         else:
             report = write_records(records, cat, data, force)
             for outcome in report.outcomes:
                 failed += bool(outcome.problems)
                 r = outcome.record
                 _report(r.procedure.code, r.source, r.notes, outcome.problems, outcome.written[0] if outcome.written else None)
+                _show_differences(cat, r.procedure, r.source)
             for path in report.registry_files:
                 console.print(f"Đã thêm bản nháp cơ quan / văn bản vào {path}: cần rà soát", markup=False)
         console.print(f"{len(records)} hồ sơ đọc được, {failed} lỗi")
         if failed:
             raise typer.Exit(1)
+
+
+def _show_differences(cat: Catalogue, imported: Procedure, source: str) -> None:
+    """For a code the catalogue has: what the source states otherwise than its record (catalogue/interchange/compare.py)."""
+    from rich.table import Table
+
+    from catalogue.interchange.compare import differences
+
+    current = cat.procedures.get(imported.code)
+    if current is None:
+        return
+    found = differences(current, imported)
+    if not found:
+        console.print(f"{source}: {current.code} không khác hồ sơ trong danh mục ở những nội dung nguồn ghi", markup=False)
+        return
+    table = Table(title=f"{current.code}: nguồn {source} khác hồ sơ trong danh mục ở {len(found)} điểm", title_justify="left")
+    for header in ("Nội dung", "Trong danh mục", "Theo nguồn"):
+        table.add_column(header, overflow="fold")
+    for d in found:
+        table.add_row(escape(d.what), escape(d.catalogue), escape(d.source))
+    console.print(table)
 
 
 def _report(code: str, source: str, notes: list[str], problems: list[str], written: Path | None) -> None:

@@ -377,13 +377,15 @@ class _Reader:
             numbers = legal_numbers(self.text("legal"))
             if numbers:
                 self.notes.append("căn cứ pháp lý không có bảng: lấy số hiệu văn bản từ văn bản tự do")
-        if not numbers:
-            everything = [b.text for b in self.doc.blocks] + [c for b in self.doc.blocks for row in b.rows for c in row]
-            numbers = legal_numbers("\n".join(everything))
-            if numbers:
-                self.notes.append("không thấy căn cứ pháp lý: lấy số hiệu văn bản được nhắc trong hồ sơ, cần kiểm tra")
         if numbers:
             self.transcribed.append("legal_basis")
+            return numbers, rows
+        everything = [b.text for b in self.doc.blocks] + [c for b in self.doc.blocks for row in b.rows for c in row]
+        numbers = legal_numbers("\n".join(everything))
+        if numbers:
+            # Texts the record mentions elsewhere stand in for its legal basis: a guess, not a transcription.
+            self.notes.append("không thấy căn cứ pháp lý: lấy số hiệu văn bản được nhắc trong hồ sơ, cần kiểm tra")
+            self.modelled.append("legal_basis")
         else:
             self.problems.append("không thấy căn cứ pháp lý (Căn cứ pháp lý)")
         return numbers, rows
