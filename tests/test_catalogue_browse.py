@@ -89,7 +89,7 @@ def test_list_show_and_graph_read_the_law_of_their_day(tmp_path: Path) -> None:
     assert "0 thủ tục" in out("list", "--level", "district", "--as-of", "2025-07-01")
     assert "4 thủ tục" in out("list", "--level", "district", "--as-of", "2025-06-30")
     shown = out("show", "2.000986", "--as-of", "2025-07-01")
-    assert "Theo pháp luật tại ngày 01/07/2025; bản ghi gốc đã được cập nhật theo:" in shown
+    assert "Theo pháp luật tại ngày 01/07/2025; so với bản ghi gốc, các thay đổi đã có hiệu lực:" in shown
     assert "cơ quan «Công an cấp huyện» hợp nhất vào «Công an cấp xã»" in shown
     assert "Cơ quan có thẩm quyền: Ủy ban nhân dân cấp xã, Công an cấp xã, Bảo hiểm xã hội cấp tỉnh" in shown
     assert "bản ghi gốc" not in out("show", "2.000986", "--as-of", "2025-01-01")

@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
                       f"{ONLINE_LABELS_VI[p.online]} · Tình trạng: {PROCEDURE_STATUS_VI[p.status]}", markup=False)
         console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)
         for heading, changes in (  # the record at its source differs from what is shown; what is coming
-                (f"Theo pháp luật tại ngày {day:%d/%m/%Y}; bản ghi gốc đã được cập nhật theo:", amendments.get(code)),
+                (f"Theo pháp luật tại ngày {day:%d/%m/%Y}; so với bản ghi gốc, các thay đổi đã có hiệu lực:", amendments.get(code)),
                 ("Sắp thay đổi theo pháp luật đã công bố:", ahead.get(code))):
             if changes:
                 console.print(heading, markup=False)

@@ -183,8 +183,8 @@ def amendment_notice(amendments: Sequence[Amendment], as_of: date) -> str:
         return ""
     lines = [
         '!!! info "Cập nhật theo thay đổi pháp luật"', "",
-        f"    Trang này trình bày thủ tục theo pháp luật tại ngày {day(as_of)}. Bản ghi gốc (mục «Nguồn») đã được "
-        "cập nhật theo:", "",
+        f"    Trang này trình bày thủ tục theo pháp luật tại ngày {day(as_of)}. So với bản ghi gốc (mục «Nguồn»), các "
+        "thay đổi pháp luật đã có hiệu lực:", "",
     ]
     return "\n".join(lines + _change_lines(amendments))
 
