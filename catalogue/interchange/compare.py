@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from models.common import fold
-from models.procedure import CHANNEL_LABELS_VI, Channel, Document, Procedure
+from models.procedure import CHANNEL_LABELS_VI, Channel, Document, Procedure, RecordIndex
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,6 @@ def _matches(document: Document, others: list[Document]) -> bool:
             if own and theirs and (theirs.startswith(own) or own.startswith(theirs)):
                 return True
     return False
-
-
-def _cited(procedure: Procedure) -> set[str]:
-    """Every legal text the record cites, on the procedure, its steps, documents and fees."""
-    refs = {c.ref for c in procedure.legal_basis}
-    refs.update(c.ref for s in procedure.steps for c in s.legal_basis)
-    refs.update(c.ref for d in procedure.documents for c in d.legal_basis)
-    refs.update(c.ref for ch in procedure.channels for f in ch.fees for c in f.legal_basis)
-    return refs
 
 
 def differences(record: Procedure, source: Procedure) -> list[Difference]:
@@ -103,8 +94,7 @@ def differences(record: Procedure, source: Procedure) -> list[Difference]:
 
     if "legal_basis" in transcribed:
         listed = {c.ref for c in source.legal_basis}
-        cited = _cited(record)
-        added = sorted(listed - cited)
+        added = sorted(listed - RecordIndex.of(record).texts)  # cited anywhere: procedure, step, document, fee
         dropped = sorted({c.ref for c in record.legal_basis} - listed)
         if added:
             out.append(Difference("Căn cứ pháp lý mới ở nguồn", "", ", ".join(added)))
