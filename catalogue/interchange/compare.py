@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from catalogue.console import vnd
+from catalogue.interchange.vntext import one_line
 from models.common import fold
 from models.procedure import CHANNEL_LABELS_VI, Channel, Document, Procedure, RecordIndex
 
@@ -26,13 +28,13 @@ class Difference:
 
 
 def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return one_line(a).casefold() == one_line(b).casefold()
 
 
 def _amounts(channel: Channel) -> str:
     """A channel's fee amounts as the portal states them: the unit amount of each fee, not the usual case's total."""
     amounts = sorted({fee.amount_vnd for fee in channel.fees})
-    return ", ".join(f"{a:,} đ".replace(",", ".") for a in amounts) or "không thu"
+    return ", ".join(vnd(a) for a in amounts) or "không thu"
 
 
 def _key(text: str) -> str:
