@@ -393,22 +393,31 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
     earlier = [code for code in procedures if not _published_by(index_of(procedures, code), change.effective)]
     if watched or ended:
         for code in earlier:
+            # Where in the record each text is cited, grouped so that a text cited in ten places reads as one reason.
+            places: dict[tuple[str, str, int], list[str]] = defaultdict(list)
             for where, ref, cited in index_of(procedures, code).citations:
-                for kind, watched_op, why in watched.get(ref, ()):
+                for i, (kind, watched_op, _) in enumerate(watched.get(ref, ())):
                     if kind == "cites_text" and not citation_touched(cited, watched_op.articles):
                         continue
-                    changed = watched_op.articles if kind == "cites_text" else []
-                    articles = f" ({', '.join(changed)})" if changed else ""
-                    verb = OP_VERBS_VI[watched_op.op]
-                    by = f" bởi {watched_op.by}" if watched_op.by else ""
-                    if kind == "cites_text":
-                        text = f"{where} viện dẫn {_label(legal.get(ref), ref)}, được {verb}{articles}{by}"
-                    else:
-                        text = f"{where} viện dẫn {ref} ({why}); {watched_op.text} được {verb}{by}"
-                    add(code, kind, ref, text)
+                    places[(kind, ref, i)].append(where)
                 if ref in ended:
-                    add(code, "not_in_force", ref,
-                        f"{where} viện dẫn {ref}, hết hiệu lực từ {change.effective:%d/%m/%Y}: cần rà soát căn cứ pháp lý")
+                    places[("not_in_force", ref, -1)].append(where)
+            for (kind, ref, i), wheres in places.items():
+                where = ", ".join(dict.fromkeys(wheres))
+                if kind == "not_in_force":
+                    add(code, kind, ref, f"{where} viện dẫn {ref}, hết hiệu lực từ {change.effective:%d/%m/%Y}: cần "
+                                         "rà soát căn cứ pháp lý")
+                    continue
+                _, watched_op, why = watched[ref][i]
+                changed = watched_op.articles if kind == "cites_text" else []
+                articles = f" ({', '.join(changed)})" if changed else ""
+                verb = OP_VERBS_VI[watched_op.op]
+                by = f" bởi {watched_op.by}" if watched_op.by else ""
+                if kind == "cites_text":
+                    text = f"{where} viện dẫn {_label(legal.get(ref), ref)}, được {verb}{articles}{by}"
+                else:
+                    text = f"{where} viện dẫn {ref} ({why}); {watched_op.text} được {verb}{by}"
+                add(code, kind, ref, text)
 
     if agency_reasons or level_moves:
         for code in earlier:

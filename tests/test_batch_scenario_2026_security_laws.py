@@ -23,6 +23,11 @@ def test_the_procedures_citing_the_amended_laws_are_touched(bundled: Loaded) -> 
     residence = {"1.003197", "1.004194", "1.004222", "1.007073", "1.011537", "2.000986", "2.001159"}  # Luật Cư trú
     road = {"1.012575"}  # Luật Trật tự, an toàn giao thông đường bộ
     assert set(scope.reasons) == residence | road
+    # Đăng ký thường trú cites Luật Cư trú on the procedure and on four documents: one reason names every place.
+    [reason] = scope.reasons["1.004222"]
+    assert (reason.kind, reason.ref) == ("cites_text", "68/2020/QH14")
+    assert reason.text.startswith("căn cứ pháp lý của thủ tục, giấy tờ to-khai-ct01, giấy tờ quan-he-nhan-than")
+    assert reason.text.endswith("được sửa đổi, bổ sung bởi 118/2025/QH15")
     # 1.115978 (published 22/7/2026) and 1.116410 (17/8/2026) cite the amended laws too, but were published under
     # them: nothing to check.
     published = {code: catalogue.procedures[code].provenance.published for code in ("1.115978", "1.116410")}
