@@ -92,6 +92,13 @@ def check_procedure(p: Procedure, cat: Catalogue) -> list[Inconsistency]:
     for i, code in enumerate(p.related):
         if code not in cat.procedures:
             err(("related", i), f"related procedure {code} is not in the catalogue", "warning")
+    for i, code in enumerate(p.replaces):
+        old = cat.procedures.get(code)
+        if code == p.code:
+            err(("replaces", i), "a record cannot replace its own code")
+        elif old is not None and old.status != "abolished":
+            err(("replaces", i), f"replaces {code}, which the catalogue still has in force: remove its file or mark it "
+                                 "`status: abolished`")
 
     if any(m.severity == "error" and m.location[:1] == ("steps",) for m in out):
         return out  # the graph is not well formed enough to walk
@@ -133,6 +140,14 @@ def check_catalogue(cat: Catalogue) -> list[Inconsistency]:
                     out.append(Inconsistency("legal", d.number, (field, i), f"unknown legal document {ref!r}", "warning"))
         if d.ended is not None and d.ended < d.effective:
             out.append(Inconsistency("legal", d.number, ("ended",), "ends before it takes effect"))
+    successors: dict[str, str] = {}
     for p in cat.procedures.values():
         out += check_procedure(p, cat)
+        for i, code in enumerate(p.replaces):
+            if code == p.code:  # reported by check_procedure
+                continue
+            if code in successors:
+                out.append(Inconsistency("procedure", p.code, ("replaces", i),
+                                         f"{code} is replaced by {successors[code]} already"))
+            successors.setdefault(code, p.code)
     return out

@@ -220,6 +220,12 @@ def index_of(procedures: Mapping[str, Procedure], code: str) -> RecordIndex:
     return hit[1]
 
 
+def successor_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
+    """The code of the record that replaces `code` (`Procedure.replaces`), read from the records' indexes (no record
+    is decoded), or None."""
+    return next((c for c in procedures if code in index_of(procedures, c).replaces), None)
+
+
 def group_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
     """The liên thông group of a procedure of any mapping, without decoding a record the compiled cache indexed."""
     if isinstance(procedures, Procedures):

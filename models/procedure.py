@@ -278,6 +278,10 @@ class Procedure(Model):
     results: list[Result] = Field(min_length=1)
     conditions: list[Text] = []
     related: list[ProcedureCode] = []
+    replaces: list[ProcedureCode] = []
+    """National codes this record supersedes (a re-published or merged procedure: 1.115978 replaces 3.000347 and
+    3.000348). A replaced code is no longer in the national database; the site keeps a page at it that points here,
+    and commands asked for it name this record."""
     interagency_group: Slug | None = None
     """Liên thông group shared by the procedures done on one dossier."""
     status: ProcedureStatus = "in_force"
@@ -346,8 +350,9 @@ class RecordIndex(NamedTuple):
     levels). A legal change reaches a procedure only through these, so the compiled cache keeps them beside each
     record and a national catalogue is searched, and a change's report written, without decoding the records the
     change does not rewrite. Its liên thông group too, so a batch can keep a group's procedures in one chunk.
-    And the day it was published (`Provenance.published`): a change in force by then is already in it. A named
-    tuple of tuples, strings and a date: it unpickles without running Python code of ours."""
+    And the day it was published (`Provenance.published`): a change in force by then is already in it; and the codes
+    it replaces, so an old code is resolved without decoding the catalogue. A named tuple of tuples, strings and a
+    date: it unpickles without running Python code of ours."""
 
     name: str
     status: str
@@ -356,6 +361,7 @@ class RecordIndex(NamedTuple):
     levels: tuple[str, ...]
     group: str | None
     published: date | None
+    replaces: tuple[str, ...]
 
     @property
     def texts(self) -> set[str]:
@@ -372,7 +378,8 @@ class RecordIndex(NamedTuple):
             for fee in channel.fees:
                 cited += [(f"phí, lệ phí «{fee.name}»", c.ref, tuple(c.articles)) for c in fee.legal_basis]
         return cls(procedure.name, procedure.status, tuple(cited), frozenset(procedure.agencies_named),
-                   tuple(procedure.levels), procedure.interagency_group, procedure.provenance.published)
+                   tuple(procedure.levels), procedure.interagency_group, procedure.provenance.published,
+                   tuple(procedure.replaces))
 
 
 __all__ = [

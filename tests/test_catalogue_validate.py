@@ -154,3 +154,18 @@ def test_yaml_1_1_surprises_are_off(tmp_path: Path) -> None:
 
     parsed = parse_yaml("a: no\nb: 010203\nc: 12:30\nd: 2025-07-01\ne: true\n", tmp_path / "x.yaml")
     assert parsed.data == {"a": "no", "b": 10203, "c": "12:30", "d": "2025-07-01", "e": True}
+
+
+def test_a_replaced_code_must_have_left_the_catalogue(data_copy: Path) -> None:
+    # 1.999998 and 1.999999 both say they replace 1.001193, which is still in force, and 1.001193 replaces itself.
+    path = data_copy / "procedures" / EXEMPLAR
+    text = path.read_text(encoding="utf-8")
+    for new in ("1.999998", "1.999999"):
+        copy = data_copy / "procedures" / f"{new}.yaml"
+        copy.write_text(text.replace('code: "1.001193"', f'code: "{new}"\nreplaces: ["1.001193"]'), encoding="utf-8")
+    edit(path, "levels: [commune]", 'levels: [commune]\nreplaces: ["1.001193"]')
+    code, out = validate(data_copy)
+    assert code == 1
+    assert "replaces 1.001193, which the catalogue still has in force" in out
+    assert "1.001193 is replaced by 1.999998 already" in out
+    assert "a record cannot replace its own code" in out

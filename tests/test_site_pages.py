@@ -129,6 +129,16 @@ def test_sources_keep_their_retrieval_dates() -> None:
     assert "Quyết định công bố: 4685/QĐ-BCA-C08 ngày 22/07/2026" in licence.text_content()
 
 
+
+def test_a_replaced_code_keeps_a_page_that_leads_to_its_successor() -> None:
+    site = built_site()
+    for old in ("3.000347", "3.000348"):
+        page = site.page(f"thu-tuc/{old}.html")
+        assert f"Thủ tục {old} đã được thay thế" in page.text_content()
+        assert page.xpath('//article//a[@href="1.115978.html"]')
+    assert card(site.page("thu-tuc/1.115978.html"))["Thay thế thủ tục"] == "3.000347, 3.000348"
+
+
 def test_the_step_graph_is_a_mermaid_flowchart_with_agency_groups() -> None:
     page = built_site().page(f"thu-tuc/{CODE}.html")
     graph = page.xpath('//pre[@class="tthc-mermaid"]')[0].text_content()

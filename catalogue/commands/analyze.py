@@ -23,7 +23,7 @@ from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
 from catalogue.batch.worker import FINDING_COLUMNS
 from catalogue.cache import default_cache_dir
-from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
+from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, procedure_or_exit, resolve_rates
 from catalogue.console import clip, console, describe_operation, errors, figures, num, progress_bar, quantity, vnd
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
@@ -304,10 +304,7 @@ def register(app: typer.Typer) -> None:
                               f"{vnd(int(frame['annual_cost_vnd'].sum()) if len(frame) else 0)}")
                 print_opportunities(table.opportunities, cat)
                 return
-            procedure = cat.procedures.get(code)
-            if procedure is None:
-                errors.print(f"no procedure {code} in {data}")
-                raise typer.Exit(1)
+            procedure = procedure_or_exit(cat, code, data)
             result = analyse(procedure, cat, rates, start=start_day, method=method)
         except LookupError as exc:  # a parameter the method needs has no value on that day
             errors.print(f"data/parameters: {exc}")

@@ -11,8 +11,8 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from catalogue.batch.changes import amended_catalogue, catalogue_with_changes
-from catalogue.commands.options import DATA, LAW_AS_OF, parse_day
-from catalogue.console import console, errors, figures, num, vnd
+from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
+from catalogue.console import console, figures, num, vnd
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STATUS_VI, STEP_KIND_LABELS_VI, Procedure
@@ -60,10 +60,7 @@ def register(app: typer.Typer) -> None:
         """Xem một thủ tục: a readable summary."""
         day = parse_day(as_of, "--as-of") or date.today()
         cat, amendments, ahead = amended_catalogue(open_catalogue(data), data, day, [code])
-        p = cat.procedures.get(code)
-        if p is None:
-            errors.print(f"no procedure {code} in {data}")
-            raise typer.Exit(1)
+        p = procedure_or_exit(cat, code, data)
         agencies = cat.agencies
         name = lambda aid: agencies[aid].name if aid in agencies else aid  # noqa: E731
         console.print(f"[bold]{escape(p.code)} · {escape(p.name)}[/bold]")

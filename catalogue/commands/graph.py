@@ -9,7 +9,7 @@ import typer
 
 from analysis.critical_path import longest_paths
 from catalogue.batch.changes import catalogue_with_changes
-from catalogue.commands.options import DATA, LAW_AS_OF, parse_day
+from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
 from catalogue.console import console, errors
 from catalogue.diagrams import Direction, mermaid_step_graph, png_step_graph, svg_step_graph
 from catalogue.files import write_atomic
@@ -33,10 +33,7 @@ def register(app: typer.Typer) -> None:
         way: Direction = "TB" if direction.upper() == "TB" else "LR"
         day = parse_day(as_of, "--as-of") or date.today()
         cat = catalogue_with_changes(open_catalogue(data), data, day, [code])
-        procedure = cat.procedures.get(code)
-        if procedure is None:
-            errors.print(f"no procedure {code} in {data}")
-            raise typer.Exit(1)
+        procedure = procedure_or_exit(cat, code, data)
         path = list(longest_paths(procedure.steps).path)
         mermaid = mermaid_step_graph(procedure, cat, path, way)
         svg = svg_step_graph(procedure, cat, path, way)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import typer
 
 from catalogue.console import errors
 from catalogue.loader import DEFAULT_DATA
-from models.catalogue import Catalogue
+from catalogue.store import open_catalogue
+from models.catalogue import Catalogue, index_of, successor_of
 from models.parameters import CostRates
+from models.procedure import Procedure
 
 DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
 """`--data`, the catalogue folder every command reads."""
@@ -41,3 +44,16 @@ def resolve_rates(catalogue: Catalogue, day: date) -> CostRates:
     except LookupError as exc:
         errors.print(f"data/parameters: no cost parameters on {day.isoformat()}: {exc}")
         raise typer.Exit(1) from None
+
+
+def procedure_or_exit(catalogue: Catalogue, code: str, data: Path) -> Procedure:
+    """The procedure `code` of `catalogue` (which a command may have narrowed to the code and its group); exit 1
+    when there is none, naming the record of `data` that replaced the code if one did (`Procedure.replaces`)."""
+    procedure = catalogue.procedures.get(code)
+    if procedure is not None:
+        return procedure
+    every = open_catalogue(data).procedures  # the narrowed catalogue does not hold the successor
+    successor = successor_of(every, code)
+    replaced = f": {code} was replaced by {successor} · {index_of(every, successor).name}" if successor else ""
+    errors.print(f"no procedure {code} in {data}{replaced}")
+    raise typer.Exit(1)

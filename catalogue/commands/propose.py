@@ -15,7 +15,7 @@ from rich.table import Column, Table
 from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
 from catalogue.batch.changes import catalogue_with_changes
-from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, resolve_rates
+from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, procedure_or_exit, resolve_rates
 from catalogue.console import console, errors, figures, num, number, percent, vnd
 from catalogue.files import write_atomic
 from catalogue.problems import Problem
@@ -126,10 +126,7 @@ def register(app: typer.Typer) -> None:
         """Lập bản nháp phương án từ các phát hiện của một thủ tục, xếp theo chi phí tiết kiệm."""
         day = parse_day(as_of, "--as-of") or date.today()
         cat = catalogue_with_changes(open_catalogue(data), data, day, [code])  # the law as it stood that day
-        if code not in cat.procedures:
-            errors.print(f"no procedure {code} in {data}")
-            raise typer.Exit(1)
-        if cat.procedures[code].status == "abolished":
+        if procedure_or_exit(cat, code, data).status == "abolished":
             errors.print(f"procedure {code} is abolished: there is nothing to simplify")
             raise typer.Exit(1)
         if out is not None and out.exists() and not force:

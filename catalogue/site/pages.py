@@ -253,6 +253,8 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
         rows.append(("Chi phí tuân thủ", f"{vnd(a.cost.per_case_vnd)} một lần; {vnd(a.cost.annual_cost_vnd)} "
                      f"một năm {volume_note}", ""))
     rows.append(("Tình trạng", h(PROCEDURE_STATUS_VI[p.status]), ""))
+    if p.replaces:
+        rows.append(("Thay thế thủ tục", h(", ".join(p.replaces)), ""))
     items = "".join(
         f"<dt>{label}</dt><dd" + (f' data-pagefind-filter="{h(name)}"' if name else "") + f">{value}</dd>"
         for label, value, name in rows
@@ -580,6 +582,19 @@ def procedure_page(code: str, site: Site, notice: str = "") -> str:
     return "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
 
 
+def replaced_page(old: str, p: Procedure) -> str:
+    """The page kept at a code the national database no longer has: bookmarks and searches for the old code lead
+    to the record that replaced it."""
+    decision = p.provenance.publishing_decision
+    dated = f" ngày {day(p.provenance.published)}" if p.provenance.published else ""
+    by = f", công bố theo Quyết định {md(decision)}{dated}" if decision else ""
+    return "\n".join([
+        front_matter(f"{old} · đã được thay thế", tthc_search_index=True),
+        f"# Thủ tục {old} đã được thay thế", "",
+        f"Mã thủ tục {old} không còn áp dụng. Thủ tục nay là [{p.code} · {md(p.name)}]({p.code}.md){by}.", "",
+    ])
+
+
 # ---- agencies -----------------------------------------------------------------------------------------------
 
 
@@ -821,6 +836,9 @@ def generate(data: SiteData) -> dict[str, str]:
                                           ahead_notice(data.ahead.get(code, ()), data.as_of),
                                           notices.get(code, "")) if n)
         pages[f"{PROCEDURES}/{code}.md"] = procedure_page(code, site, notice)
+        for replaced in site.catalogue.procedures[code].replaces:
+            if replaced not in site.catalogue.procedures:  # an abolished record kept in the catalogue has its own page
+                pages[f"{PROCEDURES}/{replaced}.md"] = replaced_page(replaced, site.catalogue.procedures[code])
     pages[f"{PROCEDURES}/index.md"] = procedures_index(site)
     for name in site.by_field:
         pages[f"{FIELDS}/{site.field_slugs[name]}.md"] = field_page(name, site)
