@@ -115,13 +115,16 @@ def test_reanalyze_since_a_revision(workspace: Path) -> None:
     git(workspace, "init", "-q")
     git(workspace, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "add", "data")
     git(workspace, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "catalogue")
-    # Since that commit: a new change file, one procedure edited (fewer dossiers a year), one deleted.
+    # Since that commit: a new change file, one procedure edited (fewer dossiers a year, and it replaces the code of
+    # another), the replaced one deleted.
     (workspace / "data" / "changes" / "2026-03-01-le-phi-khai-sinh.yaml").write_text(FEE_CHANGE, encoding="utf-8")
     others = sorted(p for p in (workspace / "data" / "procedures").glob("*.yaml") if p.stem != "1.001193")
     edited, deleted = others[0], others[1]
     text = edited.read_text(encoding="utf-8")
     subjects = int(re.search(r"subjects_per_year: (\d+)", text).group(1))  # type: ignore[union-attr]
-    edited.write_text(text.replace(f"subjects_per_year: {subjects}", f"subjects_per_year: {subjects - 1000}"), encoding="utf-8")
+    text = text.replace(f"subjects_per_year: {subjects}", f"subjects_per_year: {subjects - 1000}")
+    edited.write_text(text.replace(f'code: "{edited.stem}"', f'code: "{edited.stem}"\nreplaces: ["{deleted.stem}"]'),
+                      encoding="utf-8")
     deleted.unlink()
     code, output = reanalyze(workspace, "--since", "HEAD", "--as-of", "2026-06-01", "--out", str(workspace / "out"))
     assert code == 0, output
@@ -130,6 +133,8 @@ def test_reanalyze_since_a_revision(workspace: Path) -> None:
     assert set(by_code) == {"1.001193", edited.stem, deleted.stem}
     assert by_code["1.001193"]["status"] == "AMENDED"
     assert by_code[deleted.stem]["status"] == "WITHDRAWN"
+    assert [r["text"] for r in by_code[deleted.stem]["reasons"]] == [
+        f"hồ sơ thủ tục đã xóa ({deleted.name}); thay bằng {edited.stem}"]
     assert by_code[deleted.stem]["metrics"]["annual_cost_vnd"]["after"] is None
     assert by_code[edited.stem]["status"] == "AMENDED"
     assert by_code[edited.stem]["metrics"]["subjects_per_year"]["difference"] == -1000

@@ -13,7 +13,7 @@ from catalogue.batch.engine import Scope
 from catalogue.loader import validate_record
 from catalogue.problems import CatalogueError, Problem
 from catalogue.yamlio import YamlError, parse_yaml
-from models.catalogue import Catalogue
+from models.catalogue import Catalogue, successor_of
 from models.change import ImpactReason, LegalChange
 from models.procedure import Procedure
 
@@ -106,7 +106,11 @@ def since_scope(
         if old is None:
             continue
         old_procedures[old.code] = old
-        note(old.code, f"hồ sơ thủ tục đã sửa ({path.name})" if kind == "M" else f"hồ sơ thủ tục đã xóa ({path.name})")
+        if kind == "M":
+            note(old.code, f"hồ sơ thủ tục đã sửa ({path.name})")
+        else:
+            successor = successor_of(catalogue.procedures, old.code)
+            note(old.code, f"hồ sơ thủ tục đã xóa ({path.name})" + (f"; thay bằng {successor}" if successor else ""))
     if problems:
         raise CatalogueError(problems)
 
