@@ -390,7 +390,9 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
                     agency_reasons[agency.id] = ("no_successor", f"{LEVEL_LABELS_VI[op.from_level]} kết thúc hoạt động: «{agency.name}» chưa có cơ quan tiếp nhận, cần rà soát")
 
     procedures = catalogue.procedures
-    earlier = [code for code in procedures if not _published_by(index_of(procedures, code), change.effective)]
+    earlier: list[str] = []  # the records a text or agency change can touch; a fee or parameter change reads none
+    if watched or ended or agency_reasons or level_moves:
+        earlier = [code for code in procedures if not _published_by(index_of(procedures, code), change.effective)]
     if watched or ended:
         for code in earlier:
             # Where in the record each text is cited, grouped so that a text cited in ten places reads as one reason.
