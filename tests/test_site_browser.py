@@ -132,7 +132,8 @@ def test_search_finds_birth_registration_with_or_without_diacritics(visit: Visit
     box.wait_for(state="visible", timeout=20_000)
     box.fill(query)
     results = page.locator(".pagefind-ui__result-title .pagefind-ui__result-link")
-    results.first.wait_for(state="visible", timeout=20_000)
+    # Pagefind shows its results as their fragments load: wait for the one expected, not only the first.
+    results.filter(has_text="Thủ tục đăng ký khai sinh").first.wait_for(state="visible", timeout=20_000)
     shown = {results.nth(i).inner_text(): results.nth(i).get_attribute("href") or "" for i in range(results.count())}
     assert shown.get("Thủ tục đăng ký khai sinh", "").split("#")[0].endswith("thu-tuc/1.001193.html"), shown
     assert visit.foreign_requests == []
