@@ -303,11 +303,12 @@ def _collect(out: _Totals, procedure: Procedure, catalogue: Catalogue, rates: Co
     return extra
 
 
-def _per_case_and_annual(out: _Totals, procedure: Procedure) -> tuple[Decimal, Decimal]:
-    """C1 = Σ T_i × W + F + O and C_year = C1 × f × N, exact."""
-    per_case_exact = out.time + out.fees + out.other
+def _per_case_and_annual(out: _Totals, procedure: Procedure) -> tuple[int, int]:
+    """C1 = Σ T_i × W + F + O, rounded once to whole đồng, and C_year = C1 × f × N from that C1: the figure a
+    reviewer checks by multiplying the per-case cost the tables show (and the Điều 27 form asks for in đồng)."""
+    per_case = round_vnd(out.time + out.fees + out.other)
     volume = procedure.annual_volume
-    return per_case_exact, per_case_exact * volume.frequency_per_subject * volume.subjects_per_year
+    return per_case, annual_cost_vnd(per_case, volume.frequency_per_subject, volume.subjects_per_year)
 
 
 def cost_totals(procedure: Procedure, catalogue: Catalogue, rates: CostRates, method: str = "tt02") -> CostTotals:
@@ -321,9 +322,8 @@ def cost_totals(procedure: Procedure, catalogue: Catalogue, rates: CostRates, me
     """
     out = _Totals(rates.hourly_income_vnd)
     _collect(out, procedure, catalogue, rates, method)
-    per_case_exact, annual_exact = _per_case_and_annual(out, procedure)
-    return CostTotals(out.minutes, round_vnd(out.time), out.fees, out.other,
-                      round_vnd(per_case_exact), round_vnd(annual_exact))
+    per_case, annual = _per_case_and_annual(out, procedure)
+    return CostTotals(out.minutes, round_vnd(out.time), out.fees, out.other, per_case, annual)
 
 
 def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates, method: str = "tt02", *,
@@ -341,7 +341,7 @@ def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates
     """
     out = _Lines(rates.hourly_income_vnd) if explain else _Totals(rates.hourly_income_vnd)
     extra = _collect(out, procedure, catalogue, rates, method)
-    per_case_exact, annual_exact = _per_case_and_annual(out, procedure)
+    per_case, annual = _per_case_and_annual(out, procedure)
     volume = procedure.annual_volume
     parameters = {name: rates.sources[name] for name in sorted(out.used) if name in rates.sources}
     parameters.update(extra)
@@ -354,10 +354,10 @@ def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates
         time_cost_vnd=round_vnd(out.time),
         fees_vnd=out.fees,
         other_costs_vnd=out.other,
-        per_case_vnd=round_vnd(per_case_exact),
+        per_case_vnd=per_case,
         frequency_per_subject=volume.frequency_per_subject,
         subjects_per_year=volume.subjects_per_year,
-        annual_cost_vnd=round_vnd(annual_exact),
+        annual_cost_vnd=annual,
         hourly_income_vnd=rates.hourly_income_vnd,
         parameters=parameters,
     ))

@@ -119,6 +119,10 @@ class Metrics(Model):
 
 
 SourceKind = Literal["step", "document", "fee", "parameter"]
+SOURCE_KIND_LABELS_VI: dict[str, str] = {
+    "step": "bước", "document": "giấy tờ", "fee": "phí, lệ phí", "parameter": "tham số",
+}
+ROUNDING_NOTE_VI = "Mỗi dòng được làm tròn riêng đến đồng; C1 được làm tròn một lần từ tổng chính xác của các dòng."
 
 
 class CostLine(Model):
@@ -160,10 +164,17 @@ class CostBreakdown(Model):
     frequency_per_subject: Decimal
     subjects_per_year: int
     annual_cost_vnd: int
-    """C1 (exact) × f × N, rounded half-up to whole đồng once at the end."""
+    """C1 (the rounded figure above) × f × N, rounded half-up to whole đồng: what a reviewer multiplying the table's
+    figures finds."""
     hourly_income_vnd: Decimal
     parameters: dict[str, DatedValue] = Field(default_factory=dict)
     """Every dated parameter the lines used, by name, with its source."""
+
+    @property
+    def rounding_vnd(self) -> int:
+        """C1 minus the sum of the lines as shown: each line is rounded on its own and C1 once from the exact sum,
+        so a table of lines needs this row (a few đồng) to add up to C1. 0 without lines."""
+        return self.per_case_vnd - sum(line.amount_vnd for line in self.lines) if self.lines else 0
 
 
 class ProcedureAnalysis(Model):

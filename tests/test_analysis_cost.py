@@ -26,8 +26,8 @@ def test_khai_sinh() -> None:
     c = cost_of(rec.khai_sinh())
     # 145 minutes × 30.682 ÷ 60 = 74.148,17 đ; two trips to the commune 2 × 10.000 đ; no fee.
     assert (c.time_minutes, c.time_cost_vnd, c.fees_vnd, c.other_costs_vnd, c.per_case_vnd) == (145, 74148, 0, 20000, 94148)
-    # C1 is kept exact until the end: 94.148,1667 × 1 × 1.200.000 = 112.977.800.000 đ.
-    assert c.annual_cost_vnd == 112_977_800_000
+    # C_year from C1 as the table shows it: 94.148 × 1 × 1.200.000 = 112.977.600.000 đ.
+    assert c.annual_cost_vnd == 112_977_600_000
     assert [line.activity for line in c.lines[:4]] == ["Chuẩn bị hồ sơ", "Đi lại", "Chờ đợi", "Làm việc tại quầy"]
     travel = c.lines[1]
     assert (travel.source_kind, travel.source_id, travel.minutes, travel.amount_vnd) == ("step", "nop-ho-so", 30, 15341)
@@ -49,7 +49,7 @@ def test_ly_lich_tu_phap() -> None:
     c = cost_of(rec.ly_lich_tu_phap())
     # 275 minutes × 30.682 ÷ 60 = 140.625,83; lệ phí 200.000; copy 2 pages 1.000 + two province trips 100.000.
     assert (c.time_cost_vnd, c.fees_vnd, c.other_costs_vnd, c.per_case_vnd) == (140626, 200000, 101000, 441626)
-    assert c.annual_cost_vnd == 441_625_833_333  # 441.625,8333 × 1.000.000, rounded once
+    assert c.annual_cost_vnd == 441_626_000_000  # 441.626 × 1.000.000
     # The power of attorney (a special case) is not certified in the usual case.
     assert not any(line.activity == "Phí chứng thực bản sao" for line in c.lines)
 
@@ -112,14 +112,15 @@ def test_tax_report_example() -> None:
 
 
 def test_rounding_half_up_once() -> None:
-    # 1 minute at 30 đ/giờ = 0,5 đ → 1 đ; a year of 3 subjects = 1,5 đ → 2 đ (not 3 × 1 đ).
+    # 1 minute at 30 đ/giờ = 0,5 đ → C1 = 1 đ; a year of 3 subjects = 3 × 1 đ, the figure a reviewer multiplies; the
+    # one line (0,5 đ → 1 đ) adds up to C1 without a rounding row.
     p = rec.khai_thue()
     one = p.model_copy(update={
         "steps": [p.steps[0].model_copy(update={"applicant_time": p.steps[0].applicant_time.model_copy(update={"preparation": 1})})],  # type: ignore[union-attr]
         "annual_volume": p.annual_volume.model_copy(update={"subjects_per_year": 3, "frequency_per_subject": Decimal(1)}),
     })
     c = cost_of(one, rec.rates(hourly_income_vnd=30))
-    assert (c.per_case_vnd, c.annual_cost_vnd) == (1, 2)
+    assert (c.per_case_vnd, c.annual_cost_vnd, c.rounding_vnd) == (1, 3, 0)
 
 
 def test_real_parameters_resolve_and_are_named() -> None:

@@ -157,12 +157,12 @@ def test_driving_licence_exchange_follows_the_record_of_july_2026(loaded: Loaded
     assert legal["12/2025/TT-BCA"].ended == date(2026, 7, 1) and "12/2025/TT-BCA" in legal["108/2026/TT-BCA"].replaces
     # By hand, with the parameters of 7/12/2026 (W = 33.523 đ/giờ): 180 + 10 + 10 + 5 = 205 minutes,
     # 205 × 33.523 ÷ 60 = 114.536,92 đ; lệ phí 115.000 đ; no trip, no post: C1 = 229.536,92 → 229.537 đ, and
-    # C1 × 1.500.000 = 344.305.375.000 đ a year (C1 kept exact until the end).
+    # 229.537 × 1.500.000 = 344.305.500.000 đ a year.
     rates = CostRates.from_parameters(cat.parameters, date(2026, 12, 7))
     assert rates.hourly_income_vnd == 33523
     c = compliance_cost(p, cat, rates)
     assert (c.time_minutes, c.time_cost_vnd, c.fees_vnd, c.other_costs_vnd, c.per_case_vnd) == (205, 114537, 115000, 0, 229537)
-    assert c.annual_cost_vnd == 344_305_375_000
+    assert c.annual_cost_vnd == 344_305_500_000
     # Health check 0,5 day, then 4 × 0,25 day at the police: 1 day from receipt, within the 1-day limit.
     m = compute_metrics(p, cat, rates=rates)
     assert (m.elapsed_working_days.likely, m.working_days_in_time_limit, m.visits) == (1.5, 1.0, 0)
@@ -178,10 +178,10 @@ def test_identity_card_record_of_august_2026_is_done_at_the_commune_police(loade
     assert p.levels == ["commune"] and {s.office for s in p.steps if s.in_person} == {"cong-an-xa"}
     # By hand, parameters of 7/12/2026: 15 preparation + 2 × 40 travel + 30 + 15 queue + 15 + 5 counter = 160
     # minutes, 160 × 33.523 ÷ 60 = 89.394,67 đ; two commune trips 2 × 10.000 đ; no fee for an exchange at 25 or 40.
-    # C1 = 109.394,67 → 109.395 đ; × 3.000.000 = 328.184.000.000 đ a year.
+    # C1 = 109.394,67 → 109.395 đ; × 3.000.000 = 328.185.000.000 đ a year.
     c = compliance_cost(p, cat, CostRates.from_parameters(cat.parameters, date(2026, 12, 7)))
     assert (c.time_minutes, c.time_cost_vnd, c.fees_vnd, c.other_costs_vnd, c.per_case_vnd) == (160, 89395, 0, 20000, 109395)
-    assert c.annual_cost_vnd == 328_184_000_000
+    assert c.annual_cost_vnd == 328_185_000_000
     # The papers shown only when the population database has no entry are the fallback, not the usual case.
     assert p.document("phieu-thu-thap-dc01").fallback
     assert cat.legal["26/2023/QH15"].status == "amended" and "26/2023/QH15" in cat.legal["118/2025/QH15"].amends

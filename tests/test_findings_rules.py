@@ -151,7 +151,7 @@ def test_once_only_also_spares_the_errand_to_ask_for_the_paper() -> None:
     after = Decimal(33523) * 125 / 60 + 10000
     assert f.saving is not None
     assert f.saving.per_case_vnd == round(before) - round(after) == 35142
-    assert f.saving.annual_vnd == (Decimal(33523) * 45 / 60 + 10000) * 180_000 == 6_325_605_000  # the trip, exactly
+    assert f.saving.annual_vnd == 35142 * 180_000 == 6_325_560_000  # C1 before and after, as the tables show them
     applied = apply_operations(p, f.suggestion)
     assert "xin-bang-tong-hop" not in [s.id for s in applied.steps]
     assert applied.step("cap-bang-tong-hop").after == []
@@ -372,7 +372,7 @@ def test_two_visits_where_none_online_would_do() -> None:
     after = minutes_cost(30 + 10 + 10) + 30000
     assert f.saving is not None
     assert f.saving.per_case_vnd == round(before) - round(after)
-    assert f.saving.annual_vnd == round((before - after) * 1_200_000)
+    assert f.saving.annual_vnd == (round(before) - round(after)) * 1_200_000
     assert by_rule(findings(chung_thuc()), "visits") == []  # one visit only
 
 
@@ -418,8 +418,8 @@ def test_certified_copies_handed_over_at_the_counter() -> None:
     saving = 8000 + 10000 + minutes_cost(45 + 30)
     assert saving == Decimal("56352.5")
     assert f.saving is not None
-    assert f.saving.annual_vnd == 56352.5 * 30000  # annual cost is rounded once, from the exact C1
     assert f.saving.per_case_vnd == 56353  # each C1 is rounded half-up: the half đồng falls on the "before" side
+    assert f.saving.annual_vnd == 56353 * 30000  # C_year = C1 as shown × f × N
     assert by_rule(findings(khai_sinh()), "certified-copy") == []
 
 

@@ -115,7 +115,7 @@ def test_validate_reports_proposal_problems(data: Path) -> None:
 
 
 def test_a_narrow_terminal_wraps_labels_and_never_cuts_a_figure(data: Path) -> None:
-    """At 80 columns the annual costs (17 characters each) once printed as 112.977.800.0… đ."""
+    """At 80 columns the annual costs (17 characters each) once printed as 112.977.600.0… đ."""
     from typer.testing import CliRunner
 
     from catalogue.cli import app
@@ -125,7 +125,7 @@ def test_a_narrow_terminal_wraps_labels_and_never_cuts_a_figure(data: Path) -> N
                                 env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "…" not in result.output
-    for figure in ("112.977.800.000 đ", "66.682.000.000 đ", "−46.295.800.000 đ", "571.064.478.333", "147.986.375.000"):
+    for figure in ("112.977.600.000 đ", "66.681.600.000 đ", "−46.296.000.000 đ", "571.064.450.000", "147.986.590.000"):
         assert re.search(rf"│ +{re.escape(figure)} │", result.output), figure
 
 

@@ -100,8 +100,10 @@ def test_the_cost_section_shows_the_analysis_figures() -> None:
     assert f"Chi phí một năm: {vnd(cost.annual_cost_vnd)}" in text
     assert f"{num(cost.subjects_per_year)} đối tượng" in text
     _, lines = section_table(page, "chi-phi")
-    assert len(lines) == len(cost.lines)
-    assert [row[5] for row in lines] == [vnd(line.amount_vnd) for line in cost.lines]
+    assert [row[5] for row in lines[:len(cost.lines)]] == [vnd(line.amount_vnd) for line in cost.lines]
+    # The lines, each rounded on its own, and the rounding row add up to C1 as the page states it.
+    assert cost.rounding_vnd != 0 and lines[-1][0] == "Làm tròn" and lines[-1][5] == vnd(cost.rounding_vnd)
+    assert sum(line.amount_vnd for line in cost.lines) + cost.rounding_vnd == cost.per_case_vnd
 
 
 def test_the_findings_open_with_their_saving_applied_together() -> None:

@@ -29,7 +29,7 @@ from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
 from catalogue.spreadsheet import looks_like_formula
 from catalogue.store import open_catalogue
-from models.analysis import ProcedureAnalysis
+from models.analysis import ROUNDING_NOTE_VI, SOURCE_KIND_LABELS_VI, ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.procedure import PROCEDURE_STATUS_VI
 
@@ -85,8 +85,11 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     lines = Table("#", "Hoạt động", "Nguồn", figures("Phút"), figures("Số tiền"), title=escape(c.label))
     lines.add_column("Cách tính", overflow="fold", ratio=3)
     for i, line in enumerate(c.lines, 1):
-        lines.add_row(str(i), escape(line.activity), escape(f"{line.source_kind}: {line.source_id}"),
-                      str(line.minutes) if line.minutes else "", vnd(line.amount_vnd), escape(line.explanation))
+        source = f"{SOURCE_KIND_LABELS_VI[line.source_kind]}: {line.source_id}"
+        lines.add_row(str(i), escape(line.activity), escape(source), str(line.minutes) if line.minutes else "",
+                      vnd(line.amount_vnd), escape(line.explanation))
+    if c.rounding_vnd:
+        lines.add_row("", "Làm tròn", "", "", vnd(c.rounding_vnd), ROUNDING_NOTE_VI)
     console.print(lines)
     totals = Table("Khoản", figures("Số tiền"), title=f"Chi phí tuân thủ (tham số tại ngày {c.as_of:%d/%m/%Y})")
     totals.add_row(f"Thời gian ({c.time_minutes} phút × {vnd(int(c.hourly_income_vnd))}/giờ)", vnd(c.time_cost_vnd))

@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from analysis.plan import EntryEvaluation, PlanEvaluation
 from catalogue.files import atomic_path
 from catalogue.spreadsheet import looks_like_formula
-from models.analysis import CostBreakdown
+from models.analysis import SOURCE_KIND_LABELS_VI, CostBreakdown
 from models.catalogue import Catalogue
 from models.parameters import CostRates
 
@@ -106,7 +106,7 @@ def _parameters_sheet(wb: Workbook, fmt: _Formats, rates: CostRates, costs: list
 
 
 def _cost_block(ws: Worksheet, fmt: _Formats, top: int, heading: str, cost: CostBreakdown) -> tuple[int, str, str]:
-    """Write one cost breakdown from row `top`; returns (next free row, C1 exact cell, C_year cell)."""
+    """Write one cost breakdown from row `top`; returns (next free row, C1 cell, C_year cell)."""
     ws.write_string(top, 0, heading, fmt.bold)
     for col, label in enumerate(HEADERS):
         ws.write_string(top + 1, col, label, fmt.header)
@@ -115,7 +115,7 @@ def _cost_block(ws: Worksheet, fmt: _Formats, top: int, heading: str, cost: Cost
     for i, line in enumerate(cost.lines, start=1):
         ws.write_number(row, 0, i, fmt.number)
         write_text(ws, row, 1, line.activity, fmt)
-        write_text(ws, row, 2, f"{line.source_kind}: {line.source_id}", fmt)
+        write_text(ws, row, 2, f"{SOURCE_KIND_LABELS_VI[line.source_kind]}: {line.source_id}", fmt)
         write_text(ws, row, 3, line.explanation, fmt)
         # Wrapped text does not grow the row by itself in every reader: size it for the explanation.
         ws.set_row(row, 15 * max(1, -(-len(line.explanation) // EXPLANATION_CHARS_PER_LINE)))
@@ -157,7 +157,7 @@ def _cost_block(ws: Worksheet, fmt: _Formats, top: int, heading: str, cost: Cost
     total("Chi phí khác O (đồng)", f'=SUMIF({kinds},"O",{span})', exact("other"), fmt.money)
     exact_c1 = sum((line.exact_vnd for line in cost.lines), Decimal(0))
     c1 = total("C1 = Σ T_i × W + F + O (chưa làm tròn)", f"=SUM({span})", float(exact_c1), fmt.money)
-    total("Chi phí một lần thực hiện C1 (làm tròn, đồng)", f"=ROUND({c1},0)", cost.per_case_vnd)
+    per_case = total("Chi phí một lần thực hiện C1 (làm tròn, đồng)", f"=ROUND({c1},0)", cost.per_case_vnd)
     ws.write_string(row, 3, "Tần suất thực hiện f (lần/năm/đối tượng)", fmt.text)
     ws.write_number(row, COL_AMOUNT, float(cost.frequency_per_subject), fmt.number)
     f_cell = xl_rowcol_to_cell(row, COL_AMOUNT)
@@ -166,8 +166,9 @@ def _cost_block(ws: Worksheet, fmt: _Formats, top: int, heading: str, cost: Cost
     ws.write_number(row, COL_AMOUNT, cost.subjects_per_year, fmt.money)
     n_cell = xl_rowcol_to_cell(row, COL_AMOUNT)
     row += 1
-    year = total("Chi phí tuân thủ một năm C_year = C1 × f × N (đồng)", f"=ROUND({c1}*{f_cell}*{n_cell},0)", cost.annual_cost_vnd)
-    return row + 1, c1, year
+    year = total("Chi phí tuân thủ một năm C_year = C1 × f × N (đồng)", f"=ROUND({per_case}*{f_cell}*{n_cell},0)",
+                 cost.annual_cost_vnd)
+    return row + 1, per_case, year
 
 
 def _procedure_sheet(wb: Workbook, fmt: _Formats, entry: EntryEvaluation, index: int) -> tuple[str, str, str]:

@@ -28,7 +28,7 @@ from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
-from models.analysis import CostLine, ProcedureAnalysis
+from models.analysis import ROUNDING_NOTE_VI, CostLine, ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.change import LegalChange
 from models.common import LEVEL_LABELS_VI, Source
@@ -429,6 +429,8 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
              vnd(line.amount_vnd), md(line.explanation)]
             for line in c.lines
         ]
+        if c.rounding_vnd:
+            rows.append(["Làm tròn", "", "", "", "", vnd(c.rounding_vnd), ROUNDING_NOTE_VI])
         out += [table(["Khoản", "Phát sinh từ", "Thời gian (phút)", "Số lượng", "Đơn giá", "Thành tiền", "Cách tính"],
                       rows), ""]
     if c.parameters:
