@@ -11,7 +11,10 @@ reported for review.
 A requirement (a document the applicant provides, a step, a fee) whose every cited text had ended on the day of the
 analysis (the day of the rates: replaced, repealed or expired, `LegalDocument.ended`) stands on no text in force: the
 record must cite the text that replaced it, whose terms (a fee's amount above all) may differ, or drop the
-requirement. A text not yet in force is not reported: the record may have been updated ahead of it.
+requirement. A requirement that cites an ended text beside one in force, and the procedure's own legal basis
+citing an ended text, are stale citations to replace: reported in the same finding, as a re-analysis after the
+change that ended the text reports them («cần rà soát căn cứ pháp lý»). A text not yet in force is not reported:
+the record may have been updated ahead of it.
 """
 
 from __future__ import annotations
@@ -52,50 +55,62 @@ def _no_basis(ctx: Context) -> list[Draft]:
     )]
 
 
-def _ended(ctx: Context, citations: list[Citation]) -> list[LegalDocument]:
-    """The cited texts, when every one of them had ended on the analysis day; else nothing."""
+def _ended(ctx: Context, citations: list[Citation]) -> tuple[list[LegalDocument], bool]:
+    """The cited texts that had ended on the analysis day, and whether they were all the place cited (texts the
+    registry does not know count as in force: nothing is known against them)."""
     day, legal = ctx.rates.as_of, ctx.catalogue.legal
     texts = [legal.get(c.ref) for c in citations]
-    if not texts or any(t is None or t.ended is None or day < t.ended for t in texts):
-        return []
-    return [t for t in texts if t is not None]
+    ended = [t for t in texts if t is not None and t.ended is not None and t.ended <= day]
+    return ended, bool(ended) and len(ended) == len(texts)
 
 
 def _ended_basis(ctx: Context) -> list[Draft]:
     p = ctx.procedure
-    found: list[tuple[str, list[LegalDocument]]] = []
+    # (where, its citations, document id, step id); the procedure's own list names every text it rests on, so an
+    # ended text there is a stale citation, never the only basis of a requirement.
+    requirements: list[tuple[str, list[Citation], str | None, str | None]] = []
+    requirements += [(f"giấy tờ «{d.name}»", d.legal_basis, d.id, None) for d in p.documents if ctx.applicant_supplies(d.id)]
+    requirements += [(f"bước «{s.name}»", s.legal_basis, None, s.id) for s in p.steps]
+    fees = {f.name: f for c in p.channels for f in c.fees}  # one line per fee, whichever channel it is on
+    requirements += [(f"phí, lệ phí «{fee.name}»", fee.legal_basis, None, None) for fee in fees.values()]
+    without_basis: list[tuple[str, list[LegalDocument]]] = []
+    stale: list[tuple[str, list[LegalDocument]]] = []
+    if ended := _ended(ctx, p.legal_basis)[0]:
+        stale.append(("căn cứ pháp lý của thủ tục", ended))
     docs: list[str] = []
     steps: list[str] = []
-    for d in p.documents:
-        if (ended := _ended(ctx, d.legal_basis)) and ctx.applicant_supplies(d.id):
-            found.append((f"giấy tờ «{d.name}»", ended))
-            docs.append(d.id)
-    for s in p.steps:
-        if ended := _ended(ctx, s.legal_basis):
-            found.append((f"bước «{s.name}»", ended))
-            steps.append(s.id)
-    fees = {f.name: f for c in p.channels for f in c.fees}  # one line per fee, whichever channel it is on
-    for fee in fees.values():
-        if ended := _ended(ctx, fee.legal_basis):
-            found.append((f"phí, lệ phí «{fee.name}»", ended))
-    if not found:
+    for what, citations, doc, step in requirements:
+        ended, only = _ended(ctx, citations)
+        if not ended:
+            continue
+        (without_basis if only else stale).append((what, ended))
+        docs += [doc] if doc else []
+        steps += [step] if step else []
+    if not without_basis and not stale:
         return []
     replaced_by: dict[str, list[str]] = {}
     for text in ctx.catalogue.legal.values():
         for old in text.replaces:
             replaced_by.setdefault(old, []).append(text.number)
 
-    def ended_text(t: LegalDocument) -> str:
-        assert t.ended is not None
-        by = replaced_by.get(t.number)
-        return f"{t.number} hết hiệu lực từ {t.ended:%d/%m/%Y}" + (f", thay bằng {', '.join(by)}" if by else "")
+    def listed(found: list[tuple[str, list[LegalDocument]]]) -> str:
+        def ended_text(t: LegalDocument) -> str:
+            assert t.ended is not None
+            by = replaced_by.get(t.number)
+            return f"{t.number} hết hiệu lực từ {t.ended:%d/%m/%Y}" + (f", thay bằng {', '.join(by)}" if by else "")
+        return "; ".join(f"{what} ({'; '.join(ended_text(t) for t in texts)})" for what, texts in found)
 
+    parts = []
+    if without_basis:
+        parts.append(f"Vào ngày {ctx.rates.as_of:%d/%m/%Y}, các yêu cầu sau chỉ dẫn văn bản đã hết hiệu lực: "
+                     f"{listed(without_basis)}. Cần dẫn văn bản đang có hiệu lực (nội dung, mức thu có thể đã khác) "
+                     "hoặc bãi bỏ yêu cầu.")
+    if stale:
+        parts.append(f"{'Bản ghi còn' if without_basis else f'Vào ngày {ctx.rates.as_of:%d/%m/%Y}, bản ghi còn'} "
+                     f"dẫn văn bản đã hết hiệu lực: {listed(stale)}. Cần bỏ hoặc thay các viện dẫn này bằng văn bản "
+                     "đang có hiệu lực.")
     return [Draft(
-        rule=ENDED_BASIS, title="Căn cứ pháp lý đã hết hiệu lực",
-        explanation=f"Vào ngày {ctx.rates.as_of:%d/%m/%Y}, các yêu cầu sau chỉ dẫn văn bản đã hết hiệu lực: "
-        + "; ".join(f"{what} ({'; '.join(ended_text(t) for t in texts)})" for what, texts in found)
-        + ". Cần dẫn văn bản đang có hiệu lực (nội dung, mức thu có thể đã khác) hoặc bãi bỏ yêu cầu.",
-        steps=steps, documents=docs,
+        rule=ENDED_BASIS, title="Căn cứ pháp lý đã hết hiệu lực", explanation=" ".join(parts), steps=steps, documents=docs,
     )]
 
 
