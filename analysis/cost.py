@@ -27,7 +27,7 @@ from models.analysis import CostBreakdown, CostLine, SourceKind, trusted
 from models.catalogue import Catalogue
 from models.common import LEVEL_LABELS_VI
 from models.parameters import CostRates, DatedValue, ParameterSet, ScmTimes
-from models.procedure import APPLICANT, CHANNEL_LABELS_VI, Document, Procedure, Step
+from models.procedure import APPLICANT, CHANNEL_LABELS_VI, FEE_PER_VI, Document, Procedure, Step
 
 METHOD_LABELS_VI = {
     "tt02": "Chi phí tuân thủ theo Thông tư 02/2017/TT-VPCP, Điều 27",
@@ -145,7 +145,7 @@ def _money_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, rates
     """F and O: fees of the main channel, copies, certification fees, travel costs, postage, steps' own costs."""
     channel = procedure.main_channel
     for fee in channel.fees:
-        per = {"case": "hồ sơ", "copy": "bản", "page": "trang"}[fee.per]
+        per = FEE_PER_VI[fee.per]
         out.money_line(FEE, "fee", fee.name, fee.quantity, fee.amount_vnd,
                        lambda: f"{fee.name} (kênh {CHANNEL_LABELS_VI[channel.kind].lower()}): {dong(fee.amount_vnd)}/{per} × {fee.quantity}", fee=True)
     copy_cost = rates.copy_cost_vnd_per_page

@@ -23,7 +23,7 @@ from rich.table import Column
 from rich.text import Text
 
 from models.catalogue import Catalogue
-from models.procedure import Procedure
+from models.procedure import FEE_PER_VI, Fee, Procedure
 from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, LegalChange, Operation
 
 console = Console(highlight=False, soft_wrap=True)
@@ -80,6 +80,19 @@ def clip(text: str, width: int = 90) -> str:
 def vnd(amount: int | float) -> str:
     """Money as Vietnamese write it: 1.234.567 đ."""
     return f"{round(amount):,} đ".replace(",", ".")
+
+
+def fee_amount(fee: Fee) -> str:
+    """What a fee costs, as a page or table states it: the rate and its unit for a fee charged per copy or page
+    (8.000 đ/bản), with what the usual case pays; «miễn» only for a fee of 0 đ."""
+    if fee.per == "case":
+        if fee.quantity == 1 or fee.amount_vnd == 0:
+            return vnd(fee.amount_vnd) if fee.amount_vnd else "miễn"
+        return f"{vnd(fee.amount_vnd)}/hồ sơ × {fee.quantity} = {vnd(fee.total_vnd)}"
+    rate = f"{vnd(fee.amount_vnd)}/{FEE_PER_VI[fee.per]}"
+    if not fee.quantity:
+        return f"{rate} (trường hợp thông thường không phát sinh)"
+    return f"{rate} × {fee.quantity} {FEE_PER_VI[fee.per]} = {vnd(fee.total_vnd)} (trường hợp thông thường)"
 
 
 class RateColumn(ProgressColumn):

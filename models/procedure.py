@@ -35,6 +35,9 @@ OnlineService = Literal["full", "partial", "none"]
 ONLINE_LABELS_VI: dict[str, str] = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}
 
 
+FEE_PER_VI: dict[str, str] = {"case": "hồ sơ", "copy": "bản", "page": "trang"}
+
+
 class Fee(Model):
     """A fee (phí) or charge (lệ phí) on one channel, in đồng for the usual case; exemptions stay in `note`."""
 

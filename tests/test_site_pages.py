@@ -90,6 +90,14 @@ def test_a_step_an_information_system_does_says_so() -> None:
     assert len(marked) == 1 and marked[0].startswith("Cơ sở dữ liệu quốc gia về dân cư trả về Số định danh cá nhân")
 
 
+def test_a_fee_charged_per_copy_shows_its_rate_not_a_waiver() -> None:
+    # 1.001193 charges 8.000 đ per copy of the birth certificate, asked for only on request (0 copies in the usual
+    # case); the charge of 0 đ for registering on time is a waiver.
+    text = " ".join(built_site().page(f"thu-tuc/{CODE}.html").text_content().split())
+    assert "Phí cấp bản sao Giấy khai sinh (nếu có yêu cầu): 8.000 đ/bản (trường hợp thông thường không phát sinh)" in text
+    assert "Lệ phí đăng ký khai sinh: miễn" in text
+
+
 def test_the_cost_section_shows_the_analysis_figures() -> None:
     site = built_site()
     procedure = site.catalogue.procedures[CODE]

@@ -12,7 +12,7 @@ from rich.table import Column, Table
 
 from catalogue.batch.changes import amended_catalogue, catalogue_with_changes
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
-from catalogue.console import console, figures, num, vnd
+from catalogue.console import console, fee_amount, figures, num
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STATUS_VI, STEP_KIND_LABELS_VI, Procedure
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
                                   markup=False)
         channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
-            channels.add_row(CHANNEL_LABELS_VI[c.kind], num(c.time_limit.working_days), escape(", ".join(f"{f.name}: {vnd(f.total_vnd)}" for f in c.fees)) or "Không")
+            channels.add_row(CHANNEL_LABELS_VI[c.kind], num(c.time_limit.working_days), escape("; ".join(f"{f.name}: {fee_amount(f)}" for f in c.fees)) or "Không")
         console.print(channels)
         docs = Table("Giấy tờ", "Bản chính", "Bản sao", "Sao y chứng thực", "Mẫu", title="Thành phần hồ sơ")
         for d in p.documents:

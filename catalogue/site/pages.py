@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from catalogue.console import num, percent, quantity, vnd
+from catalogue.console import fee_amount, num, percent, quantity, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
@@ -219,8 +219,7 @@ def _fees(channel: Channel) -> str:
         return "không thu phí, lệ phí"
     parts = []
     for fee in channel.fees:
-        amount = vnd(fee.total_vnd) if fee.total_vnd else "miễn"
-        parts.append(f"{h(fee.name)}: {amount}" + (f" ({h(fee.note)})" if fee.note else ""))
+        parts.append(f"{h(fee.name)}: {h(fee_amount(fee))}" + (f" ({h(fee.note)})" if fee.note else ""))
     return "; ".join(parts)
 
 
