@@ -31,11 +31,27 @@ def test_list_finds_with_or_without_diacritics(data_copy: Path) -> None:
     assert "0 thủ tục" in result.output
 
 
+def test_list_matches_whole_words_from_their_start() -> None:
+    # «hon» is the start of «hôn», not a piece of «không»; «ket» is «kết» in «kết hôn» and in «kết cấu hạ tầng»: the
+    # land registration record (1.013831) has both «đăng ký» and «kết cấu», but no word starting with «hon».
+    out = runner.invoke(app, ["list", "dang ky ket hon"]).output
+    assert "1.000894" in out and "1.013831" not in out
+    assert "1.001193" in runner.invoke(app, ["list", "khai si"]).output  # the last word may be unfinished
+    assert "1.001193" in runner.invoke(app, ["list", "001193"]).output
+
+
 def test_list_filters(data_copy: Path) -> None:
     assert "1 thủ tục" in runner.invoke(app, ["list", "--level", "commune", "--data", str(data_copy)]).output
     assert "0 thủ tục" in runner.invoke(app, ["list", "--level", "province", "--data", str(data_copy)]).output
     assert "1 thủ tục" in runner.invoke(app, ["list", "--field", "ho tich", "--data", str(data_copy)]).output
     assert "1 thủ tục" in runner.invoke(app, ["list", "--agency", "ubnd-xa", "--data", str(data_copy)]).output
+    # A level by its Vietnamese name, with or without diacritics and «cấp»; an unknown level or agency is an error.
+    for level in ("xã", "Cấp xã", "xa"):
+        assert "1 thủ tục" in runner.invoke(app, ["list", "--level", level, "--data", str(data_copy)]).output
+    bad = runner.invoke(app, ["list", "--level", "bogus", "--data", str(data_copy)])
+    assert bad.exit_code == 2 and "commune (Cấp xã)" in bad.output
+    bad = runner.invoke(app, ["list", "--agency", "nope", "--data", str(data_copy)])
+    assert bad.exit_code == 2 and "nope" in bad.output
 
 
 def test_show_prints_the_record(data_copy: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STATUS_VI, STEP_KIND_LABELS_VI, Procedure
 
+WORD = re.compile(r"\w+")
+
 
 def matches(p: Procedure, text: str | None, field: str | None, level: str | None, agency: str | None) -> bool:
     if field and fold(field) not in fold(p.field):
@@ -26,7 +29,21 @@ def matches(p: Procedure, text: str | None, field: str | None, level: str | None
     roles = p.agencies
     if agency and agency not in {*roles.competent, *roles.implementing, *roles.coordinating, *(s.actor for s in p.steps)}:
         return False
-    return not text or all(word in fold(f"{p.code} {p.name} {p.field}") for word in fold(text).split())
+    if not text:
+        return True
+    # Each word of the query starts a word of the record: "hon" finds «kết hôn», not «không».
+    words = WORD.findall(fold(f"{p.code} {p.name} {p.field}"))
+    return all(any(w.startswith(q) for w in words) for q in WORD.findall(fold(text)))
+
+
+def level_named(text: str) -> str:
+    """A level given as its id or its Vietnamese name, with or without «cấp» and diacritics ("xa", "Cấp tỉnh")."""
+    wanted = fold(text).strip().removeprefix("cap ").strip()
+    for level, label in LEVEL_LABELS_VI.items():
+        if wanted in (level, fold(label).removeprefix("cap ")):
+            return level
+    choices = ", ".join(f"{level} ({label})" for level, label in LEVEL_LABELS_VI.items())
+    raise typer.BadParameter(f"không có cấp «{text}»; chọn một trong: {choices}", param_hint="--level")
 
 
 def register(app: typer.Typer) -> None:
@@ -34,13 +51,17 @@ def register(app: typer.Typer) -> None:
     def list_(
         text: str = typer.Argument(None, help='Words to find in code, name or field; diacritics optional ("dang ky ket hon").'),
         field: str = typer.Option(None, help="Lĩnh vực, e.g. 'Hộ tịch'."),
-        level: str = typer.Option(None, help="central, province, district or commune."),
+        level: str = typer.Option(None, help="Cấp: central, province, district, commune, or «xã», «Cấp tỉnh»…"),
         agency: str = typer.Option(None, help="Agency id, e.g. ubnd-xa."),
         data: Path = DATA,
         as_of: str = LAW_AS_OF,
     ) -> None:
         """Liệt kê thủ tục: filter by field, level, agency and text."""
         cat = catalogue_with_changes(open_catalogue(data), data, parse_day(as_of, "--as-of") or date.today())
+        level = level and level_named(level)
+        if agency and agency not in cat.agencies:
+            raise typer.BadParameter(f"không có cơ quan «{agency}» trong danh mục; ví dụ: "
+                                     f"{', '.join(sorted(cat.agencies)[:8])}", param_hint="--agency")
         table = Table(Column("Mã", no_wrap=True), Column("Tên thủ tục", ratio=4), Column("Lĩnh vực", ratio=2),
                       Column("Cấp", ratio=2), figures("Thời hạn"), expand=True,
                       caption="Thời hạn giải quyết theo quy định, ngày làm việc", caption_justify="left")
