@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -226,6 +227,9 @@ def test_dashboard_counts_the_days_a_rule_saves_beside_its_money() -> None:
     rows = {tr[0].text_content().strip(): [td.text_content().strip() for td in tr] for tr in table.xpath("./tbody/tr")}
     passing = rows["Bước trung chuyển hồ sơ"]
     assert passing[2] == "0 đ" and float(passing[3].replace(",", ".")) > 0
+    # A rule is named for all its findings: the visits rule counts procedures with 2 and with 4 visits.
+    assert int(rows["Phải đến trực tiếp nhiều lần"][1]) > 1
+    assert not [label for label in rows if re.fullmatch(r"Phải đến trực tiếp \d+ lần", label)]
 
 
 def test_only_changed_markdown_is_rewritten(tmp_path: Path) -> None:

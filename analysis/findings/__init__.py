@@ -44,11 +44,23 @@ RULES: list[Callable[[Context], list[Draft]]] = [
     certified_copy.find, legal_basis.find,
 ]
 
-RULE_IDS = [
-    once_only.RULE, asked_twice.RULE, ordering.PARALLEL, ordering.REDUNDANT, pass_through.PASS_THROUGH,
-    pass_through.PING_PONG, repeated_review.RULE, visits.RULE, certified_copy.RULE, legal_basis.NO_BASIS,
-    legal_basis.ENDED_BASIS, legal_basis.OVER_LIMIT,
-]
+# Each rule's name, for tables that count findings by rule (a finding's own title may be more specific: «Phải đến
+# trực tiếp 4 lần»), in the order findings of equal saving are listed.
+RULE_TITLES: dict[str, str] = {
+    once_only.RULE: "Yêu cầu giấy tờ mà Nhà nước đã có",
+    asked_twice.RULE: "Giấy tờ bị yêu cầu hai lần",
+    ordering.PARALLEL: "Các bước kiểm tra độc lập bị xếp nối tiếp",
+    ordering.REDUNDANT: "Thứ tự thực hiện ghi thừa",
+    pass_through.PASS_THROUGH: "Bước trung chuyển hồ sơ",
+    pass_through.PING_PONG: "Hồ sơ chuyển đi rồi quay lại",
+    repeated_review.RULE: "Cùng hồ sơ bị thẩm định nhiều lần",
+    visits.RULE: "Phải đến trực tiếp nhiều lần",
+    certified_copy.RULE: "Yêu cầu bản sao chứng thực",
+    legal_basis.NO_BASIS: "Yêu cầu, bước thực hiện không ghi căn cứ pháp lý",
+    legal_basis.ENDED_BASIS: "Căn cứ pháp lý đã hết hiệu lực",
+    legal_basis.OVER_LIMIT: "Thời gian thực tế vượt thời hạn luật định",
+}
+RULE_IDS = list(RULE_TITLES)
 
 def same_timing(before: Procedure, after: Procedure) -> bool:
     """Whether the critical path reads the very same inputs (ids, `after` lists, durations) in both: operations
@@ -160,4 +172,4 @@ def _findings(ctx: Context) -> list[Finding]:
     return findings
 
 
-__all__ = ["RULES", "RULE_IDS", "combine", "combined_saving", "find_all", "review", "suggestion_saving"]
+__all__ = ["RULES", "RULE_IDS", "RULE_TITLES", "combine", "combined_saving", "find_all", "review", "suggestion_saving"]

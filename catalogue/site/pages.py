@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
+from analysis.findings import RULE_TITLES
 from catalogue.console import fee_amount, num, percent, quantity, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
@@ -754,22 +755,20 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
           "Số thủ tục theo khoảng thời gian giải quyết tính theo các bước")
 
     by_rule: Counter[str] = Counter()
-    rule_titles: dict[str, str] = {}
     rule_saving: Counter[str] = Counter()
     rule_days: defaultdict[str, float] = defaultdict(float)  # some fixes save time, not money (a step removed)
     for a in analyses:
         for f in a.findings:
             by_rule[f.rule] += 1
-            rule_titles.setdefault(f.rule, f.title)
             rule_saving[f.rule] += f.annual_saving_vnd
             rule_days[f.rule] += f.saving_working_days
     if by_rule:
         top = by_rule.most_common(10)
         chart("phat-hien.svg", "Những trùng lặp, thừa thường gặp",
-              charts.bar_chart("Số phát hiện theo quy tắc rà soát", [rule_titles[r] for r, _ in top],
+              charts.bar_chart("Số phát hiện theo quy tắc rà soát", [RULE_TITLES[r] for r, _ in top],
                                [n for _, n in top], num),
               "Số phát hiện theo quy tắc rà soát, nhiều nhất trước")
-        rows = [[md(rule_titles[r]), num(n), vnd(rule_saving[r]), num(rule_days[r])] for r, n in top]
+        rows = [[md(RULE_TITLES[r]), num(n), vnd(rule_saving[r]), num(rule_days[r])] for r, n in top]
         out += [table(["Quy tắc", "Số phát hiện", "Tiết kiệm ước tính mỗi năm",
                        "Ngày làm việc rút ngắn (cộng các thủ tục)"], rows), ""]
 
