@@ -3,6 +3,7 @@ against the catalogue, and write the drafts `tthc suggest` makes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from catalogue.console import num, vnd
 from catalogue.loader import validate_record
 from catalogue.problems import Problem, field_path
 from catalogue.yamlio import Parsed, YamlError, dump_yaml, load_yaml_file
-from models.catalogue import Catalogue
+from models.catalogue import Catalogue, replaced_note
 from models.findings import Finding
 from models.procedure import Procedure
 from models.proposal import Operation, ProcedureChanges, Proposal
@@ -65,9 +66,12 @@ def repealed_basis(procedure: Procedure, catalogue: Catalogue, day: date) -> lis
 
 
 def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed: Parsed | None,
-                   day: date | None = None) -> list[Problem]:
+                   day: date | None = None, every: Mapping[str, Procedure] | None = None) -> list[Problem]:
     """Every problem of a valid-looking proposal against the catalogue: unknown or abolished procedures, procedures
-    whose legal bases are all repealed on `day`, operations that cannot apply, unknown agencies and legal texts."""
+    whose legal bases are all repealed on `day`, operations that cannot apply, unknown agencies and legal texts.
+
+    `every`: the whole catalogue's procedures when `catalogue` was narrowed to the plan's, so that a code that left
+    the catalogue is answered with the record that replaced it."""
     day = day or date.today()
     out: list[Problem] = []
     for i, changes in enumerate(proposal.procedures):
@@ -81,6 +85,8 @@ def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed:
             message = getattr(cause, "message", exc.message)
             if index is not None:
                 message = f"{changes.code}: {cause}"
+            elif changes.code not in catalogue.procedures:
+                message += replaced_note(every if every is not None else catalogue.procedures, changes.code)
             out.append(_at(path, parsed, loc, message))
             continue
         repealed = repealed_basis(before, catalogue, day)

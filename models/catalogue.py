@@ -226,6 +226,13 @@ def successor_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
     return next((c for c in procedures if code in index_of(procedures, c).replaces), None)
 
 
+def replaced_note(procedures: Mapping[str, Procedure], code: str) -> str:
+    """For a code the catalogue no longer has: ": X was replaced by Y · its name" when a record replaced it, else ""
+    (appended to the "not in the catalogue" message of every command)."""
+    successor = successor_of(procedures, code)
+    return f": {code} was replaced by {successor} · {index_of(procedures, successor).name}" if successor else ""
+
+
 def group_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
     """The liên thông group of a procedure of any mapping, without decoding a record the compiled cache indexed."""
     if isinstance(procedures, Procedures):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.loader import DEFAULT_DATA
 from catalogue.proposals import check_proposal, load_proposal_file
 from catalogue.store import open_catalogue
 from tests import analysis_records as rec
@@ -169,7 +170,6 @@ def test_a_plan_is_weighed_against_the_procedure_as_the_law_stands_on_its_day() 
     import json
 
     from catalogue.console import vnd
-    from catalogue.loader import DEFAULT_DATA
 
     plan = str(DEFAULT_DATA / "proposals" / "ho-kinh-doanh-cap-xa-truc-tuyen.yaml")
     for day in ("2025-06-01", "2025-07-01"):
@@ -180,3 +180,12 @@ def test_a_plan_is_weighed_against_the_procedure_as_the_law_stands_on_its_day() 
     levels = {day: json.loads(run("analyze", "1.001612", "--json", "--as-of", day).output)["metrics"]["agency_ids"]
               for day in ("2025-06-01", "2025-07-01")}
     assert levels["2025-06-01"] != levels["2025-07-01"]
+
+
+def test_a_plan_for_a_replaced_code_names_the_record_that_replaced_it(tmp_path: Path) -> None:
+    plan = (DEFAULT_DATA / "proposals" / "khai-tu-lien-thong-dien-tu.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan.replace('code: "1.000656"', 'code: "3.000347"'), encoding="utf-8")
+    result = run("propose", str(path), "--data", str(DEFAULT_DATA))
+    assert result.exit_code == 1
+    assert "3.000347 was replaced by 1.115978 · Đổi, cấp lại Giấy phép lái xe" in result.output

@@ -10,7 +10,7 @@ import typer
 from catalogue.console import errors
 from catalogue.loader import DEFAULT_DATA
 from catalogue.store import open_catalogue
-from models.catalogue import Catalogue, index_of, successor_of
+from models.catalogue import Catalogue, replaced_note
 from models.parameters import CostRates
 from models.procedure import Procedure
 
@@ -53,7 +53,5 @@ def procedure_or_exit(catalogue: Catalogue, code: str, data: Path) -> Procedure:
     if procedure is not None:
         return procedure
     every = open_catalogue(data).procedures  # the narrowed catalogue does not hold the successor
-    successor = successor_of(every, code)
-    replaced = f": {code} was replaced by {successor} · {index_of(every, successor).name}" if successor else ""
-    errors.print(f"no procedure {code} in {data}{replaced}")
+    errors.print(f"no procedure {code} in {data}{replaced_note(every, code)}")
     raise typer.Exit(1)

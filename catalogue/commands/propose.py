@@ -90,9 +90,10 @@ def register(app: typer.Typer) -> None:
         if proposal is None:
             fail(problems)
         # The law as it stood that day, for the plan's procedures (and their liên thông groups).
-        cat = catalogue_with_changes(open_catalogue(data), data, day, [c.code for c in proposal.procedures])
+        every = open_catalogue(data)
+        cat = catalogue_with_changes(every, data, day, [c.code for c in proposal.procedures])
         rates = resolve_rates(cat, day)
-        problems = check_proposal(proposal, cat, proposal_file, parsed, day)
+        problems = check_proposal(proposal, cat, proposal_file, parsed, day, every.procedures)
         for p in problems:
             if p.severity == "warning":
                 errors.print(str(p))
