@@ -605,6 +605,11 @@ def comparison_rows(before: ProcedureAnalysis, after: ProcedureAnalysis) -> list
         ("applicant_hours", "Thời gian của người thực hiện", "giờ",
          _hours(mb.applicant_minutes.total), _hours(ma.applicant_minutes.total)),
         ("per_case_vnd", "Chi phí tuân thủ một lần thực hiện", "đồng", before.cost.per_case_vnd, after.cost.per_case_vnd),
+        # C_year = C1 × f × N: a plan that changes who must do the procedure changes the year, not C1.
+        ("frequency_per_subject", "Số lần thực hiện một năm của một đối tượng", "lần",
+         float(before.cost.frequency_per_subject), float(after.cost.frequency_per_subject)),
+        ("subjects_per_year", "Số đối tượng thực hiện một năm", "đối tượng",
+         before.cost.subjects_per_year, after.cost.subjects_per_year),
         ("annual_cost_vnd", "Chi phí tuân thủ một năm", "đồng", before.cost.annual_cost_vnd, after.cost.annual_cost_vnd),
     ]
     rows = []

@@ -51,7 +51,8 @@ def test_every_metric_has_a_row_with_its_difference() -> None:
     assert metrics == [
         "steps", "agencies", "agency_hops", "applicant_contacts", "visits", "documents", "certified_copies",
         "elapsed_working_days.low", "elapsed_working_days.likely", "elapsed_working_days.high",
-        "time_limit_working_days", "applicant_hours", "per_case_vnd", "annual_cost_vnd",
+        "time_limit_working_days", "applicant_hours", "per_case_vnd", "frequency_per_subject", "subjects_per_year",
+        "annual_cost_vnd",
     ]
     likely = c.row("elapsed_working_days.likely")
     assert (likely.before, likely.after, likely.difference) == (9, 8, -1)
@@ -112,3 +113,16 @@ def test_shortening_the_legal_time_limit_is_reported_beside_the_elapsed_time() -
     assert c.time_cut_rate == Decimal("0.2222")  # 2 of 9 days
     assert not c.meets_time_target  # the target judges the expected elapsed time
     assert c.saving_vnd_per_year == 0
+
+
+def test_a_plan_that_changes_who_must_apply_shows_it_beside_the_annual_cost() -> None:
+    # C1 stays, the year falls: the table says why (N), not only that C_year moved.
+    p, r = ly_lich_tu_phap(), rates()
+    cat = catalogue(p)
+    after = apply_operations(p, plan((p.code, [{"op": "change_subjects", "subjects_per_year": 600_000}])).procedures[0].operations)
+    c = compare(analyse(p, cat, r, with_findings=False), analyse(after, cat, r, with_findings=False), r)
+    subjects, per_case = c.row("subjects_per_year"), c.row("per_case_vnd")
+    assert (subjects.before, subjects.after, subjects.difference) == (p.annual_volume.subjects_per_year, 600_000,
+                                                                     600_000 - p.annual_volume.subjects_per_year)
+    assert per_case.difference == 0
+    assert c.row("annual_cost_vnd").after == per_case.after * 600_000

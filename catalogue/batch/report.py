@@ -143,7 +143,7 @@ def write_workbook(report: ImpactReport, path: Path) -> None:
         s = report.summary
         sheet = book.add_worksheet("Tổng hợp")
         rows: list[tuple[str, object]] = [
-            ("Báo cáo", report.title), ("Ngày áp dụng", report.as_of.isoformat()),
+            ("Báo cáo", report.title), ("Ngày áp dụng", f"{report.as_of:%d/%m/%Y}"),
             ("Thay đổi", ", ".join(c.id for c in report.changes)), ("Kể từ phiên bản", report.since or ""),
             ("Thủ tục bị ảnh hưởng", s.affected), ("Cần rà soát lại", s.needs_review),
             *((f"{STATUS_VI[k]} ({k})", v) for k, v in s.by_status.items()),

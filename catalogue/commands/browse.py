@@ -106,11 +106,14 @@ def register(app: typer.Typer) -> None:
             docs.add_row(escape(d.name + (f" ({d.case})" if d.case else "")), str(d.originals), str(d.copies), str(d.certified_copies), escape(d.form or ""))
         console.print(docs)
         steps = Table("#", "Bước", "Ai làm", "Loại", "Ngày LV (thấp/khả dĩ/cao)", "Sau bước", title="Trình tự thực hiện")
+        number = {s.id: i for i, s in enumerate(p.steps, 1)}  # steps are named by their number, as on the site
         for i, s in enumerate(p.steps, 1):
             days = s.duration
             who = "Người nộp hồ sơ" if s.actor == "applicant" else name(s.actor)
             estimate = "*" if s.origin == "estimate" else ""
-            steps.add_row(str(i), escape(s.name), escape(who), STEP_KIND_LABELS_VI[s.kind], f"{num(days.low)} / {num(days.likely)} / {num(days.high)}{estimate}", escape(", ".join(s.after)))
+            steps.add_row(str(i), escape(s.name), escape(who), STEP_KIND_LABELS_VI[s.kind],
+                          f"{num(days.low)} / {num(days.likely)} / {num(days.high)}{estimate}",
+                          ", ".join(str(number[a]) for a in s.after))
         console.print(steps)
         console.print("* thời gian ước tính của biên tập viên danh mục, không do nguồn công bố")
         console.print("Căn cứ pháp lý: " + "; ".join(c.ref + (f" ({', '.join(c.articles)})" if c.articles else "") for c in p.legal_basis), markup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -51,7 +52,7 @@ def register(app: typer.Typer) -> None:
             table.add_column("Dung lượng", justify="right")
             table.add_row("Bản ghi đã biên dịch", f"{num(held)} bản ghi cho {num(files)} tệp", _size(records.path))
             days = results.last_used()
-            used = "; ".join(f"{day}: {num(n)}" for day, n in days[-5:])
+            used = "; ".join(f"{date.fromisoformat(day):%d/%m/%Y}: {num(n)}" for day, n in days[-5:])
             table.add_row("Kết quả phân tích", f"{num(results.count())} kết quả"
                           + (f" (dùng lần cuối {used})" if used else ""), _size(results.path))
             console.print(table)

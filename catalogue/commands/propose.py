@@ -54,7 +54,7 @@ def targets_lines(saving: int, cost_cut: Decimal, time_cut: Decimal, plan: PlanC
 def print_evaluation(result: PlanEvaluation) -> None:
     s = result.summary
     console.print(f"Phương án: {result.proposal.title} ({result.proposal.id})", markup=False)
-    console.print(f"Tính theo tham số ngày {s.as_of.isoformat()} (Thông tư 02/2017/TT-VPCP, Điều 27)", markup=False)
+    console.print(f"Tính theo tham số ngày {s.as_of:%d/%m/%Y} (Thông tư 02/2017/TT-VPCP, Điều 27)", markup=False)
     for entry in result.entries:
         c = entry.comparison
         console.print(comparison_table(c))

@@ -77,7 +77,7 @@ def _parameters_sheet(wb: Workbook, fmt: _Formats, rates: CostRates, costs: list
     ws.set_column(2, 2, 16)
     ws.set_column(3, 5, 30)
     ws.write_string(0, 0, "Tham số tính chi phí tuân thủ (Thông tư 02/2017/TT-VPCP, Điều 27)", fmt.title)
-    ws.write_string(1, 0, f"Giá trị có hiệu lực ngày {rates.as_of.isoformat()}", fmt.line)
+    ws.write_string(1, 0, f"Giá trị có hiệu lực ngày {rates.as_of:%d/%m/%Y}", fmt.line)
     for col, label in enumerate(["Tham số", "Mô tả", "Giá trị", "Từ ngày", "Nguồn", "Ghi chú"]):
         ws.write_string(2, col, label, fmt.header)
     # Row 4 (C4) is the hourly income W that every time line refers to.
@@ -86,7 +86,7 @@ def _parameters_sheet(wb: Workbook, fmt: _Formats, rates: CostRates, costs: list
     ws.write_number(3, 2, float(rates.hourly_income_vnd), fmt.number)
     hourly = rates.sources.get("hourly_income_vnd")
     if hourly is not None:
-        ws.write_string(3, 3, hourly.start.isoformat(), fmt.text)
+        ws.write_string(3, 3, f"{hourly.start:%d/%m/%Y}", fmt.text)
         write_text(ws, 3, 4, hourly.source.title or hourly.source.url, fmt)
         write_text(ws, 3, 5, hourly.note, fmt)
     used: dict[str, Any] = {}
@@ -99,7 +99,7 @@ def _parameters_sheet(wb: Workbook, fmt: _Formats, rates: CostRates, costs: list
         value = used[name]
         ws.write_string(row, 0, name, fmt.text)
         ws.write_number(row, 2, float(value.value), fmt.number)
-        ws.write_string(row, 3, value.start.isoformat(), fmt.text)
+        ws.write_string(row, 3, f"{value.start:%d/%m/%Y}", fmt.text)
         write_text(ws, row, 4, value.source.title or value.source.url, fmt)
         write_text(ws, row, 5, value.note, fmt)
         row += 1
@@ -211,7 +211,7 @@ def _summary_sheet(ws: Worksheet, fmt: _Formats, result: PlanEvaluation, refs: l
     ws.set_column(2, 5, 20)
     _page(ws)
     write_text(ws, 0, 0, result.proposal.title, fmt, wrap=False)
-    ws.write_string(1, 0, f"Tham số ngày {s.as_of.isoformat()}; mục tiêu cắt giảm chi phí {float(s.target_cost):.0%}", fmt.line)
+    ws.write_string(1, 0, f"Tham số ngày {s.as_of:%d/%m/%Y}; mục tiêu cắt giảm chi phí {float(s.target_cost):.0%}", fmt.line)
     for col, label in enumerate(["Mã", "Thủ tục", "Chi phí trước (đ/năm)", "Chi phí sau (đ/năm)", "Tiết kiệm (đ/năm)", "Tỷ lệ cắt giảm"]):
         ws.write_string(3, col, label, fmt.header)
     row = 4
