@@ -99,7 +99,8 @@ class RateColumn(ProgressColumn):
     """Analyses per second."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
+        # rich needs two samples for a speed: a batch that lands in one chunk has one, so fall back to the average.
+        speed = task.finished_speed or task.speed or (task.completed / task.elapsed if task.elapsed else None)
         return Text(f"{speed:,.0f} thủ tục/s" if speed else "— thủ tục/s", style="progress.data.speed")
 
 
@@ -109,7 +110,10 @@ def progress_bar(total: int, label: str, out: Console = errors) -> Iterator[Call
 
     Yields `advance(n)`. The bar is redrawn when it advances, not by rich's refresh thread: the batch forks its
     worker processes while the bar is shown, and a fork beside a running thread can leave the child waiting on a
-    lock that thread held (Python 3.12+ warns of it)."""
+    lock that thread held (Python 3.12+ warns of it). With nothing to do, no bar is shown."""
+    if total == 0:
+        yield lambda n: None
+        return
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
         RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=out, transient=False, auto_refresh=False,

@@ -120,6 +120,9 @@ def test_workbook_lays_out_each_activity_with_its_formula(outputs: tuple[str, Pa
                   "Chi phí tuân thủ một năm C_year = C1 × f × N (đồng)", "Chi phí tiết kiệm (đồng/năm)"):
         assert label in labels
     assert wb["Tham số"]["C4"].value == 30682
+    # Every parameter row says what the parameter is, from the parameters file.
+    described = {row[0].value: row[1].value for row in wb["Tham số"].iter_rows(min_row=4) if row[0].value}
+    assert all(described.values()), [name for name, text in described.items() if not text]
 
 
 def test_catalogue_text_is_never_a_formula(outputs: tuple[str, Path, Path]) -> None:

@@ -69,7 +69,8 @@ def _page(ws: Worksheet) -> None:
     ws.fit_to_pages(1, 0)
 
 
-def _parameters_sheet(wb: Workbook, fmt: _Formats, rates: CostRates, costs: list[CostBreakdown]) -> None:
+def _parameters_sheet(wb: Workbook, fmt: _Formats, catalogue: Catalogue, rates: CostRates,
+                      costs: list[CostBreakdown]) -> None:
     ws = wb.add_worksheet(PARAMS)
     _page(ws)
     ws.set_column(0, 0, 38)
@@ -98,6 +99,8 @@ def _parameters_sheet(wb: Workbook, fmt: _Formats, rates: CostRates, costs: list
             continue
         value = used[name]
         ws.write_string(row, 0, name, fmt.text)
+        if (parameter := catalogue.parameters.parameters.get(name)) is not None:
+            write_text(ws, row, 1, f"{parameter.description} ({parameter.unit})" if parameter.unit else parameter.description, fmt)
         ws.write_number(row, 2, float(value.value), fmt.number)
         ws.write_string(row, 3, f"{value.start:%d/%m/%Y}", fmt.text)
         write_text(ws, row, 4, value.source.title or value.source.url, fmt)
@@ -239,13 +242,12 @@ def _summary_sheet(ws: Worksheet, fmt: _Formats, result: PlanEvaluation, refs: l
 
 def write_plan_workbook(result: PlanEvaluation, catalogue: Catalogue, rates: CostRates, path: Path) -> None:
     """Write the plan's workbook to `path` (atomically: a reader never sees a half-written file)."""
-    del catalogue  # the analyses carry every figure; kept for a uniform writer signature
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
         fmt = _Formats(wb)
         summary = wb.add_worksheet(SUMMARY)
         costs = [c for e in result.entries for c in (e.before.cost, e.after.cost)]
-        _parameters_sheet(wb, fmt, rates, costs)
+        _parameters_sheet(wb, fmt, catalogue, rates, costs)
         refs = [_procedure_sheet(wb, fmt, entry, i) for i, entry in enumerate(result.entries, start=1)]
         _summary_sheet(summary, fmt, result, refs)
         wb.close()
