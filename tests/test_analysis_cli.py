@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from analysis.critical_path import longest_paths
 from catalogue.batch.worker import FINDING_COLUMNS
 from catalogue.cli import app
+from catalogue.commands.analyze import HEADERS_VI
 from catalogue.diagrams import (
     graph_layout,
     layered_layout,
@@ -146,13 +147,15 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     names = [cell.value for cell in sheet["B"]]
     assert "'=HYPERLINK(\"http://x\",\"bấm\")" in names
     assert all(cell.data_type != "f" for row_cells in sheet.iter_rows() for cell in row_cells)
+    # Staff read Vietnamese headers, one per column of the table and none left as the column name programs read.
     header = [cell.value for cell in sheet[1]]
-    assert header == list(parquet.columns) and sheet.freeze_panes == "C2" and sheet.auto_filter.ref  # code, name in view
+    assert header == [HEADERS_VI[c] for c in parquet.columns] and not set(header) & set(parquet.columns)
+    assert header[:2] == ["Mã thủ tục", "Tên thủ tục"] and sheet.freeze_panes == "C2" and sheet.auto_filter.ref
     row_of = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
-    assert row_of["9.233448"][header.index("agency_hops")].value == 4  # numbers stay numbers
-    assert row_of["9.233448"][header.index("annual_cost_vnd")].number_format == "#,##0"  # money reads 1,234,567
+    assert row_of["9.233448"][header.index("Lần chuyển hồ sơ giữa cơ quan")].value == 4  # numbers stay numbers
+    assert row_of["9.233448"][header.index("Chi phí một năm (đồng)")].number_format == "#,##0"  # money: 1,234,567
     assert sheet.column_dimensions["B"].width >= 60  # the name column is wide enough to read
-    assert row_of["9.233448"][header.index("elapsed_working_days_likely")].value == 8.5
+    assert row_of["9.233448"][header.index("Thời gian giải quyết, khả dĩ (ngày làm việc)")].value == 8.5
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
     assert "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in out
 
@@ -171,7 +174,10 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     visits = rows[rows["rule"] == "visits"].iloc[0]
     assert visits["suggestion"].startswith("Thực hiện trực tuyến: «") and visits["steps"]
     sheet = openpyxl.load_workbook(tmp_path / "analysis.xlsx")["Phát hiện"]
-    assert [c.value for c in sheet[1]] == list(FINDING_COLUMNS) and sheet.max_row == len(found) + 1
+    header = [c.value for c in sheet[1]]
+    assert header[3:6] == ["Quy tắc", "Phát hiện", "Giải thích"] and "Bước liên quan" in header
+    assert len(header) == len(FINDING_COLUMNS) and not set(header) & set(FINDING_COLUMNS)
+    assert sheet.max_row == len(found) + 1
     assert pd.read_csv(tmp_path / "findings.csv", encoding="utf-8-sig", dtype={"code": str}).shape == found.shape
 
 
@@ -411,4 +417,4 @@ def test_a_table_longer_than_a_sheet_goes_on_over_numbered_sheets(tmp_path: Path
     workbook = openpyxl.load_workbook(tmp_path / "t.xlsx")
     assert workbook.sheetnames == ["Phân tích", "Phát hiện", "Phát hiện (2)", "Phát hiện (3)"]
     codes = [row[0] for name in workbook.sheetnames[1:] for row in workbook[name].iter_rows(min_row=2, values_only=True)]
-    assert codes == list(findings["code"]) and workbook["Phát hiện (3)"]["A1"].value == "code"
+    assert codes == list(findings["code"]) and workbook["Phát hiện (3)"]["A1"].value == "Mã thủ tục"

@@ -183,6 +183,31 @@ def _write_workbook_in_child(frames: dict[str, pd.DataFrame], path: Path) -> Non
         raise SystemExit(f"{path.name}: {exc}") from None
 
 
+HEADERS_VI = {
+    "code": "Mã thủ tục", "name": "Tên thủ tục", "steps": "Số bước", "agencies": "Số cơ quan",
+    "agency_hops": "Lần chuyển hồ sơ giữa cơ quan", "applicant_contacts": "Lần liên hệ của người dân",
+    "visits": "Lần đến trực tiếp", "documents": "Số giấy tờ", "originals": "Bản chính", "copies": "Bản sao",
+    "certified_copies": "Bản sao chứng thực", "forms": "Mẫu đơn, tờ khai", "payments": "Khoản phí, lệ phí",
+    "time_limit_working_days": "Thời hạn theo quy định (ngày làm việc)",
+    "working_days_in_time_limit": "Thời gian tính vào thời hạn (ngày làm việc)",
+    "elapsed_working_days_low": "Thời gian giải quyết, thấp (ngày làm việc)",
+    "elapsed_working_days_likely": "Thời gian giải quyết, khả dĩ (ngày làm việc)",
+    "elapsed_working_days_high": "Thời gian giải quyết, cao (ngày làm việc)",
+    "elapsed_calendar_days_likely": "Số ngày theo lịch, khả dĩ", "critical_path": "Đường găng",
+    "applicant_minutes": "Thời gian của người dân (phút)", "cost_method": "Phương pháp tính chi phí",
+    "time_cost_vnd": "Chi phí thời gian (đồng)", "fees_vnd": "Phí, lệ phí (đồng)", "other_costs_vnd": "Chi phí khác (đồng)",
+    "per_case_vnd": "Chi phí một lần C1 (đồng)", "frequency_per_subject": "Số lần/năm của một đối tượng (f)",
+    "subjects_per_year": "Số đối tượng/năm (N)", "annual_cost_vnd": "Chi phí một năm (đồng)",
+    "findings": "Số phát hiện", "findings_by_rule": "Phát hiện theo quy tắc",
+    "estimated_saving_vnd": "Tiết kiệm ước tính (đồng/năm)",
+    "estimated_saving_working_days": "Ngày làm việc rút ngắn ước tính",
+    "rank": "Thứ tự", "rule": "Quy tắc", "title": "Phát hiện", "explanation": "Giải thích", "suggestion": "Đề xuất", "legal_changes": "Kiến nghị thực thi",
+    "saving_per_case_vnd": "Tiết kiệm mỗi lần (đồng)", "saving_annual_vnd": "Tiết kiệm mỗi năm (đồng)",
+    "saving_working_days": "Ngày làm việc rút ngắn",
+}
+"""The header row of the Excel sheets, for the staff who read them; CSV and Parquet keep the column names
+(programs read those, and docs/method.md names them)."""
+
 EXCEL_ROWS = 1_048_576
 """Rows of an Excel sheet, its header included: a longer table goes on over sheets «Phát hiện (2)», «(3)»..."""
 
@@ -216,12 +241,18 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
                     sheet.set_column(c, c, 12, days)
                 else:
                     sheet.set_column(c, c, SHEET_WIDTHS.get(column, max(10, min(len(column) + 2, 24))))
-            sheet.write_row(0, 0, list(frame.columns), bold)
+            sheet.write_row(0, 0, [_header(name, column) for column in frame.columns], bold)
             sheet.freeze_panes(1, 2)
             for r, row in enumerate(rows.itertuples(index=False, name=None), start=1):
                 sheet.write_row(r, 0, [None if isinstance(v, float) and math.isnan(v) else v for v in row])
             sheet.autofilter(0, 0, len(rows), len(frame.columns) - 1)
     workbook.close()
+
+
+def _header(table: str, column: str) -> str:
+    if table == "findings" and column in ("steps", "documents"):  # the steps and documents a finding is about
+        return {"steps": "Bước liên quan", "documents": "Giấy tờ liên quan"}[column]
+    return HEADERS_VI.get(column, column)
 
 
 def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
