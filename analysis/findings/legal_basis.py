@@ -93,11 +93,12 @@ def _ended_basis(ctx: Context) -> list[Draft]:
         for old in text.replaces:
             replaced_by.setdefault(old, []).append(text.number)
 
+    def ended_text(t: LegalDocument) -> str:
+        assert t.ended is not None
+        by = replaced_by.get(t.number)
+        return f"{t.number} hết hiệu lực từ {t.ended:%d/%m/%Y}" + (f", thay bằng {', '.join(by)}" if by else "")
+
     def listed(found: list[tuple[str, list[LegalDocument]]]) -> str:
-        def ended_text(t: LegalDocument) -> str:
-            assert t.ended is not None
-            by = replaced_by.get(t.number)
-            return f"{t.number} hết hiệu lực từ {t.ended:%d/%m/%Y}" + (f", thay bằng {', '.join(by)}" if by else "")
         return "; ".join(f"{what} ({'; '.join(ended_text(t) for t in texts)})" for what, texts in found)
 
     parts = []

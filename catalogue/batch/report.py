@@ -76,7 +76,7 @@ def render_markdown(report: ImpactReport) -> str:
     lines = [
         f"# Báo cáo phân tích lại: {_md(report.title)}",
         "",
-        f"- Ngày áp dụng (as of): {report.as_of:%d/%m/%Y}",
+        f"- Ngày áp dụng: {report.as_of:%d/%m/%Y}",
         f"- Lập lúc: {report.generated:%d/%m/%Y %H:%M} UTC",
     ]
     if report.since:
