@@ -4,6 +4,7 @@ documents are used, codes are unique, the likely critical path fits in the legal
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,7 +28,9 @@ class Inconsistency:
     severity: Literal["error", "warning"] = "error"
 
 
-def check_procedure(p: Procedure, cat: Catalogue) -> list[Inconsistency]:
+def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = ()) -> list[Inconsistency]:
+    """The problems of one record against the catalogue. `unreadable`: codes whose files failed to load, which
+    references are not reported against (their own errors say what is wrong, not that they are missing)."""
     out: list[Inconsistency] = []
 
     def err(loc: Location, msg: str, severity: Literal["error", "warning"] = "error") -> None:
@@ -90,7 +93,7 @@ def check_procedure(p: Procedure, cat: Catalogue) -> list[Inconsistency]:
         if d.id not in used:
             err(("documents", i, "id"), f"document {d.id!r} is used by no step (add it to a step's `consumes`)")
     for i, code in enumerate(p.related):
-        if code not in cat.procedures:
+        if code not in cat.procedures and code not in unreadable:
             err(("related", i), f"related procedure {code} is not in the catalogue", "warning")
     for i, code in enumerate(p.replaces):
         old = cat.procedures.get(code)
@@ -125,8 +128,8 @@ def check_procedure(p: Procedure, cat: Catalogue) -> list[Inconsistency]:
     return out
 
 
-def check_catalogue(cat: Catalogue) -> list[Inconsistency]:
-    """Every cross-record problem of the catalogue, in a stable order."""
+def check_catalogue(cat: Catalogue, unreadable: Collection[str] = ()) -> list[Inconsistency]:
+    """Every cross-record problem of the catalogue, in a stable order (`unreadable`: see `check_procedure`)."""
     out: list[Inconsistency] = []
     for a in cat.agencies.values():
         for field in ("parent", "successor"):
@@ -142,7 +145,7 @@ def check_catalogue(cat: Catalogue) -> list[Inconsistency]:
             out.append(Inconsistency("legal", d.number, ("ended",), "ends before it takes effect"))
     successors: dict[str, str] = {}
     for p in cat.procedures.values():
-        out += check_procedure(p, cat)
+        out += check_procedure(p, cat, unreadable)
         for i, code in enumerate(p.replaces):
             if code == p.code:  # reported by check_procedure
                 continue

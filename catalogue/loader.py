@@ -31,6 +31,11 @@ class Loaded:
     """(kind, key) → (file, parsed YAML when read from YAML, location of the record in the file)."""
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def unreadable(self) -> set[str]:
+        """Codes of the procedure files that failed to load: what refers to them is not "missing", it is broken."""
+        return {p.file.stem for p in self.problems if p.severity == "error" and p.file.parent.name == "procedures"}
+
     def locate(self, kind: str, key: str, location: tuple[int | str, ...] = ()) -> tuple[Path, int | None]:
         """File and line of a field of a record, for messages."""
         origin, parsed, base = self.origins[(kind, key)]

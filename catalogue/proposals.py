@@ -3,7 +3,7 @@ against the catalogue, and write the drafts `tthc suggest` makes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -66,12 +66,13 @@ def repealed_basis(procedure: Procedure, catalogue: Catalogue, day: date) -> lis
 
 
 def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed: Parsed | None,
-                   day: date | None = None, every: Mapping[str, Procedure] | None = None) -> list[Problem]:
+                   day: date | None = None, every: Mapping[str, Procedure] | None = None,
+                   unreadable: Collection[str] = ()) -> list[Problem]:
     """Every problem of a valid-looking proposal against the catalogue: unknown or abolished procedures, procedures
     whose legal bases are all repealed on `day`, operations that cannot apply, unknown agencies and legal texts.
 
     `every`: the whole catalogue's procedures when `catalogue` was narrowed to the plan's, so that a code that left
-    the catalogue is answered with the record that replaced it."""
+    the catalogue is answered with the record that replaced it. `unreadable`: codes whose files failed to load."""
     day = day or date.today()
     out: list[Problem] = []
     for i, changes in enumerate(proposal.procedures):
@@ -85,6 +86,8 @@ def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed:
             message = getattr(cause, "message", exc.message)
             if index is not None:
                 message = f"{changes.code}: {cause}"
+            elif changes.code in unreadable:
+                message = f"the record of procedure {changes.code} could not be read: see the errors in its file"
             elif changes.code not in catalogue.procedures:
                 message += replaced_note(every if every is not None else catalogue.procedures, changes.code)
             out.append(_at(path, parsed, loc, message))
@@ -103,8 +106,10 @@ def proposal_files(data: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
 
 
-def load_proposals(data: Path, catalogue: Catalogue, day: date | None = None) -> tuple[dict[str, Proposal], list[Problem]]:
-    """Every proposal under data/proposals/, by id, with the problems of each file (checked against `catalogue`)."""
+def load_proposals(data: Path, catalogue: Catalogue, day: date | None = None,
+                   unreadable: Collection[str] = ()) -> tuple[dict[str, Proposal], list[Problem]]:
+    """Every proposal under data/proposals/, by id, with the problems of each file (checked against `catalogue`;
+    `unreadable`: codes whose files failed to load)."""
     proposals: dict[str, Proposal] = {}
     where: dict[str, Path] = {}
     problems: list[Problem] = []
@@ -120,7 +125,7 @@ def load_proposals(data: Path, catalogue: Catalogue, day: date | None = None) ->
             problems.append(_at(path, parsed, ("id",), f"file is named {path.name} but holds {proposal.id}: name it {proposal.id}.yaml"))
         proposals[proposal.id] = proposal
         where[proposal.id] = path
-        problems += check_proposal(proposal, catalogue, path, parsed, day)
+        problems += check_proposal(proposal, catalogue, path, parsed, day, unreadable=unreadable)
     return proposals, problems
 
 

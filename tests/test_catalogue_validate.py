@@ -169,3 +169,19 @@ def test_a_replaced_code_must_have_left_the_catalogue(data_copy: Path) -> None:
     assert "replaces 1.001193, which the catalogue still has in force" in out
     assert "1.001193 is replaced by 1.999998 already" in out
     assert "a record cannot replace its own code" in out
+
+
+def test_a_broken_record_is_reported_once_not_as_missing_wherever_it_is_cited(tmp_path: Path) -> None:
+    # Eight records name the birth registration as related and a plan simplifies it: when its file does not load,
+    # the one error is in its file, and what cites it says it could not be read, not that it is missing.
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent.parent / "data", data)
+    edit(data / "procedures" / EXEMPLAR, "subjects_per_year: 1400000", "subjects_per_year: many")
+    code, out = validate(data)
+    assert code == 1
+    assert f"{EXEMPLAR}:{line_of(data / 'procedures' / EXEMPLAR, 'subjects_per_year')}: error: " \
+           "annual_volume.subjects_per_year:" in out
+    assert "related procedure 1.001193 is not in the catalogue" not in out and re.search(r"\b0 warnings", out)
+    assert "khai-sinh-lien-thong-dien-tu.yaml" in out and "procedure 1.001193 could not be read" in out

@@ -19,7 +19,7 @@ from catalogue.proposals import load_proposals
 def catalogue_problems(loaded: Loaded) -> list[Problem]:
     """Loading problems and cross-record problems, mapped to file and line."""
     problems = list(loaded.problems)
-    for found in check_catalogue(loaded.catalogue):
+    for found in check_catalogue(loaded.catalogue, loaded.unreadable):
         path, line = loaded.locate(found.kind, found.key, found.location)
         problems.append(Problem(path, line, field_path(found.location), found.message, found.severity))
     return problems
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         loaded = load_cached(path)
         problems = catalogue_problems(loaded) + validate_changes(path, loaded.catalogue)
-        problems += load_proposals(path, loaded.catalogue)[1]
+        problems += load_proposals(path, loaded.catalogue, unreadable=loaded.unreadable)[1]
         for p in problems:
             (errors if p.severity == "error" else console).print(str(p), markup=False)
         n_err = sum(p.severity == "error" for p in problems)
