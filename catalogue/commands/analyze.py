@@ -195,13 +195,15 @@ HEADERS_VI = {
     "elapsed_working_days_high": "Thời gian giải quyết, cao (ngày làm việc)",
     "elapsed_calendar_days_likely": "Số ngày theo lịch, khả dĩ", "critical_path": "Đường găng",
     "applicant_minutes": "Thời gian của người dân (phút)", "cost_method": "Phương pháp tính chi phí",
-    "time_cost_vnd": "Chi phí thời gian (đồng)", "fees_vnd": "Phí, lệ phí (đồng)", "other_costs_vnd": "Chi phí khác (đồng)",
+    "time_cost_vnd": "Chi phí thời gian (đồng)", "fees_vnd": "Phí, lệ phí (đồng)",
+    "other_costs_vnd": "Chi phí khác (đồng)",
     "per_case_vnd": "Chi phí một lần C1 (đồng)", "frequency_per_subject": "Số lần/năm của một đối tượng (f)",
     "subjects_per_year": "Số đối tượng/năm (N)", "annual_cost_vnd": "Chi phí một năm (đồng)",
     "findings": "Số phát hiện", "findings_by_rule": "Phát hiện theo quy tắc",
     "estimated_saving_vnd": "Tiết kiệm ước tính (đồng/năm)",
     "estimated_saving_working_days": "Ngày làm việc rút ngắn ước tính",
-    "rank": "Thứ tự", "rule": "Quy tắc", "title": "Phát hiện", "explanation": "Giải thích", "suggestion": "Đề xuất", "legal_changes": "Kiến nghị thực thi",
+    "rank": "Thứ tự", "rule": "Quy tắc", "title": "Phát hiện", "explanation": "Giải thích", "suggestion": "Đề xuất",
+    "legal_changes": "Kiến nghị thực thi",
     "saving_per_case_vnd": "Tiết kiệm mỗi lần (đồng)", "saving_annual_vnd": "Tiết kiệm mỗi năm (đồng)",
     "saving_working_days": "Ngày làm việc rút ngắn",
 }
@@ -249,10 +251,12 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
     workbook.close()
 
 
+FINDING_HEADERS_VI = {"steps": "Bước liên quan", "documents": "Giấy tờ liên quan"}
+"""In the findings table `steps` and `documents` are the ones a finding is about, not counts."""
+
+
 def _header(table: str, column: str) -> str:
-    if table == "findings" and column in ("steps", "documents"):  # the steps and documents a finding is about
-        return {"steps": "Bước liên quan", "documents": "Giấy tờ liên quan"}[column]
-    return HEADERS_VI.get(column, column)
+    return (table == "findings" and FINDING_HEADERS_VI.get(column)) or HEADERS_VI.get(column, column)
 
 
 def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
