@@ -25,7 +25,7 @@ from typing import Literal, cast
 from analysis.metrics import office_level, usual_case_documents
 from models.analysis import CostBreakdown, CostLine, SourceKind, trusted
 from models.catalogue import Catalogue
-from models.common import LEVEL_LABELS_VI
+from models.common import level_in_sentence
 from models.parameters import CostRates, DatedValue, ParameterSet, ScmTimes
 from models.procedure import APPLICANT, CHANNEL_LABELS_VI, FEE_PER_VI, Document, Procedure, Step
 
@@ -177,7 +177,7 @@ def _money_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, rates
             name = f"travel_cost_vnd.{level}"
             out.used.add(name)
             out.money_line(TRAVEL_COST, "step", step.id, 1, rates.travel_cost_vnd[level],
-                           lambda: f"Bước «{step.name}»: đến trụ sở {LEVEL_LABELS_VI[level]}, {dong(rates.travel_cost_vnd[level])} ({name})")
+                           lambda: f"Bước «{step.name}»: đến trụ sở {level_in_sentence(level)}, {dong(rates.travel_cost_vnd[level])} ({name})")
         if step.channel == "post" and step.actor == APPLICANT:
             out.used.add("postage_vnd")
             out.money_line(POSTAGE, "step", step.id, 1, rates.postage_vnd,
@@ -206,7 +206,7 @@ def _tt02_time_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, r
                 minutes = rates.travel_minutes[level]
                 out.used.add(f"travel_minutes.{level}")
                 out.time_line(TRAVEL, "step", step.id, minutes,
-                              lambda: f"{_step_label(step)}: đi lại khứ hồi đến trụ sở {LEVEL_LABELS_VI[level]} {minutes} phút (travel_minutes.{level})")
+                              lambda: f"{_step_label(step)}: đi lại khứ hồi đến trụ sở {level_in_sentence(level)} {minutes} phút (travel_minutes.{level})")
         if at is not None:
             out.time_line(QUEUE, "step", step.id, at.queue, lambda: f"{_step_label(step)}: chờ đợi {at.queue} phút")
             out.time_line(COUNTER, "step", step.id, at.counter, lambda: f"{_step_label(step)}: làm việc tại quầy {at.counter} phút")
@@ -270,7 +270,7 @@ def _scm_time_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, ra
         name = scm.travel_parameter[level]
         out.used.add(name)
         out.time_line(TRAVEL, "step", step.id, 2 * one_way,
-                      lambda: f"SCM: bước «{step.name}», đi và về trụ sở {LEVEL_LABELS_VI[level]} 2 × {one_way} phút chuẩn ({name})")
+                      lambda: f"SCM: bước «{step.name}», đi và về trụ sở {level_in_sentence(level)} 2 × {one_way} phút chuẩn ({name})")
     return {name: value for name, value in scm.sources.items() if name in out.used}
 
 

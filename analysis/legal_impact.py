@@ -25,7 +25,7 @@ from models.change import (
     ParameterChange,
     RenameAgency,
 )
-from models.common import LEVEL_LABELS_VI, Level
+from models.common import LEVEL_LABELS_VI, Level, level_in_sentence
 from models.parameters import Parameter, ParameterSet
 from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure, RecordIndex
 from models.registry import Agency, LegalDocument
@@ -428,9 +428,9 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
                 if move.from_level in refs.levels:
                     procedure = procedures[code]
                     moved = new_levels(procedure, move, mapping, catalogue.agencies)
-                    targets = [LEVEL_LABELS_VI[lv] for lv in moved if lv not in procedure.levels] or ["cấp khác"]
+                    targets = [level_in_sentence(lv) for lv in moved if lv not in procedure.levels] or ["cấp khác"]
                     add(code, "level", move.from_level,
-                        f"thủ tục {LEVEL_LABELS_VI[move.from_level]} chuyển sang {', '.join(targets)}")
+                        f"thủ tục {level_in_sentence(move.from_level)} chuyển sang {', '.join(targets)}")
             for agency_id in sorted(refs.agencies & agency_reasons.keys()):
                 kind, text = agency_reasons[agency_id]
                 add(code, kind, agency_id, text)

@@ -84,10 +84,11 @@ def vnd(amount: int | float) -> str:
 
 def fee_amount(fee: Fee) -> str:
     """What a fee costs, as a page or table states it: the rate and its unit for a fee charged per copy or page
-    (8.000 đ/bản), with what the usual case pays; «miễn» only for a fee of 0 đ."""
+    (8.000 đ/bản), with what the usual case pays. A fee of 0 đ reads «0 đ», never «miễn»: records also write 0 for a
+    charge the province sets (lệ phí do HĐND cấp tỉnh quy định), and the fee's note, shown beside it, says which."""
     if fee.per == "case":
         if fee.quantity == 1 or fee.amount_vnd == 0:
-            return vnd(fee.amount_vnd) if fee.amount_vnd else "miễn"
+            return vnd(fee.amount_vnd)
         return f"{vnd(fee.amount_vnd)}/hồ sơ × {fee.quantity} = {vnd(fee.total_vnd)}"
     rate = f"{vnd(fee.amount_vnd)}/{FEE_PER_VI[fee.per]}"
     if not fee.quantity:

@@ -40,6 +40,12 @@ LEVEL_LABELS_VI: dict[str, str] = {
 }
 
 
+def level_in_sentence(level: str) -> str:
+    """The level's name inside a sentence: «trụ sở cấp xã», «thủ tục cấp huyện», «cấp Bộ»."""
+    label = LEVEL_LABELS_VI.get(level, level)
+    return label[:1].lower() + label[1:]
+
+
 class Model(BaseModel):
     """Base for every catalogue record: unknown keys are errors (a typo must not vanish silently)."""
 

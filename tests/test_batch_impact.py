@@ -224,7 +224,7 @@ def test_a_procedure_can_be_sent_to_another_level_than_its_agencies_imply() -> N
     assert moved.levels == ["province"]
     assert moved.agencies.competent == ["ubnd-xa"]  # who acts still follows the agency mapping
     reasons = affected(cat, to_province)["9.000002"]
-    assert any(r.kind == "level" and "Cấp tỉnh" in r.text for r in reasons)
+    assert any(r.kind == "level" and "chuyển sang cấp tỉnh" in r.text for r in reasons)
 
 
 @pytest.mark.parametrize("change_id", ["sap-xep-so-va-cong-an-2025", "to-chuc-chinh-quyen-2-cap"])

@@ -14,6 +14,7 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Cm
 from PIL import Image
 
@@ -152,6 +153,13 @@ def test_word_plan_holds_the_printed_figures_and_legal_changes(outputs: tuple[st
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert HOSTILE_NAME in " ".join(cells)
     assert "Tổng 3 thủ tục" in cells
+    # f and N stand beside the annual cost they multiply.
+    assert {"Số lần thực hiện một năm của một đối tượng (lần)", "Số đối tượng thực hiện một năm (đối tượng)"} <= set(cells)
+    # Laid out for A4 with 2 cm margins, and marked as Vietnamese for the spelling checker.
+    section = document.sections[0]
+    assert [round(x.cm, 1) for x in (section.page_width, section.page_height, section.left_margin)] == [21, 29.7, 2]
+    langs = {lang.get(qn("w:val")) for lang in document.styles.element.iter(qn("w:lang"))}
+    assert langs == {"vi-VN"}
 
 
 def test_word_plan_draws_each_procedure_before_and_after(outputs: tuple[str, Path, Path]) -> None:

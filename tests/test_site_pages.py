@@ -93,10 +93,11 @@ def test_a_step_an_information_system_does_says_so() -> None:
 
 def test_a_fee_charged_per_copy_shows_its_rate_not_a_waiver() -> None:
     # 1.001193 charges 8.000 đ per copy of the birth certificate, asked for only on request (0 copies in the usual
-    # case); the charge of 0 đ for registering on time is a waiver.
+    # case); the charge of 0 đ is stated as 0 đ with the record's note (a waiver here; elsewhere the province's
+    # council sets it), never as «miễn».
     text = " ".join(built_site().page(f"thu-tuc/{CODE}.html").text_content().split())
     assert "Phí cấp bản sao Giấy khai sinh (nếu có yêu cầu): 8.000 đ/bản (trường hợp thông thường không phát sinh)" in text
-    assert "Lệ phí đăng ký khai sinh: miễn" in text
+    assert "Lệ phí đăng ký khai sinh: 0 đ" in text and ": miễn" not in text
 
 
 def test_the_cost_section_shows_the_analysis_figures() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 from docx.table import _Cell
 
@@ -23,8 +24,10 @@ from models.procedure import Procedure
 
 BENEFIT_ROWS = (
     "steps", "visits", "documents", "certified_copies", "elapsed_working_days.likely", "time_limit_working_days",
-    "applicant_hours", "per_case_vnd", "annual_cost_vnd",
+    "applicant_hours", "per_case_vnd", "frequency_per_subject", "subjects_per_year", "annual_cost_vnd",
 )
+"""The rows of the benefit table: C_year = C1 × f × N, so f and N stand beside the annual cost (a plan that changes
+who must apply moves the year, not C1)."""
 
 
 GRAPH_MAX_WIDTH, GRAPH_MAX_HEIGHT = Cm(7.9), Cm(21)
@@ -85,11 +88,23 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, cata
                 f"({number(entry.after.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc).")
 
 
+def _a4_in_vietnamese(doc: Document) -> None:
+    """A4 portrait with 2 cm margins (the layout the graphs are sized for; python-docx starts from US Letter), and
+    the text marked as Vietnamese so that Word checks its spelling as Vietnamese, not English."""
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
+    for lang in doc.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "vi-VN")
+        lang.set(qn("w:eastAsia"), "vi-VN")
+
+
 def build_plan_document(result: PlanEvaluation, catalogue: Catalogue) -> Document:
     """The plan as a python-docx Document (tests read it back; `write_plan_document` saves it); `catalogue` names
     the agencies in the step graphs."""
     proposal, s = result.proposal, result.summary
     doc = new_document()
+    _a4_in_vietnamese(doc)
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(13)
