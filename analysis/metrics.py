@@ -46,6 +46,14 @@ def applicant_documents(procedure: Procedure) -> list[Document]:
     ]
 
 
+def agency_papers(procedure: Procedure) -> list[Document]:
+    """The documents the agencies make on the way (the result, a tax authority's opinion sent to the registry) that
+    no applicant step hands over: not part of the dossier, which lists them apart."""
+    made = {d for s in procedure.steps if s.actor != APPLICANT for d in s.produces}
+    handed = {d for s in procedure.steps if s.actor == APPLICANT and s.kind not in NOT_HANDING_OVER for d in s.consumes}
+    return [d for d in procedure.documents if d.id in made and d.id not in handed]
+
+
 def usual_case_documents(procedure: Procedure) -> list[Document]:
     """The documents the applicant provides (`applicant_documents`) in the usual case: those asked in every case
     (no `case`); when the record lists every document under a case, those of the first case listed (the portal

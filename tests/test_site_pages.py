@@ -279,3 +279,19 @@ def test_site_build_never_replaces_a_folder_that_is_not_a_site(tmp_path: Path) -
         check_out(tmp_path / "build", tmp_path / "build" / "src")
     check_out(tmp_path / "new", tmp_path / "src")  # a new folder is fine
     assert (built_site().root / ".tthc-site").is_file()  # and a built site may be rebuilt
+
+
+def test_the_result_is_not_listed_among_the_papers_to_bring() -> None:
+    # Hộ chiếu (1.001456): the new passport is the result; the dossier lists what the applicant brings, and the
+    # passport is numbered on in a table of the agencies' papers, where the step that issues it links to it.
+    page = built_site().page("thu-tuc/1.001456.html")
+    _, dossier = section_table(page, "ho-so")
+    names = [row[1] for row in dossier]
+    assert not any("(kết quả)" in name for name in names) and any(n.startswith("Tờ khai") for n in names)
+    made = page.xpath('//h3[@id="co-quan-lap"]/following-sibling::table[1]/tbody/tr')
+    assert [[td.text_content().strip() for td in tr] for tr in made] == [
+        [str(len(dossier) + 1), "Hộ chiếu phổ thông (kết quả)", "Công an cấp tỉnh"]]
+    # Every document number in the steps table leads to a row of one of the two tables.
+    anchors = set(page.xpath('//span[starts-with(@id, "giay-to-")]/@id'))
+    links = {href[1:] for href in page.xpath('//a[starts-with(@href, "#giay-to-")]/@href')}
+    assert links and links <= anchors and f"giay-to-{len(dossier) + 1}" in links

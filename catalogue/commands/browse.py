@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
+from analysis.metrics import agency_papers
 from catalogue.batch.changes import amended_catalogue, catalogue_with_changes
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
 from catalogue.console import console, fee_amount, figures, num
@@ -102,9 +103,15 @@ def register(app: typer.Typer) -> None:
             channels.add_row(CHANNEL_LABELS_VI[c.kind], num(c.time_limit.working_days), escape("; ".join(f"{f.name}: {fee_amount(f)}" for f in c.fees)) or "Không")
         console.print(channels)
         docs = Table("Giấy tờ", "Bản chính", "Bản sao", "Sao y chứng thực", "Mẫu", title="Thành phần hồ sơ")
+        made = agency_papers(p)
         for d in p.documents:
-            docs.add_row(escape(d.name + (f" ({d.case})" if d.case else "")), str(d.originals), str(d.copies), str(d.certified_copies), escape(d.form or ""))
+            if d not in made:
+                docs.add_row(escape(d.name + (f" ({d.case})" if d.case else "")), str(d.originals), str(d.copies),
+                             str(d.certified_copies), escape(d.form or ""))
         console.print(docs)
+        if made:
+            console.print("Giấy tờ do cơ quan lập trong quá trình giải quyết (không phải nộp): "
+                          + "; ".join(d.name for d in made), markup=False)
         steps = Table("#", "Bước", "Ai làm", "Loại", "Ngày LV (thấp/khả dĩ/cao)", "Sau bước", title="Trình tự thực hiện")
         number = {s.id: i for i, s in enumerate(p.steps, 1)}  # steps are named by their number, as on the site
         for i, s in enumerate(p.steps, 1):

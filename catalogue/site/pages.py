@@ -24,6 +24,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from analysis.findings import RULE_TITLES
+from analysis.metrics import agency_papers
 from catalogue.console import fee_amount, num, percent, quantity, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
@@ -287,8 +288,16 @@ def _document_names(ids: Sequence[str], p: Procedure) -> str:
     return "; ".join(names)
 
 
+def _documents_in_order(p: Procedure) -> tuple[list[Document], list[Document]]:
+    """The dossier (what the applicant provides or shows) and, apart, the papers the agencies make on the way; one
+    numbering runs through both, the dossier first."""
+    made = {d.id for d in agency_papers(p)}
+    return [d for d in p.documents if d.id not in made], [d for d in p.documents if d.id in made]
+
+
 def _document_numbers(ids: Sequence[str], p: Procedure) -> str:
-    number = {d.id: i for i, d in enumerate(p.documents, 1)}
+    dossier, made = _documents_in_order(p)
+    number = {d.id: i for i, d in enumerate([*dossier, *made], 1)}
     return ", ".join(f'<a href="#giay-to-{number[i]}">{number[i]}</a>' if i in number else h(i) for i in ids)
 
 
@@ -321,7 +330,7 @@ def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str
     out = [
         "## Trình tự thực hiện {#trinh-tu}", "",
         table(["#", "Bước", "Ai thực hiện", "Thời gian (ngày làm việc: thấp / khả dĩ / cao)",
-               "Thời gian của người nộp", "Giấy tờ (số ở bảng Thành phần hồ sơ)", "Sau bước"], rows),
+               "Thời gian của người nộp", "Giấy tờ (số ở bảng giấy tờ)", "Sau bước"], rows),
         "",
     ]
     if critical:
@@ -353,10 +362,11 @@ def _issuer(doc: Document, site: Site) -> str:
 
 
 def _documents_section(p: Procedure, site: Site) -> str:
-    if not p.documents:
+    dossier, made = _documents_in_order(p)
+    if not dossier and not made:
         return "## Thành phần hồ sơ {#ho-so}\n\nKhông yêu cầu giấy tờ.\n"
     rows = []
-    for i, doc in enumerate(p.documents, 1):
+    for i, doc in enumerate(dossier, 1):
         notes = []
         if doc.identity:
             notes.append("xuất trình để xác định người nộp")
@@ -371,12 +381,19 @@ def _documents_section(p: Procedure, site: Site) -> str:
             h(doc.case),
             str(doc.originals), str(doc.copies), str(doc.certified_copies), h(doc.form), _issuer(doc, site),
         ])
-    return "\n".join([
-        "## Thành phần hồ sơ {#ho-so}", "",
-        table(["#", "Giấy tờ", "Trường hợp", "Bản chính", "Bản sao", "Bản sao chứng thực", "Mẫu đơn, tờ khai",
-               "Nguồn giấy tờ"], rows),
-        "",
-    ])
+    out = ["## Thành phần hồ sơ {#ho-so}", ""]
+    out += [table(["#", "Giấy tờ", "Trường hợp", "Bản chính", "Bản sao", "Bản sao chứng thực", "Mẫu đơn, tờ khai",
+                   "Nguồn giấy tờ"], rows), ""] if rows else ["Không yêu cầu giấy tờ.", ""]
+    if made:
+        # Results and the papers agencies send each other: numbered on, so the steps can name them, but not asked.
+        makers = {d: s.actor for s in reversed(p.steps) if s.actor != APPLICANT for d in s.produces}  # first step wins
+        rows = [[f'<span id="giay-to-{i}">{i}</span>', h(doc.name),
+                 site.agency_link(doc.issuer.agency or makers[doc.id], PROCEDURES)]
+                for i, doc in enumerate(made, len(dossier) + 1)]
+        out += ["### Giấy tờ do cơ quan lập trong quá trình giải quyết {#co-quan-lap}", "",
+                "Kết quả và văn bản các cơ quan lập, gửi cho nhau; người nộp hồ sơ không phải nộp.", "",
+                table(["#", "Giấy tờ", "Cơ quan lập"], rows), ""]
+    return "\n".join(out)
 
 
 def _legal_section(p: Procedure, site: Site) -> str:
