@@ -39,6 +39,7 @@ PREPARATION = "Chuẩn bị hồ sơ"
 TRAVEL = "Đi lại"
 QUEUE = "Chờ đợi"
 COUNTER = "Làm việc tại quầy"
+COUNTER_AWAY = "Làm việc với cơ quan"  # the same minutes on a step not done at an office (online, at home)
 CERTIFY_TIME = "Chứng thực bản sao (thời gian)"
 FEE = "Phí, lệ phí"
 COPY = "Sao chụp giấy tờ"
@@ -209,7 +210,12 @@ def _tt02_time_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, r
                               lambda: f"{_step_label(step)}: đi lại khứ hồi đến trụ sở {level_in_sentence(level)} {minutes} phút (travel_minutes.{level})")
         if at is not None:
             out.time_line(QUEUE, "step", step.id, at.queue, lambda: f"{_step_label(step)}: chờ đợi {at.queue} phút")
-            out.time_line(COUNTER, "step", step.id, at.counter, lambda: f"{_step_label(step)}: làm việc tại quầy {at.counter} phút")
+            if step.in_person:
+                out.time_line(COUNTER, "step", step.id, at.counter,
+                              lambda: f"{_step_label(step)}: làm việc tại quầy {at.counter} phút")
+            else:
+                out.time_line(COUNTER_AWAY, "step", step.id, at.counter,
+                              lambda: f"{_step_label(step)}: làm việc với cơ quan, không đến trụ sở, {at.counter} phút")
     if any(d.certified_copies and not d.presented for d in documents):
         out.used.update(("certification_minutes", "travel_minutes.commune"))
         out.time_line(CERTIFY_TIME, "parameter", "certification_minutes", rates.certification_minutes,

@@ -82,6 +82,12 @@ def vnd(amount: int | float) -> str:
     return f"{round(amount):,} đ".replace(",", ".")
 
 
+def time_limit(working_days: float) -> str:
+    """A legal time limit as people read it: «5 ngày làm việc», and «trong ngày» for a limit under a working day
+    (records write 0 for «ngay khi tiếp nhận» or «1 giờ»; the limit's own text says which)."""
+    return f"{num(working_days)} ngày làm việc" if working_days else "trong ngày"
+
+
 def fee_amount(fee: Fee) -> str:
     """What a fee costs, as a page or table states it: the rate and its unit for a fee charged per copy or page
     (8.000 đ/bản), with what the usual case pays. A fee of 0 đ reads «0 đ», never «miễn»: records also write 0 for a

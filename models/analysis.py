@@ -129,7 +129,8 @@ class CostLine(Model):
     """One traceable line of the compliance cost: what produced it, how many minutes or units, and the amount."""
 
     activity: str
-    """Vietnamese label: Chuẩn bị hồ sơ, Đi lại, Chờ đợi, Làm việc tại quầy, Phí, lệ phí, Sao chụp..."""
+    """Vietnamese label: Chuẩn bị hồ sơ, Đi lại, Chờ đợi, Làm việc tại quầy (or với cơ quan, off site), Phí, lệ phí,
+    Sao chụp..."""
     source_kind: SourceKind
     source_id: str
     """Step id, document id, fee name or parameter name."""

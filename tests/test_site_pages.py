@@ -295,3 +295,14 @@ def test_the_result_is_not_listed_among_the_papers_to_bring() -> None:
     anchors = set(page.xpath('//span[starts-with(@id, "giay-to-")]/@id'))
     links = {href[1:] for href in page.xpath('//a[starts-with(@href, "#giay-to-")]/@href')}
     assert links and links <= anchors and f"giay-to-{len(dossier) + 1}" in links
+
+
+def test_limits_under_a_day_and_minutes_spent_online_read_as_they_are() -> None:
+    site = built_site()
+    # Thông báo lưu trú (2.001159) is taken on the spot (the record writes 0 working days, «1 giờ»).
+    text = " ".join(site.page("thu-tuc/2.001159.html").text_content().split())
+    assert "thời hạn trong ngày" in text and "thời hạn 0 ngày" not in text
+    # Đổi giấy phép lái xe (1.115978) is done on VNeID: its minutes with the police are not «tại quầy».
+    _, steps = section_table(site.page("thu-tuc/1.115978.html"), "trinh-tu")
+    online = [row for row in steps if "VNeID" in row[1] and row[4]]
+    assert online and all("tại quầy" not in row[4] and "làm việc với cơ quan" in row[4] for row in online)

@@ -24,7 +24,18 @@ from catalogue.batch.table import analyse_table
 from catalogue.batch.worker import FINDING_COLUMNS
 from catalogue.cache import default_cache_dir
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, procedure_or_exit, resolve_rates
-from catalogue.console import clip, console, describe_operation, errors, figures, num, progress_bar, quantity, vnd
+from catalogue.console import (
+    clip,
+    console,
+    describe_operation,
+    errors,
+    figures,
+    num,
+    progress_bar,
+    quantity,
+    time_limit,
+    vnd,
+)
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
 from catalogue.spreadsheet import looks_like_formula
@@ -62,7 +73,7 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
         ("Bản chính / bản sao / bản sao chứng thực", f"{m.originals} / {m.copies} / {m.certified_copies}"),
         ("Mẫu đơn, tờ khai", str(m.forms)),
         ("Số khoản phí, lệ phí phải nộp", str(m.payments)),
-        ("Thời hạn giải quyết theo quy định", f"{num(m.time_limit_working_days)} ngày làm việc"),
+        ("Thời hạn giải quyết theo quy định", time_limit(m.time_limit_working_days)),
         ("  thời gian tính vào thời hạn (khả dĩ)", f"{num(m.working_days_in_time_limit)} ngày làm việc, từ khi cơ quan "
          "nhận hồ sơ đến khi trả kết quả"),
         ("Thời gian thực hiện (thấp / khả dĩ / cao)", f"{num(wd.low)} / {num(wd.likely)} / {num(wd.high)} ngày làm việc"),
@@ -73,7 +84,7 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
                      f"{cd.low} / {cd.likely} / {cd.high} ngày, bắt đầu {cd.start:%d/%m/%Y}, dự kiến xong {cd.end_likely:%d/%m/%Y}"))
     am = m.applicant_minutes
     rows.append(("Thời gian của người dân (phút)",
-                 f"{am.total} (chuẩn bị {am.preparation}, đi lại {am.travel}, chờ {am.queue}, tại quầy {am.counter})"))
+                 f"{am.total} (chuẩn bị {am.preparation}, đi lại {am.travel}, chờ {am.queue}, làm việc với cơ quan {am.counter})"))
     for label, value in rows:
         table.add_row(label, escape(value))
     console.print(table)

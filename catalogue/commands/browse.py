@@ -14,7 +14,7 @@ from rich.table import Column, Table
 from analysis.metrics import agency_papers
 from catalogue.batch.changes import amended_catalogue, catalogue_with_changes
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
-from catalogue.console import console, fee_amount, figures, num
+from catalogue.console import console, fee_amount, figures, num, time_limit
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STATUS_VI, STEP_KIND_LABELS_VI, Procedure
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         for p in sorted(cat.procedures.values(), key=lambda p: p.code):
             if matches(p, text, field, level, agency):
                 n += 1
-                table.add_row(escape(p.code), escape(p.name), escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), num(p.time_limit_working_days))
+                table.add_row(escape(p.code), escape(p.name), escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), num(p.time_limit_working_days) if p.time_limit_working_days else "trong ngày")
         console.print(table)
         console.print(f"{n} thủ tục")
 
@@ -98,9 +98,9 @@ def register(app: typer.Typer) -> None:
                     change = amendment.change
                     console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}",
                                   markup=False)
-        channels = Table("Cách thức", "Thời hạn (ngày LV)", "Phí, lệ phí", title="Cách thức thực hiện")
+        channels = Table("Cách thức", "Thời hạn", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
-            channels.add_row(CHANNEL_LABELS_VI[c.kind], num(c.time_limit.working_days), escape("; ".join(f"{f.name}: {fee_amount(f)}" for f in c.fees)) or "Không")
+            channels.add_row(CHANNEL_LABELS_VI[c.kind], time_limit(c.time_limit.working_days), escape("; ".join(f"{f.name}: {fee_amount(f)}" for f in c.fees)) or "Không")
         console.print(channels)
         docs = Table("Giấy tờ", "Bản chính", "Bản sao", "Sao y chứng thực", "Mẫu", title="Thành phần hồ sơ")
         made = agency_papers(p)

@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from analysis.findings import RULE_TITLES
 from analysis.metrics import agency_papers
-from catalogue.console import fee_amount, num, percent, quantity, vnd
+from catalogue.console import fee_amount, num, percent, quantity, time_limit, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
@@ -207,7 +207,8 @@ class Site:
             a = self.data.analyses.get(code)
             rows.append([
                 md(code), self.procedure_link(code, from_dir), md(p.field),
-                md(", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels)), num(p.time_limit_working_days),
+                md(", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels)),
+                num(p.time_limit_working_days) if p.time_limit_working_days else "trong ngày",
                 vnd(a.cost.per_case_vnd) if a else "",
             ])
         return table(["Mã", "Thủ tục", "Lĩnh vực", "Cấp", "Thời hạn (ngày làm việc)", "Chi phí một lần"], rows)
@@ -239,7 +240,7 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
         rows.append(("Cơ quan phối hợp", ", ".join(site.agency_link(x, PROCEDURES) for x in p.agencies.coordinating), ""))
     rows.append(("Đối tượng thực hiện", h(", ".join(SUBJECT_LABELS_VI[s] for s in p.subjects)), ""))
     channels = "".join(
-        f"<li><strong>{h(CHANNEL_LABELS_VI[c.kind])}</strong>: thời hạn {num(c.time_limit.working_days)} ngày làm việc"
+        f"<li><strong>{h(CHANNEL_LABELS_VI[c.kind])}</strong>: thời hạn {time_limit(c.time_limit.working_days)}"
         + f"; {_fees(c)}" + (f'<br><small>{h(c.time_limit.text)}</small>' if c.time_limit.text else "") + "</li>"
         for c in p.channels
     )
@@ -273,7 +274,8 @@ def _applicant_minutes(step: Step) -> str:
     t = step.applicant_time
     if t is None:
         return ""
-    parts = [(t.preparation, "chuẩn bị"), (t.travel or 0, "đi lại"), (t.queue, "chờ"), (t.counter, "tại quầy")]
+    parts = [(t.preparation, "chuẩn bị"), (t.travel or 0, "đi lại"), (t.queue, "chờ"),
+             (t.counter, "tại quầy" if step.in_person else "làm việc với cơ quan")]
     shown = [f"{m} phút {label}" for m, label in parts if m]
     return ", ".join(shown)
 
