@@ -306,3 +306,10 @@ def test_limits_under_a_day_and_minutes_spent_online_read_as_they_are() -> None:
     _, steps = section_table(site.page("thu-tuc/1.115978.html"), "trinh-tu")
     online = [row for row in steps if "VNeID" in row[1] and row[4]]
     assert online and all("tại quầy" not in row[4] and "làm việc với cơ quan" in row[4] for row in online)
+
+
+def test_the_sources_name_the_record_fields_in_words() -> None:
+    # 1.013978 marks the published duration of one step: the page names the step, not «steps.niem-yet.duration».
+    text = " ".join(built_site().page("thu-tuc/1.013978.html").text_content().split())
+    assert "Nội dung chép từ nguồn: mã thủ tục; tên thủ tục; lĩnh vực; cấp thực hiện" in text
+    assert "bước «Niêm yết công khai kết quả kiểm tra" in text and "steps.niem-yet" not in text

@@ -65,6 +65,19 @@ MODELLED_FIELDS_VI = {
     "steps": "các bước", "steps.duration": "thời gian các bước", "steps.applicant_time": "thời gian của người nộp",
     "annual_volume": "số hồ sơ mỗi năm", "documents": "thành phần hồ sơ", "documents.pages": "số trang giấy tờ",
     "name": "tên thủ tục", "channels": "cách thức thực hiện", "fees": "phí, lệ phí", "legal_basis": "căn cứ pháp lý",
+    "code": "mã thủ tục", "field": "lĩnh vực", "levels": "cấp thực hiện", "type": "loại thủ tục",
+    "subjects": "đối tượng thực hiện", "agencies": "cơ quan", "online": "mức độ dịch vụ công trực tuyến",
+    "results": "kết quả", "conditions": "điều kiện", "verbatim_steps": "trình tự thực hiện (nguyên văn)",
+    "time_limit": "thời hạn giải quyết",
+}
+"""Vietnamese names of the record's fields, for the provenance lists of a page (`provenance.transcribed`...)."""
+FIELD_PARTS_VI = {
+    "duration": "thời gian", "applicant_time": "thời gian của người nộp", "issuer": "nơi cấp",
+    "certified_copies": "số bản sao chứng thực", "copies": "số bản sao", "pages": "số trang",
+    "presented": "chỉ xuất trình", "amount_vnd": "mức thu", "quantity": "số lượng", "time_limit": "thời hạn",
+    "working_days": "số ngày làm việc", "description": "mô tả", "electronic": "bản điện tử",
+    "other_costs_vnd": "chi phí khác", "competent": "có thẩm quyền", "coordinating": "phối hợp",
+    "implementing": "thực hiện", "fees": "phí, lệ phí", "le_phi": "lệ phí", "phi": "phí",
 }
 ESTIMATE = '<span class="tthc-estimate">(ước tính)</span>'
 ROLE_VI = {"competent": "Có thẩm quyền", "implementing": "Thực hiện", "coordinating": "Phối hợp", "steps": "Tham gia các bước"}
@@ -414,6 +427,29 @@ def _legal_section(p: Procedure, site: Site) -> str:
     ])
 
 
+def _field_vi(entry: str, p: Procedure) -> str:
+    """A field path of the record's provenance in words: «steps.cap-gcn.duration» → «bước «Cấp giấy chứng nhận»:
+    thời gian»; an editor's comment after it in brackets is kept, free text is left as it is."""
+    head, bracket, comment = entry.partition(" (")
+    tail = bracket + comment
+    if head in MODELLED_FIELDS_VI:
+        return MODELLED_FIELDS_VI[head] + tail
+    top, *parts = head.split(".")
+    if top not in MODELLED_FIELDS_VI:
+        return entry
+    subject, attributes = MODELLED_FIELDS_VI[top], []
+    for part in parts:
+        if part in FIELD_PARTS_VI:
+            attributes.append(FIELD_PARTS_VI[part])
+            continue
+        try:
+            subject = (f"bước «{shorten(p.step(part).name, 50)}»" if top == "steps"
+                       else f"giấy tờ «{shorten(p.document(part).name, 50)}»")
+        except KeyError:
+            attributes.append(part)
+    return subject + (": " + ", ".join(attributes) if attributes else "") + tail
+
+
 def _line_source(line: CostLine, p: Procedure) -> str:
     try:
         if line.source_kind == "step":
@@ -566,10 +602,10 @@ def _sources_section(p: Procedure) -> str:
         dated = f" ngày {day(prov.published)}" if prov.published else ""
         out.append(f"- Quyết định công bố: {md(prov.publishing_decision)}{dated}")
     if prov.transcribed:
-        out.append("- Nội dung chép từ nguồn: " + md(", ".join(MODELLED_FIELDS_VI.get(f, f) for f in prov.transcribed)))
+        out.append("- Nội dung chép từ nguồn: " + md("; ".join(_field_vi(f, p) for f in prov.transcribed)))
     if prov.modelled:
         out.append('- <span class="tthc-estimate">Nội dung do biên tập viên ước tính</span>: '
-                   + md(", ".join(MODELLED_FIELDS_VI.get(f, f) for f in prov.modelled)))
+                   + md("; ".join(_field_vi(f, p) for f in prov.modelled)))
     if prov.note:
         out.append(f"- Ghi chú: {md(prov.note)}")
     out += ["", "Các con số đánh dấu *(ước tính)* là ước tính của biên tập viên danh mục, không do nguồn công bố.", ""]
