@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from analysis.findings import RULE_TITLES
 from analysis.metrics import agency_papers
-from catalogue.console import fee_amount, num, percent, quantity, time_limit, vnd
+from catalogue.console import cited_text, fee_amount, num, percent, quantity, time_limit, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
@@ -514,8 +514,7 @@ def _operation(op: Operation, p: Procedure) -> str:
         text += f" ({md(shorten(name, 80))})"
     text += f": {md(op.rationale)}"
     for change in op.legal_change:
-        target = " ".join(part for part in (", ".join(change.articles), change.ref) if part)
-        text += f"<br>Kiến nghị: {md(LEGAL_ACTION_VI[change.action].lower())} {md(target)}"
+        text += f"<br>Kiến nghị: {md(LEGAL_ACTION_VI[change.action].lower())} {md(cited_text(change.ref, change.articles))}"
         if change.text:
             text += f": {md(change.text)}"
     return text
