@@ -185,3 +185,12 @@ def test_identity_card_record_of_august_2026_is_done_at_the_commune_police(loade
     # The papers shown only when the population database has no entry are the fallback, not the usual case.
     assert p.document("phieu-thu-thap-dc01").fallback
     assert cat.legal["26/2023/QH15"].status == "amended" and "26/2023/QH15" in cat.legal["118/2025/QH15"].amends
+
+
+def test_building_permits_modelled_for_a_private_house_take_its_time_limit(loaded: Loaded) -> None:
+    # Quyết định 1077/QĐ-BXD: 10 (new, repair) or 9 (adjustment) working days for a works, 7 for a nhà ở riêng lẻ,
+    # the case these records model: the limit the analysis compares the path with is the house's.
+    for code in ("1.013225", "1.013226", "1.013229"):
+        p = loaded.catalogue.procedures[code]
+        assert {c.time_limit.working_days for c in p.channels} == {7}, code
+        assert "7 ngày làm việc đối với nhà ở riêng lẻ" in p.main_channel.time_limit.text, code
