@@ -82,10 +82,13 @@ def vnd(amount: int | float) -> str:
     return f"{round(amount):,} đ".replace(",", ".")
 
 
-def time_limit(working_days: float) -> str:
-    """A legal time limit as people read it: «5 ngày làm việc», and «trong ngày» for a limit under a working day
-    (records write 0 for «ngay khi tiếp nhận» or «1 giờ»; the limit's own text says which)."""
-    return f"{num(working_days)} ngày làm việc" if working_days else "trong ngày"
+def time_limit(working_days: float, unit: bool = True) -> str:
+    """A legal time limit as people read it: «5 ngày làm việc» (or «5» in a column that names its unit), and «trong
+    ngày» for a limit under a working day (records write 0 for «ngay khi tiếp nhận» or «1 giờ»; the limit's own text
+    says which)."""
+    if not working_days:
+        return "trong ngày"
+    return f"{num(working_days)} ngày làm việc" if unit else num(working_days)
 
 
 def fee_amount(fee: Fee) -> str:

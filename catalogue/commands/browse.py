@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         for p in sorted(cat.procedures.values(), key=lambda p: p.code):
             if matches(p, text, field, level, agency):
                 n += 1
-                table.add_row(escape(p.code), escape(p.name), escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), num(p.time_limit_working_days) if p.time_limit_working_days else "trong ngày")
+                table.add_row(escape(p.code), escape(p.name), escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), time_limit(p.time_limit_working_days, unit=False))
         console.print(table)
         console.print(f"{n} thủ tục")
 

@@ -221,7 +221,7 @@ class Site:
             rows.append([
                 md(code), self.procedure_link(code, from_dir), md(p.field),
                 md(", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels)),
-                num(p.time_limit_working_days) if p.time_limit_working_days else "trong ngày",
+                time_limit(p.time_limit_working_days, unit=False),
                 vnd(a.cost.per_case_vnd) if a else "",
             ])
         return table(["Mã", "Thủ tục", "Lĩnh vực", "Cấp", "Thời hạn (ngày làm việc)", "Chi phí một lần"], rows)
