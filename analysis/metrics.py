@@ -26,18 +26,7 @@ def applicant_documents(procedure: Procedure) -> list[Document]:
     registering at home collects them) or that the applicant shows. Not the result or a paper the agencies make,
     nor one the state holds that only agency steps read (they look it up), nor one asked only when a lookup fails
     (`fallback`)."""
-    handed: set[str] = set()
-    made: set[str] = set()
-    named: set[str] = set()
-    for s in procedure.steps:  # one pass: the findings cost every suggestion, and this runs on each
-        if s.consumes:
-            named.update(s.consumes)
-            if s.actor == APPLICANT and s.kind not in NOT_HANDING_OVER:
-                handed.update(s.consumes)
-        if s.produces:
-            named.update(s.produces)
-            if s.actor != APPLICANT:
-                made.update(s.produces)
+    handed, made, named = _hands(procedure)
     return [
         d for d in procedure.documents
         if not d.fallback and (
@@ -46,11 +35,28 @@ def applicant_documents(procedure: Procedure) -> list[Document]:
     ]
 
 
+def _hands(procedure: Procedure) -> tuple[set[str], set[str], set[str]]:
+    """(documents an applicant step hands over, documents agency steps make, documents any step names), in one pass:
+    the findings cost every suggestion, and this runs on each."""
+    handed: set[str] = set()
+    made: set[str] = set()
+    named: set[str] = set()
+    for s in procedure.steps:
+        if s.consumes:
+            named.update(s.consumes)
+            if s.actor == APPLICANT and s.kind not in NOT_HANDING_OVER:
+                handed.update(s.consumes)
+        if s.produces:
+            named.update(s.produces)
+            if s.actor != APPLICANT:
+                made.update(s.produces)
+    return handed, made, named
+
+
 def agency_papers(procedure: Procedure) -> list[Document]:
     """The documents the agencies make on the way (the result, a tax authority's opinion sent to the registry) that
     no applicant step hands over: not part of the dossier, which lists them apart."""
-    made = {d for s in procedure.steps if s.actor != APPLICANT for d in s.produces}
-    handed = {d for s in procedure.steps if s.actor == APPLICANT and s.kind not in NOT_HANDING_OVER for d in s.consumes}
+    handed, made, _ = _hands(procedure)
     return [d for d in procedure.documents if d.id in made and d.id not in handed]
 
 

@@ -106,6 +106,13 @@ class WorkingDays(Model):
         return cls(low=days, likely=days, high=days)
 
 
+def shorten(text: str, limit: int = 90) -> str:
+    """Long catalogue text cut for a table cell or a list, whitespace folded, an ellipsis saying it was cut (before
+    any escaping: an entity is never cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def fold(value: str) -> str:
     """Lower-case text without diacritics, for search: "Đăng ký kết hôn" → "dang ky ket hon"."""
     decomposed = unicodedata.normalize("NFD", value.replace("Đ", "D").replace("đ", "d"))

@@ -21,6 +21,7 @@ from models.common import (
     Source,
     Text,
     WorkingDays,
+    shorten,
 )
 
 SCHEMA_VERSION = 1
@@ -347,12 +348,6 @@ Cited = tuple[str, str, tuple[str, ...]]
 """A legal citation with where it is made, in words for the reports staff read: (where, text number, articles)."""
 
 
-def _short(name: str, limit: int = 60) -> str:
-    """A step's or document's name short enough to list several in one reason."""
-    name = " ".join(name.split())
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
-
-
 class RecordIndex(NamedTuple):
     """What the catalogue needs to know of a record without decoding it: its name and status, and what it refers
     to outside itself (the legal texts it cites, with where and which articles; the agencies it names; its
@@ -380,9 +375,10 @@ class RecordIndex(NamedTuple):
     def of(cls, procedure: Procedure) -> RecordIndex:
         cited: list[Cited] = [("căn cứ pháp lý của thủ tục", c.ref, tuple(c.articles)) for c in procedure.legal_basis]
         for step in procedure.steps:
-            cited += [(f"bước «{_short(step.name)}»", c.ref, tuple(c.articles)) for c in step.legal_basis]
+            cited += [(f"bước «{shorten(step.name, 60)}»", c.ref, tuple(c.articles)) for c in step.legal_basis]
         for document in procedure.documents:
-            cited += [(f"giấy tờ «{_short(document.name)}»", c.ref, tuple(c.articles)) for c in document.legal_basis]
+            cited += [(f"giấy tờ «{shorten(document.name, 60)}»", c.ref, tuple(c.articles))
+                      for c in document.legal_basis]
         for channel in procedure.channels:
             for fee in channel.fees:
                 cited += [(f"phí, lệ phí «{fee.name}»", c.ref, tuple(c.articles)) for c in fee.legal_basis]

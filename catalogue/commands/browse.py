@@ -104,8 +104,9 @@ def register(app: typer.Typer) -> None:
         console.print(channels)
         docs = Table("Giấy tờ", "Bản chính", "Bản sao", "Sao y chứng thực", "Mẫu", title="Thành phần hồ sơ")
         made = agency_papers(p)
+        made_ids = {d.id for d in made}
         for d in p.documents:
-            if d not in made:
+            if d.id not in made_ids:
                 docs.add_row(escape(d.name + (f" ({d.case})" if d.case else "")), str(d.originals), str(d.copies),
                              str(d.certified_copies), escape(d.form or ""))
         console.print(docs)

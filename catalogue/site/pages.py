@@ -33,7 +33,7 @@ from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, 
 from models.analysis import ROUNDING_NOTE_VI, CostLine, ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.change import LegalChange
-from models.common import LEVEL_LABELS_VI, Source
+from models.common import LEVEL_LABELS_VI, Source, shorten
 from models.findings import Finding
 from models.procedure import (
     APPLICANT,
@@ -88,12 +88,6 @@ ROLE_VI = {"competent": "Có thẩm quyền", "implementing": "Thực hiện", "
 
 def day(d: date) -> str:
     return d.strftime("%d/%m/%Y")
-
-
-def shorten(text: str, limit: int = 90) -> str:
-    """Cut long catalogue text for a table cell (before escaping: an entity is never cut)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -310,14 +304,14 @@ def _documents_in_order(p: Procedure) -> tuple[list[Document], list[Document]]:
     return [d for d in p.documents if d.id not in made], [d for d in p.documents if d.id in made]
 
 
-def _document_numbers(ids: Sequence[str], p: Procedure) -> str:
-    dossier, made = _documents_in_order(p)
-    number = {d.id: i for i, d in enumerate([*dossier, *made], 1)}
+def _document_numbers(ids: Sequence[str], number: dict[str, int]) -> str:
     return ", ".join(f'<a href="#giay-to-{number[i]}">{number[i]}</a>' if i in number else h(i) for i in ids)
 
 
 def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
     number = {s.id: i for i, s in enumerate(p.steps, 1)}
+    dossier, made = _documents_in_order(p)
+    document_number = {d.id: i for i, d in enumerate([*dossier, *made], 1)}
     critical = set(a.metrics.critical_path) if a else set()
     rows = []
     for i, s in enumerate(p.steps, 1):
@@ -328,9 +322,9 @@ def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str
         # Documents by their number in the documents table: names there, once (a step may use twenty).
         documents = []
         if s.consumes:
-            documents.append("Cần: " + _document_numbers(s.consumes, p))
+            documents.append("Cần: " + _document_numbers(s.consumes, document_number))
         if s.produces:
-            documents.append("Tạo ra: " + _document_numbers(s.produces, p))
+            documents.append("Tạo ra: " + _document_numbers(s.produces, document_number))
         label = md(STEP_KIND_LABELS_VI[s.kind])
         if s.automated:
             label += "; hệ thống thông tin tự động thực hiện"
