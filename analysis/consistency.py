@@ -39,68 +39,68 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
     for role in ("competent", "implementing", "coordinating"):
         for i, agency in enumerate(getattr(p.agencies, role)):
             if agency not in cat.agencies:
-                err(("agencies", role, i), f"unknown agency {agency!r} (not in data/agencies/)")
+                err(("agencies", role, i), f"không có cơ quan {agency!r} trong data/agencies/")
     for i, cite in enumerate(p.legal_basis):
         if cite.ref not in cat.legal:
-            err(("legal_basis", i, "ref"), f"unknown legal document {cite.ref!r} (not in data/legal/)")
+            err(("legal_basis", i, "ref"), f"không có văn bản {cite.ref!r} trong data/legal/")
     for ci, channel in enumerate(p.channels):
         for fi, fee in enumerate(channel.fees):
             for li, cite in enumerate(fee.legal_basis):
                 if cite.ref not in cat.legal:
-                    err(("channels", ci, "fees", fi, "legal_basis", li, "ref"), f"unknown legal document {cite.ref!r}")
+                    err(("channels", ci, "fees", fi, "legal_basis", li, "ref"), f"không có văn bản {cite.ref!r} trong data/legal/")
     kinds = Counter(c.kind for c in p.channels)
     for kind, n in kinds.items():
         if n > 1:
-            err(("channels",), f"channel {kind} is listed {n} times")
+            err(("channels",), f"kênh {kind} ghi {n} lần")
 
     doc_ids = Counter(d.id for d in p.documents)
     for i, d in enumerate(p.documents):
         if doc_ids[d.id] > 1:
-            err(("documents", i, "id"), f"document id {d.id!r} is used twice")
+            err(("documents", i, "id"), f"mã giấy tờ {d.id!r} dùng hai lần")
         if d.issuer.agency is not None and d.issuer.agency not in cat.agencies:
-            err(("documents", i, "issuer", "agency"), f"unknown agency {d.issuer.agency!r}")
+            err(("documents", i, "issuer", "agency"), f"không có cơ quan {d.issuer.agency!r} trong data/agencies/")
         for li, cite in enumerate(d.legal_basis):
             if cite.ref not in cat.legal:
-                err(("documents", i, "legal_basis", li, "ref"), f"unknown legal document {cite.ref!r}")
+                err(("documents", i, "legal_basis", li, "ref"), f"không có văn bản {cite.ref!r} trong data/legal/")
         if d.originals + d.copies + d.certified_copies == 0:
-            err(("documents", i), "a document needs at least one original, copy or certified copy")
+            err(("documents", i), "giấy tờ phải có ít nhất một bản chính, bản sao hoặc bản sao chứng thực")
 
     step_ids = Counter(s.id for s in p.steps)
     used: set[str] = set()
     for i, s in enumerate(p.steps):
         if step_ids[s.id] > 1:
-            err(("steps", i, "id"), f"step id {s.id!r} is used twice")
+            err(("steps", i, "id"), f"mã bước {s.id!r} dùng hai lần")
         if s.actor != APPLICANT and s.actor not in cat.agencies:
-            err(("steps", i, "actor"), f"unknown actor {s.actor!r}: `applicant` or an agency id")
+            err(("steps", i, "actor"), f"không có người thực hiện {s.actor!r}: ghi `applicant` hoặc mã một cơ quan")
         if s.office is not None and s.office not in cat.agencies:
-            err(("steps", i, "office"), f"unknown agency {s.office!r}")
+            err(("steps", i, "office"), f"không có cơ quan {s.office!r} trong data/agencies/")
         if s.in_person and s.office is None and s.actor == APPLICANT:
-            err(("steps", i, "office"), "an in-person step of the applicant names the `office` visited")
+            err(("steps", i, "office"), "bước người dân đến trực tiếp phải ghi nơi đến (`office`)")
         for j, before in enumerate(s.after):
             if before not in step_ids:
-                err(("steps", i, "after", j), f"unknown step {before!r}")
+                err(("steps", i, "after", j), f"không có bước {before!r}")
             elif before == s.id:
-                err(("steps", i, "after", j), "a step cannot follow itself")
+                err(("steps", i, "after", j), "một bước không thể đứng sau chính nó")
         for field in ("consumes", "produces"):
             for j, doc in enumerate(getattr(s, field)):
                 if doc not in doc_ids:
-                    err(("steps", i, field, j), f"unknown document {doc!r}")
+                    err(("steps", i, field, j), f"không có giấy tờ {doc!r} trong `documents`")
                 used.add(doc)
         for li, cite in enumerate(s.legal_basis):
             if cite.ref not in cat.legal:
-                err(("steps", i, "legal_basis", li, "ref"), f"unknown legal document {cite.ref!r}")
+                err(("steps", i, "legal_basis", li, "ref"), f"không có văn bản {cite.ref!r} trong data/legal/")
     for i, d in enumerate(p.documents):
         if d.id not in used:
-            err(("documents", i, "id"), f"document {d.id!r} is used by no step (add it to a step's `consumes`)")
+            err(("documents", i, "id"), f"giấy tờ {d.id!r} không bước nào dùng (thêm vào `consumes` của một bước)")
     for i, code in enumerate(p.related):
         if code not in cat.procedures and code not in unreadable:
-            err(("related", i), f"related procedure {code} is not in the catalogue", "warning")
+            err(("related", i), f"thủ tục liên quan {code} không có trong danh mục", "warning")
     for i, code in enumerate(p.replaces):
         old = cat.procedures.get(code)
         if code == p.code:
-            err(("replaces", i), "a record cannot replace its own code")
+            err(("replaces", i), "hồ sơ không thể thay thế chính mã của nó")
         elif old is not None and old.status != "abolished":
-            err(("replaces", i), f"replaces {code}, which the catalogue still has in force: remove its file or mark it "
+            err(("replaces", i), f"thay thế {code}, mà danh mục vẫn ghi đang hiệu lực: xóa tệp của nó hoặc ghi "
                                  "`status: abolished`")
 
     if any(m.severity == "error" and m.location[:1] == ("steps",) for m in out):
@@ -109,20 +109,20 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
     if not nx.is_directed_acyclic_graph(graph):
         cycle = nx.find_cycle(graph)
         first = [s.id for s in p.steps].index(cycle[0][0])
-        err(("steps", first, "after"), "the steps form a cycle: " + " → ".join([e[0] for e in cycle] + [cycle[0][0]]))
+        err(("steps", first, "after"), "các bước tạo thành vòng lặp: " + " → ".join([e[0] for e in cycle] + [cycle[0][0]]))
         return out
     if not nx.is_weakly_connected(graph):
-        err(("steps",), f"the step graph falls apart into {nx.number_weakly_connected_components(graph)} pieces")
+        err(("steps",), f"sơ đồ các bước rời thành {nx.number_weakly_connected_components(graph)} phần")
     ends = [n for n in graph if graph.out_degree(n) == 0]
     if len(ends) > 1:
-        err(("steps",), f"the step graph has {len(ends)} ends ({', '.join(ends)}): one step should finish it", "warning")
+        err(("steps",), f"sơ đồ các bước có {len(ends)} điểm kết thúc ({', '.join(ends)}): nên kết thúc ở một bước", "warning")
     likely = days_in_time_limit(p)
     limit = p.time_limit_working_days
     if likely > limit:
         err(
             ("channels", p.channels.index(p.main_channel), "time_limit", "working_days"),
-            f"from the agency's receipt to the result takes {likely:g} working days (likely), more than the legal "
-            f"limit of {limit:g}",
+            f"từ khi cơ quan nhận hồ sơ đến khi trả kết quả mất {likely:g} ngày làm việc (khả dĩ), quá thời hạn "
+            f"luật định {limit:g} ngày",
             "warning",
         )
     return out
@@ -135,14 +135,14 @@ def check_catalogue(cat: Catalogue, unreadable: Collection[str] = ()) -> list[In
         for field in ("parent", "successor"):
             ref = getattr(a, field)
             if ref is not None and ref not in cat.agencies:
-                out.append(Inconsistency("agency", a.id, (field,), f"unknown agency {ref!r}"))
+                out.append(Inconsistency("agency", a.id, (field,), f"không có cơ quan {ref!r} trong data/agencies/"))
     for d in cat.legal.values():
         for field in ("amends", "replaces"):
             for i, ref in enumerate(getattr(d, field)):
                 if ref not in cat.legal:
-                    out.append(Inconsistency("legal", d.number, (field, i), f"unknown legal document {ref!r}", "warning"))
+                    out.append(Inconsistency("legal", d.number, (field, i), f"không có văn bản {ref!r} trong data/legal/", "warning"))
         if d.ended is not None and d.ended < d.effective:
-            out.append(Inconsistency("legal", d.number, ("ended",), "ends before it takes effect"))
+            out.append(Inconsistency("legal", d.number, ("ended",), "hết hiệu lực trước ngày có hiệu lực"))
     successors: dict[str, str] = {}
     for p in cat.procedures.values():
         out += check_procedure(p, cat, unreadable)
@@ -151,6 +151,6 @@ def check_catalogue(cat: Catalogue, unreadable: Collection[str] = ()) -> list[In
                 continue
             if code in successors:
                 out.append(Inconsistency("procedure", p.code, ("replaces", i),
-                                         f"{code} is replaced by {successors[code]} already"))
+                                         f"{code} đã được {successors[code]} thay thế"))
             successors.setdefault(code, p.code)
     return out

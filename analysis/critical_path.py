@@ -39,7 +39,7 @@ def topological_order(steps: Sequence[Step]) -> list[Step]:
     for step in steps:
         for before in step.after:
             if before not in successors:
-                raise StepGraphError(f"step {step.id!r} comes after unknown step {before!r}")
+                raise StepGraphError(f"bước {step.id!r} đứng sau bước không có {before!r}")
             successors[before].append(step.id)
     ready = [s.id for s in steps if not s.after]
     order: list[Step] = []
@@ -52,7 +52,7 @@ def topological_order(steps: Sequence[Step]) -> list[Step]:
                 ready.append(nxt)
     if len(order) != len(steps):
         stuck = sorted(k for k, v in waiting.items() if v > 0)
-        raise StepGraphError(f"the steps form a cycle through {', '.join(stuck)}")
+        raise StepGraphError(f"các bước tạo thành vòng lặp qua {', '.join(stuck)}")
     return order
 
 
@@ -90,7 +90,7 @@ def longest_paths(steps: Sequence[Step]) -> LongestPaths:
             try:
                 f = finish_likely[before]
             except KeyError:
-                raise StepGraphError(f"step {step.id!r} comes after unknown step {before!r}") from None
+                raise StepGraphError(f"bước {step.id!r} đứng sau bước không có {before!r}") from None
             if chosen is None or f > start_likely:
                 start_likely = f
                 chosen = before

@@ -34,9 +34,9 @@ def baseline(changes: ProcedureChanges, entry: int, catalogue: Catalogue) -> Pro
     """The catalogue's procedure a plan entry applies to; refuses unknown and abolished procedures."""
     procedure = catalogue.procedures.get(changes.code)
     if procedure is None:
-        raise PlanError(entry, changes.code, f"procedure {changes.code} is not in the catalogue")
+        raise PlanError(entry, changes.code, f"thủ tục {changes.code} không có trong danh mục")
     if procedure.status == "abolished":
-        raise PlanError(entry, changes.code, f"procedure {changes.code} is abolished: there is nothing to simplify")
+        raise PlanError(entry, changes.code, f"thủ tục {changes.code} đã bị bãi bỏ: không còn gì để đơn giản hóa")
     return procedure
 
 

@@ -82,6 +82,9 @@ class ProposalError(ValueError):
         self.message = message
 
 
+_WHAT_VI = {"step": "bước", "document": "giấy tờ"}
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -199,8 +202,8 @@ class ProcedureDraft:
             return live[item_id]
         if item_id in removed:
             i, kind = removed[item_id]
-            raise self.fail(f"{what} {item_id!r} was already removed by operations[{i}] ({kind})")
-        raise self.fail(f"unknown {what} {item_id!r} in procedure {self.base.code}")
+            raise self.fail(f"{_WHAT_VI[what]} {item_id!r} đã bị bỏ ở operations[{i}] ({kind})")
+        raise self.fail(f"thủ tục {self.base.code} không có {_WHAT_VI[what]} {item_id!r}")
 
     def successors(self, step_id: str) -> list[str]:
         return [s.id for s in self.steps.values() if step_id in s.after]
@@ -270,9 +273,9 @@ class ProcedureDraft:
                 made_by = producers.get(d)
                 if made_by:
                     if s.id not in made_by and not any(mask & bit[p] for p in made_by):
-                        out[(s.id, d)] = f"step {s.id!r} needs document {d!r}, which no earlier step produces any more"
+                        out[(s.id, d)] = f"bước {s.id!r} cần giấy tờ {d!r}, mà không còn bước nào trước nó tạo ra"
                 elif d in self.base_produced:
-                    out[(s.id, d)] = f"step {s.id!r} needs document {d!r}, which only a removed step produced"
+                    out[(s.id, d)] = f"bước {s.id!r} cần giấy tờ {d!r}, mà chỉ bước đã bỏ tạo ra"
         return out
 
     # -- the result ------------------------------------------------------------------------------------------
@@ -299,7 +302,7 @@ class ProcedureDraft:
 def _remove_step(draft: ProcedureDraft, op: RemoveStep) -> None:
     step = draft.step(op.step)
     if len(draft.steps) == 1:
-        raise draft.fail(f"step {op.step!r} is the only step left")
+        raise draft.fail(f"bước {op.step!r} là bước duy nhất còn lại")
     draft.remove_step(step)
 
 
@@ -373,10 +376,10 @@ def _merge_steps(draft: ProcedureDraft, op: MergeSteps) -> None:
 def _parallelize(draft: ProcedureDraft, op: Parallelize) -> None:
     step, before = draft.step(op.step), draft.step(op.after)
     if before.id not in step.after:
-        raise draft.fail(f"step {step.id!r} does not come directly after {before.id!r}")
+        raise draft.fail(f"bước {step.id!r} không đứng ngay sau bước {before.id!r}")
     shared = [d for d in step.consumes if d in before.produces]
     if shared:
-        raise draft.fail(f"step {step.id!r} uses {', '.join(shared)} produced by {before.id!r}: they cannot run in parallel")
+        raise draft.fail(f"bước {step.id!r} dùng {', '.join(shared)} do bước {before.id!r} tạo ra: hai bước không thể làm song song")
     after = _unique(b for a in step.after for b in (before.after if a == before.id else [a]))
     for sid in draft.successors(step.id):
         succ = draft.steps[sid]
@@ -392,7 +395,7 @@ def _drop_document(draft: ProcedureDraft, op: DropDocument) -> None:
 def _accept_plain_copy(draft: ProcedureDraft, op: AcceptPlainCopy) -> None:
     doc = draft.document(op.document)
     if doc.certified_copies == 0:
-        raise draft.fail(f"document {doc.id!r} asks for no certified copy")
+        raise draft.fail(f"giấy tờ {doc.id!r} không yêu cầu bản sao chứng thực")
     draft.documents[doc.id] = _changed(doc, **{
         "copies": doc.copies + doc.certified_copies, "certified_copies": 0, "plain_copy_allowed": True,
     })
@@ -404,7 +407,7 @@ def _obtain_from_state(draft: ProcedureDraft, op: ObtainFromState) -> None:
     supplied_by = [s for s in draft.steps.values()
                    if s.actor == APPLICANT and doc.id in s.consumes and s.kind not in RECEIVING_KINDS]
     if produced and not supplied_by:
-        raise draft.fail(f"the applicant does not supply document {doc.id!r}")
+        raise draft.fail(f"người dân không nộp giấy tờ {doc.id!r}")
     if produced:
         # Made by an earlier step of this procedure: the agency keeps its own original; the applicant no longer
         # carries it nor copies it, nor goes to ask for it.
@@ -424,7 +427,7 @@ def _applicant_steps(draft: ProcedureDraft, ids: Sequence[str]) -> list[Step]:
     steps = [draft.step(i) for i in ids]
     for s in steps:
         if s.actor != APPLICANT:
-            raise draft.fail(f"step {s.id!r} is done by {s.actor!r}, not by the applicant")
+            raise draft.fail(f"bước {s.id!r} do {s.actor!r} thực hiện, không phải người dân")
     return steps
 
 
@@ -433,13 +436,13 @@ def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
         targets = _applicant_steps(draft, op.steps)
         for s in targets:
             if s.presence_required:
-                cited = ", ".join(c.ref for c in s.legal_basis) or "the procedure's legal basis"
-                raise draft.fail(f"step {s.id!r}: the law requires the applicant's presence ({cited}); it cannot go online")
+                cited = ", ".join(c.ref for c in s.legal_basis) or "căn cứ pháp lý của thủ tục"
+                raise draft.fail(f"bước {s.id!r}: pháp luật yêu cầu người dân có mặt ({cited}); không thể chuyển sang trực tuyến")
     else:
         targets = [s for s in draft.steps.values() if s.actor == APPLICANT and not s.presence_required
                    and (s.in_person or s.channel in ("in_person", "post"))]
     if not targets:
-        raise draft.fail("no applicant step that the law lets go online is done in person or by post")
+        raise draft.fail("không có bước nào của người dân vừa làm trực tiếp hoặc qua bưu chính vừa được pháp luật cho làm trực tuyến")
     paper_result = not draft.base.results[0].electronic  # the usual result; the others are refusals and notices
     named = {d for s in draft.steps.values() for d in (*s.consumes, *s.produces)}
     kept_originals = {d.id for d in draft.documents.values() if d.surrendered and not d.case}
@@ -485,13 +488,13 @@ def _shorten_time_limit(draft: ProcedureDraft, op: ShortenTimeLimit) -> None:
     kinds = set(op.channels) or {c.kind for c in draft.channels}
     missing = kinds - {c.kind for c in draft.channels}
     if missing:
-        raise draft.fail(f"the procedure has no {', '.join(sorted(missing))} channel")
+        raise draft.fail(f"thủ tục không có kênh {', '.join(sorted(missing))}")
     channels = []
     for c in draft.channels:
         if c.kind in kinds:
             if op.working_days > c.time_limit.working_days:
                 raise draft.fail(
-                    f"{op.working_days:g} working days is longer than the {c.kind} limit of {c.time_limit.working_days:g}"
+                    f"{op.working_days:g} ngày làm việc dài hơn thời hạn hiện nay của kênh {c.kind} ({c.time_limit.working_days:g} ngày)"
                 )
             c = c.model_copy(update={"time_limit": TimeLimit(working_days=op.working_days, text=f"{op.working_days:g} ngày làm việc")})
         channels.append(c)
@@ -514,21 +517,21 @@ def _change_fee(draft: ProcedureDraft, op: ChangeFee) -> None:
         channels.append(c)
     if not found:
         names = sorted({f.name for c in draft.channels for f in c.fees})
-        raise draft.fail(f"no fee named {op.fee!r} (fees: {', '.join(names) or 'none'})")
+        raise draft.fail(f"không có khoản phí, lệ phí tên {op.fee!r} (các khoản: {', '.join(names) or 'không có'})")
     draft.channels = channels
 
 
 def _lower_frequency(draft: ProcedureDraft, op: LowerFrequency) -> None:
     current = draft.annual_volume.frequency_per_subject
     if op.frequency_per_subject >= current:
-        raise draft.fail(f"frequency {op.frequency_per_subject} is not lower than {current}")
+        raise draft.fail(f"tần suất {op.frequency_per_subject} không thấp hơn tần suất hiện nay {current}")
     draft.annual_volume = draft.annual_volume.model_copy(update={"frequency_per_subject": op.frequency_per_subject})
 
 
 def _change_subjects(draft: ProcedureDraft, op: ChangeSubjects) -> None:
     current = draft.annual_volume.subjects_per_year
     if op.subjects_per_year > current:
-        raise draft.fail(f"{op.subjects_per_year} subjects a year is more than today's {current}")
+        raise draft.fail(f"{op.subjects_per_year} đối tượng một năm nhiều hơn số hiện nay {current}")
     draft.annual_volume = draft.annual_volume.model_copy(update={"subjects_per_year": op.subjects_per_year})
 
 

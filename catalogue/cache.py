@@ -26,7 +26,7 @@ import pydantic
 
 from catalogue.collector import collector_paused
 from catalogue.loader import DEFAULT_DATA, Loaded, load, load_procedure_file, place_procedure
-from catalogue.problems import Problem
+from catalogue.problems import Problem, cannot_read
 from models.catalogue import Catalogue, Procedures
 from models.procedure import SCHEMA_VERSION, Procedure, RecordIndex
 
@@ -96,7 +96,7 @@ class ProcedureCache:
             try:
                 st = os.stat(key)
             except OSError as exc:
-                loaded.problems.append(Problem(Path(path), None, "", f"cannot read: {exc.strerror}"))
+                loaded.problems.append(Problem(Path(path), None, "", cannot_read(exc)))
                 continue
             entry = known.get(key)
             if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
@@ -106,7 +106,7 @@ class ProcedureCache:
                 with open(key, "rb") as file:
                     raw = file.read()
             except OSError as exc:
-                loaded.problems.append(Problem(Path(path), None, "", f"cannot read: {exc.strerror}"))
+                loaded.problems.append(Problem(Path(path), None, "", cannot_read(exc)))
                 continue
             sha = hashlib.sha256(raw).hexdigest()
             new_files.append((key, st.st_size, st.st_mtime_ns, sha))
@@ -207,8 +207,8 @@ class PayloadReader:
                 marks = ",".join("?" * len(part))
                 out.update(self.db.execute(f"SELECT sha256, payload FROM payloads WHERE sha256 IN ({marks})", part))
         if len(out) < len(set(shas)):
-            raise RuntimeError(f"{self.path}: a record was removed from the compiled cache while this command ran "
-                               "(another tthc version rebuilt it?): run the command again")
+            raise RuntimeError(f"{self.path}: một bản ghi bị xóa khỏi bộ đệm trong lúc lệnh chạy "
+                               "(một phiên bản tthc khác vừa dựng lại bộ đệm?): chạy lại lệnh")
         return out
 
 

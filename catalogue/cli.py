@@ -65,5 +65,5 @@ def main() -> None:
     except CatalogueError as exc:
         for problem in exc.problems:
             errors.print(str(problem))
-        errors.print(f"{len(exc.problems)} errors in the catalogue: run `tthc validate` for the full report")
+        errors.print(f"danh mục có {len(exc.problems)} lỗi: chạy `tthc validate` để xem đầy đủ")
         raise SystemExit(1) from None

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from catalogue.problems import CatalogueError, Problem, field_path
+from catalogue.problems import CatalogueError, Problem, cannot_read, field_path, pydantic_message_vi
 from catalogue.yamlio import Parsed, YamlError, load_yaml_file
 from models.catalogue import Catalogue, Procedures
 from models.parameters import Parameter, ParameterSet
@@ -20,6 +20,8 @@ from models.registry import Agency, LegalDocument
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
+KIND_VI = {"agency": "cơ quan", "legal": "văn bản"}
+"""The registries' records, as messages name them."""
 
 
 @dataclass
@@ -53,14 +55,12 @@ def _pydantic_problems(exc: ValidationError, path: Path, parsed: Parsed, base: t
     problems = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        message = err["msg"]
+        message = pydantic_message_vi(err)
         value = err.get("input")
         if err["type"] == "string_type" and isinstance(value, float) and loc and loc[-1] in ("code", "related"):
-            message = f"the code {value!r} was read as a number: quote it, e.g. code: \"{value}\""
+            message = f"mã {value!r} bị đọc thành số: đặt trong dấu nháy, ví dụ code: \"{value}\""
         elif err["type"] == "string_type" and isinstance(value, float):
-            message = f"{message} (got the number {value!r}: quote it)"
-        elif err["type"] == "extra_forbidden":
-            message = "unknown field (a typo?)"
+            message = f"{message} (đang là số {value!r}: đặt trong dấu nháy)"
         problems.append(Problem(path, parsed.line_of(base + loc), field_path(loc), message))
     return problems
 
@@ -92,7 +92,7 @@ def _read(path: Path, problems: list[Problem]) -> Parsed | None:
     except YamlError as exc:
         problems.append(Problem(path, exc.line, "", exc.message))
     except OSError as exc:
-        problems.append(Problem(path, None, "", f"cannot read: {exc.strerror}"))
+        problems.append(Problem(path, None, "", cannot_read(exc)))
     return None
 
 
@@ -113,7 +113,7 @@ def _load_list(
         k = key(record)
         if k in into:
             first, _ = loaded.locate(kind, k)
-            loaded.problems.append(Problem(path, parsed.line_of(base), "", f"{kind} {k!r} is defined twice (also in {first})"))
+            loaded.problems.append(Problem(path, parsed.line_of(base), "", f"{KIND_VI[kind]} {k!r} được khai báo hai lần (lần đầu ở {first})"))
             continue
         into[k] = record
         loaded.origins[(kind, k)] = (path, parsed, base)
@@ -126,14 +126,14 @@ def load_parameters(folder: Path, loaded: Loaded) -> ParameterSet:
         if parsed is None:
             continue
         if not isinstance(parsed.data, dict):
-            loaded.problems.append(Problem(path, 1, "", "a parameter file maps parameter names to their dated values"))
+            loaded.problems.append(Problem(path, 1, "", "tệp tham số phải là bảng tên tham số: các giá trị theo ngày"))
             continue
         for name, body in parsed.data.items():
             record, problems = validate_record(Parameter, {"name": name, **(body or {})}, path, parsed, (name,))
             loaded.problems += problems
             if record is not None:
                 if name in params:
-                    loaded.problems.append(Problem(path, parsed.line_of((name,)), str(name), "parameter defined twice"))
+                    loaded.problems.append(Problem(path, parsed.line_of((name,)), str(name), "tham số được khai báo hai lần"))
                 params[name] = record
                 loaded.origins[("parameter", name)] = (path, parsed, (name,))
     return ParameterSet(parameters=params)
@@ -144,7 +144,7 @@ def load_procedure_file(path: Path, problems: list[Problem]) -> tuple[Procedure 
     if parsed is None:
         return None, None
     if not isinstance(parsed.data, dict):
-        problems.append(Problem(path, 1, "", "a procedure file holds one mapping (code, name, steps...)"))
+        problems.append(Problem(path, 1, "", "tệp thủ tục phải là một bảng (code, name, steps...)"))
         return None, parsed
     record, found = validate_record(Procedure, parsed.data, path, parsed)
     problems += found
@@ -182,10 +182,10 @@ def place_procedure(loaded: Loaded, path: Path | str, code: str, parsed: Parsed 
         return Problem(Path(path), parsed.line_of(("code",)) if parsed else None, "code", message)
 
     if not (os.sep + os.fspath(path)).endswith(f"{os.sep}{code}.yaml"):
-        loaded.problems.append(problem(f"file is named {os.path.basename(path)} but holds {code}: name it {code}.yaml"))
+        loaded.problems.append(problem(f"tệp tên {os.path.basename(path)} nhưng chứa thủ tục {code}: đổi tên thành {code}.yaml"))
     if code in loaded.catalogue.procedures:
         first, _ = loaded.locate("procedure", code)
-        loaded.problems.append(problem(f"procedure {code} is defined twice (also in {first})"))
+        loaded.problems.append(problem(f"thủ tục {code} được khai báo hai lần (lần đầu ở {first})"))
         return False
     loaded.origins[("procedure", code)] = (path, parsed, ())
     return True

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import ValidationError
 
 Severity = Literal["error", "warning"]
 
@@ -37,3 +40,92 @@ class CatalogueError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+def _choices(expected: object) -> str:
+    """Pydantic's "'a', 'b' or 'c'" as Vietnamese write a list of choices."""
+    return str(expected).replace(" or ", " hoặc ")
+
+
+def _bound(value: object) -> str:
+    """A bound as written in a record: 0, not 0.0."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# A validation error in the editor's language, by pydantic's error type (https://docs.pydantic.dev/latest/errors/
+# validation_errors/); the context values (bounds, choices) come from the error itself. Types the catalogue's
+# models cannot raise keep pydantic's own message.
+_PYDANTIC_VI: dict[str, Callable[[dict[str, Any]], str]] = {
+    "missing": lambda c: "thiếu trường bắt buộc",
+    "extra_forbidden": lambda c: "trường không có trong mẫu (gõ nhầm tên?)",
+    "string_type": lambda c: "phải là văn bản",
+    "int_type": lambda c: "phải là số nguyên",
+    "int_parsing": lambda c: "phải là số nguyên",
+    "int_from_float": lambda c: "phải là số nguyên, không có phần thập phân",
+    "float_type": lambda c: "phải là số",
+    "float_parsing": lambda c: "phải là số",
+    "decimal_type": lambda c: "phải là số",
+    "decimal_parsing": lambda c: "phải là số",
+    "bool_type": lambda c: "phải là true hoặc false",
+    "bool_parsing": lambda c: "phải là true hoặc false",
+    "literal_error": lambda c: f"phải là một trong: {_choices(c['expected'])}",
+    "enum": lambda c: f"phải là một trong: {_choices(c['expected'])}",
+    "greater_than": lambda c: f"phải lớn hơn {_bound(c['gt'])}",
+    "greater_than_equal": lambda c: f"phải từ {_bound(c['ge'])} trở lên",
+    "less_than": lambda c: f"phải nhỏ hơn {_bound(c['lt'])}",
+    "less_than_equal": lambda c: f"phải không quá {_bound(c['le'])}",
+    "string_too_short": lambda c: "không được để trống" if c["min_length"] == 1 else f"phải có ít nhất {c['min_length']} ký tự",
+    "string_too_long": lambda c: f"dài quá {c['max_length']} ký tự",
+    "string_pattern_mismatch": lambda c: f"không đúng dạng {c['pattern']}",
+    "too_short": lambda c: f"phải có ít nhất {c['min_length']} mục",
+    "too_long": lambda c: f"nhiều quá {c['max_length']} mục",
+    "list_type": lambda c: "phải là một danh sách",
+    "tuple_type": lambda c: "phải là một danh sách",
+    "set_type": lambda c: "phải là một danh sách",
+    "dict_type": lambda c: "phải là một bảng tên: giá trị",
+    "model_type": lambda c: "phải là một bảng tên: giá trị",
+    "model_attributes_type": lambda c: "phải là một bảng tên: giá trị",
+    "date_type": lambda c: "phải là ngày dạng YYYY-MM-DD",
+    "date_parsing": lambda c: "phải là ngày dạng YYYY-MM-DD",
+    "date_from_datetime_parsing": lambda c: "phải là ngày dạng YYYY-MM-DD",
+    "date_from_datetime_inexact": lambda c: "phải là ngày dạng YYYY-MM-DD, không kèm giờ",
+    "datetime_type": lambda c: "phải là ngày giờ dạng YYYY-MM-DDTHH:MM",
+    "datetime_parsing": lambda c: "phải là ngày giờ dạng YYYY-MM-DDTHH:MM",
+    "url_type": lambda c: "phải là một địa chỉ web",
+    "url_parsing": lambda c: "phải là một địa chỉ web (https://…)",
+    "url_scheme": lambda c: f"địa chỉ web phải bắt đầu bằng {_choices(c['expected_schemes'])}",
+    "union_tag_invalid": lambda c: f"không có loại {c['tag']!r}: dùng một trong {_choices(c['expected_tags'])}",
+    "union_tag_not_found": lambda c: f"thiếu trường {c['discriminator']}",
+    "value_error": lambda c: str(c["error"]),
+    "assertion_error": lambda c: str(c["error"]),
+}
+
+
+def pydantic_message_vi(error: Mapping[str, Any]) -> str:
+    """The Vietnamese message of one pydantic error (an item of `ValidationError.errors()`).
+
+    >>> pydantic_message_vi({"type": "literal_error", "msg": "…", "ctx": {"expected": "'citizen' or 'business'"}})
+    "phải là một trong: 'citizen' hoặc 'business'"
+    """
+    translate = _PYDANTIC_VI.get(error["type"])
+    if translate is None:
+        return str(error["msg"])
+    try:
+        return translate(error.get("ctx") or {})
+    except KeyError:  # a context pydantic did not give: its own words are better than none
+        return str(error["msg"])
+
+
+def pydantic_summary_vi(exc: ValidationError, limit: int = 1) -> str:
+    """The first `limit` errors of a validation as «field: message; …», for one-line errors (imports, reports)."""
+    shown = "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or '(cả tệp)'}: {pydantic_message_vi(error)}"
+        for error in exc.errors()[:limit]
+    )
+    more = exc.error_count() - limit
+    return shown + (f" (và {more} lỗi khác)" if more > 0 else "")
+
+
+def cannot_read(exc: OSError) -> str:
+    """The message for a file the system would not read (missing, no permission, a folder)."""
+    return f"không đọc được tệp: {exc.strerror}"

@@ -11,7 +11,7 @@ from typing import Any
 from analysis.plan import PlanError, apply_entry
 from catalogue.console import num, vnd
 from catalogue.loader import validate_record
-from catalogue.problems import Problem, field_path
+from catalogue.problems import Problem, cannot_read, field_path
 from catalogue.yamlio import Parsed, YamlError, dump_yaml, load_yaml_file
 from models.catalogue import Catalogue, replaced_note
 from models.findings import Finding
@@ -28,9 +28,9 @@ def load_proposal_file(path: Path) -> tuple[Proposal | None, Parsed | None, list
     except YamlError as exc:
         return None, None, [Problem(path, exc.line, "", exc.message)]
     except OSError as exc:
-        return None, None, [Problem(path, None, "", f"cannot read: {exc.strerror}")]
+        return None, None, [Problem(path, None, "", cannot_read(exc))]
     if not isinstance(parsed.data, dict):
-        return None, parsed, [Problem(path, 1, "", "a proposal file holds one mapping (id, title, procedures...)")]
+        return None, parsed, [Problem(path, 1, "", "tệp phương án phải là một bảng (id, title, procedures...)")]
     proposal, problems = validate_record(Proposal, parsed.data, path, parsed)
     return proposal, parsed, problems
 
@@ -49,11 +49,11 @@ def _references(changes: ProcedureChanges, base: Location, catalogue: Catalogue,
         for attr in ("desk", "agency"):
             agency = getattr(op, attr, None)
             if agency is not None and agency not in catalogue.agencies:
-                out.append(_at(path, parsed, (*loc, attr), f"unknown agency {agency!r} (not in data/agencies/)"))
+                out.append(_at(path, parsed, (*loc, attr), f"không có cơ quan {agency!r} trong data/agencies/"))
         for j, change in enumerate(op.legal_change):
             if change.ref not in catalogue.legal:
                 out.append(_at(path, parsed, (*loc, "legal_change", j, "ref"),
-                               f"legal document {change.ref!r} is not in data/legal/", "warning"))
+                               f"không có văn bản {change.ref!r} trong data/legal/", "warning"))
     return out
 
 
@@ -87,7 +87,7 @@ def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed:
             if index is not None:
                 message = f"{changes.code}: {cause}"
             elif changes.code in unreadable:
-                message = f"the record of procedure {changes.code} could not be read: see the errors in its file"
+                message = f"không đọc được hồ sơ thủ tục {changes.code}: xem các lỗi trong tệp của nó"
             elif changes.code not in catalogue.procedures:
                 message += replaced_note(every if every is not None else catalogue.procedures, changes.code)
             out.append(_at(path, parsed, loc, message))
@@ -95,8 +95,8 @@ def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed:
         repealed = repealed_basis(before, catalogue, day)
         if repealed:
             out.append(_at(path, parsed, (*base, "code"),
-                           f"procedure {changes.code} rests only on texts no longer in force on {day.isoformat()} "
-                           f"({', '.join(repealed)}): it is repealed, there is nothing to simplify"))
+                           f"thủ tục {changes.code} chỉ dựa trên văn bản đã hết hiệu lực vào ngày {day:%d/%m/%Y} "
+                           f"({', '.join(repealed)}): thủ tục đã bị bãi bỏ, không còn gì để đơn giản hóa"))
         out += _references(changes, base, catalogue, path, parsed)
     return out
 
@@ -119,10 +119,10 @@ def load_proposals(data: Path, catalogue: Catalogue, day: date | None = None,
         if proposal is None:
             continue
         if proposal.id in proposals:
-            problems.append(_at(path, parsed, ("id",), f"proposal {proposal.id!r} is defined twice (also in {where[proposal.id]})"))
+            problems.append(_at(path, parsed, ("id",), f"phương án {proposal.id!r} được khai báo hai lần (lần đầu ở {where[proposal.id]})"))
             continue
         if path.stem != proposal.id:
-            problems.append(_at(path, parsed, ("id",), f"file is named {path.name} but holds {proposal.id}: name it {proposal.id}.yaml"))
+            problems.append(_at(path, parsed, ("id",), f"tệp tên {path.name} nhưng chứa phương án {proposal.id}: đổi tên thành {proposal.id}.yaml"))
         proposals[proposal.id] = proposal
         where[proposal.id] = path
         problems += check_proposal(proposal, catalogue, path, parsed, day, unreadable=unreadable)

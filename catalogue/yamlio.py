@@ -68,14 +68,14 @@ def _build(node: yaml.Node, location: Location, lines: dict[Location, int], path
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlError(path, key_node.start_mark.line + 1, "merge keys (<<) are not allowed in the catalogue")
+                raise YamlError(path, key_node.start_mark.line + 1, "danh mục không dùng khóa gộp (<<)")
             key = _build(key_node, location + ("<key>",), {}, path)
             if not isinstance(key, (str, int)):
-                raise YamlError(path, key_node.start_mark.line + 1, f"a key must be text, not {type(key).__name__}")
+                raise YamlError(path, key_node.start_mark.line + 1, f"tên trường phải là văn bản, không phải {type(key).__name__}")
             if key in result:
                 raise YamlError(
                     path, key_node.start_mark.line + 1,
-                    f"duplicate key {key!r} (first at line {lines[location + (key,)]})",
+                    f"trường {key!r} ghi hai lần (lần đầu ở dòng {lines[location + (key,)]})",
                 )
             result[key] = _build(value_node, location + (key,), lines, path)
         return result
@@ -95,7 +95,7 @@ def _build(node: yaml.Node, location: Location, lines: dict[Location, int], path
         case "tag:yaml.org,2002:null":
             return None
         case other:
-            raise YamlError(path, node.start_mark.line + 1, f"YAML tag {other} is not allowed in the catalogue")
+            raise YamlError(path, node.start_mark.line + 1, f"danh mục không dùng thẻ YAML {other}")
 
 
 def parse_yaml(text: str, path: Path) -> Parsed:
@@ -105,11 +105,11 @@ def parse_yaml(text: str, path: Path) -> Parsed:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise YamlError(path, line, f"malformed YAML: {exc.problem or exc}") from None
+        raise YamlError(path, line, f"YAML sai cú pháp: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
-        raise YamlError(path, None, f"malformed YAML: {exc}") from None
+        raise YamlError(path, None, f"YAML sai cú pháp: {exc}") from None
     if node is None:
-        raise YamlError(path, 1, "the file is empty")
+        raise YamlError(path, 1, "tệp rỗng")
     lines: dict[Location, int] = {}
     return Parsed(_build(node, (), lines, path), lines)
 
@@ -125,8 +125,8 @@ def read_text(path: Path) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlError(
             path, line,
-            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}): save the file as UTF-8; "
-            "legacy Vietnamese encodings (TCVN3, VNI, Windows-1258) must be converted first",
+            f"không phải UTF-8 (byte 0x{raw[exc.start]:02x} ở vị trí {exc.start}): lưu tệp dạng UTF-8; "
+            "văn bản gõ bằng bảng mã cũ (TCVN3, VNI, Windows-1258) phải chuyển sang Unicode trước",
         ) from None
 
 

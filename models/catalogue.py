@@ -227,10 +227,10 @@ def successor_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
 
 
 def replaced_note(procedures: Mapping[str, Procedure], code: str) -> str:
-    """For a code the catalogue no longer has: ": X was replaced by Y · its name" when a record replaced it, else ""
+    """For a code the catalogue no longer has: ": X đã được thay bằng Y · its name" when a record replaced it, else ""
     (appended to the "not in the catalogue" message of every command)."""
     successor = successor_of(procedures, code)
-    return f": {code} was replaced by {successor} · {index_of(procedures, successor).name}" if successor else ""
+    return f": {code} đã được thay bằng {successor} · {index_of(procedures, successor).name}" if successor else ""
 
 
 def group_of(procedures: Mapping[str, Procedure], code: str) -> str | None:

@@ -40,9 +40,9 @@ class LegalTextChange(Model):
     @model_validator(mode="after")
     def _by_named(self) -> LegalTextChange:
         if self.op in ("amend", "replace") and self.by is None:
-            raise ValueError(f"an `{self.op}` names the text it is done `by`")
+            raise ValueError(f"thao tác `{self.op}` phải ghi văn bản thực hiện nó (`by`)")
         if self.by is not None and self.by == self.text:
-            raise ValueError("a text cannot change itself")
+            raise ValueError("một văn bản không thể tự thay đổi chính nó")
         return self
 
 
@@ -57,7 +57,7 @@ class MergeAgencies(Model):
     @model_validator(mode="after")
     def _not_into_itself(self) -> MergeAgencies:
         if self.into in self.agencies:
-            raise ValueError(f"agency {self.into!r} cannot merge into itself")
+            raise ValueError(f"cơ quan {self.into!r} không thể hợp nhất vào chính nó")
         return self
 
 
@@ -91,9 +91,9 @@ class MoveLevel(Model):
     @model_validator(mode="after")
     def _different_levels(self) -> MoveLevel:
         if self.from_level == self.to_level:
-            raise ValueError("`from_level` and `to_level` must differ")
+            raise ValueError("`from_level` và `to_level` phải khác nhau")
         if self.from_level in self.procedures.values():
-            raise ValueError(f"a procedure cannot move to the abolished level {self.from_level}")
+            raise ValueError(f"thủ tục không thể chuyển về cấp bị bỏ {self.from_level}")
         return self
 
 

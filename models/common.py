@@ -98,7 +98,7 @@ class WorkingDays(Model):
     @model_validator(mode="after")
     def _ordered(self) -> WorkingDays:
         if not self.low <= self.likely <= self.high:
-            raise ValueError(f"durations must satisfy low ≤ likely ≤ high, got {self.low} / {self.likely} / {self.high}")
+            raise ValueError(f"thời gian phải theo thứ tự low ≤ likely ≤ high, đang là {self.low} / {self.likely} / {self.high}")
         return self
 
     @classmethod

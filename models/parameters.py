@@ -30,14 +30,14 @@ class Parameter(Model):
     def _sorted_unique(self) -> Parameter:
         starts = [v.start for v in self.values]
         if len(set(starts)) != len(starts):
-            raise ValueError(f"parameter {self.name} has two values starting on the same day")
+            raise ValueError(f"tham số {self.name} có hai giá trị bắt đầu cùng một ngày")
         return self
 
     def at(self, day: date) -> DatedValue:
         """The value in force on `day`; raises LookupError before the first value."""
         current = [v for v in self.values if v.start <= day]
         if not current:
-            raise LookupError(f"parameter {self.name} has no value on {day.isoformat()} (first: {min(v.start for v in self.values)})")
+            raise LookupError(f"tham số {self.name} chưa có giá trị vào ngày {day:%d/%m/%Y} (giá trị đầu tiên từ {min(v.start for v in self.values):%d/%m/%Y})")
         return max(current, key=lambda v: v.start)
 
 
@@ -50,7 +50,7 @@ class ParameterSet(Model):
         try:
             return self.parameters[name].at(day)
         except KeyError:
-            raise LookupError(f"unknown parameter {name!r}") from None
+            raise LookupError(f"không có tham số {name!r} trong data/parameters/") from None
 
 
 LEVELS: tuple[Level, ...] = ("central", "province", "district", "commune")
@@ -165,6 +165,6 @@ class ScmTimes(Model):
                     names[parts[0]] = name
                     used[name] = value
         if not minutes:
-            raise LookupError(f"no SCM standard times named scm.{subject}.<activity>.{complexity} in force on {day.isoformat()}")
+            raise LookupError(f"không có thời gian chuẩn SCM nào tên scm.{subject}.<hoạt động>.{complexity} áp dụng vào ngày {day:%d/%m/%Y}")
         return cls(as_of=day, subject=subject, complexity=complexity, minutes=minutes, parameter=names,
                    travel_minutes_one_way=travel, travel_parameter=travel_names, sources=used)

@@ -87,9 +87,9 @@ class Issuer(Model):
     @model_validator(mode="after")
     def _agency_named(self) -> Issuer:
         if self.kind == "agency" and self.agency is None:
-            raise ValueError("an agency-issued document names its `agency`")
+            raise ValueError("giấy tờ do cơ quan cấp phải ghi cơ quan cấp (`agency`)")
         if self.kind == "national_database" and not self.database:
-            raise ValueError("a document held in a national database names the `database`")
+            raise ValueError("giấy tờ có trong cơ sở dữ liệu quốc gia phải ghi tên cơ sở dữ liệu (`database`)")
         return self
 
 
@@ -132,13 +132,13 @@ class Document(Model):
     @model_validator(mode="after")
     def _flags_agree(self) -> Document:
         if self.surrendered and (not self.originals or self.presented):
-            raise ValueError("a surrendered document is an original handed in: set `originals` and not `presented`")
+            raise ValueError("giấy tờ phải nộp lại là bản chính giao cho cơ quan: ghi `originals`, không ghi `presented`")
         if self.fallback and self.issuer.kind not in ("national_database", "agency"):
-            raise ValueError("a fallback document stands in for information the state holds: its `issuer` is the "
-                             "national database or the agency that keeps it")
+            raise ValueError("giấy tờ thay thế (`fallback`) thay cho thông tin Nhà nước đã có: `issuer` phải là "
+                             "cơ sở dữ liệu quốc gia hoặc cơ quan đang lưu giữ thông tin đó")
         if self.identity and not self.presented:
-            raise ValueError("an identity paper is shown to prove who the applicant is: set `presented` (a copy left "
-                             "in the dossier is an ordinary document)")
+            raise ValueError("giấy tờ tùy thân được xuất trình để chứng minh nhân thân: ghi `presented` (bản sao nộp "
+                             "kèm hồ sơ là một giấy tờ thông thường)")
         return self
 
 
@@ -217,9 +217,9 @@ class Step(Model):
     @model_validator(mode="after")
     def _flags_agree(self) -> Step:
         if self.presence_required and not self.in_person:
-            raise ValueError("a step whose presence the law requires is done in person: set `in_person: true`")
+            raise ValueError("bước mà pháp luật yêu cầu có mặt phải làm trực tiếp: ghi `in_person: true`")
         if self.automated and (self.actor == APPLICANT or self.in_person):
-            raise ValueError("an automated step is done by an agency's information system, not by the applicant or in person")
+            raise ValueError("bước tự động do hệ thống thông tin của cơ quan thực hiện, không phải người dân, không làm trực tiếp")
         return self
 
 
@@ -235,7 +235,7 @@ class AnnualVolume(Model):
     @model_validator(mode="after")
     def _sourced(self) -> AnnualVolume:
         if self.origin == "published" and self.source is None:
-            raise ValueError("a published annual volume names its `source`")
+            raise ValueError("số hồ sơ/năm đã công bố phải ghi nguồn (`source`)")
         return self
 
 

@@ -62,7 +62,7 @@ class MergeSteps(_Operation):
     @model_validator(mode="after")
     def _distinct(self) -> MergeSteps:
         if len(set(self.steps)) != len(self.steps):
-            raise ValueError("a step is listed twice")
+            raise ValueError("một bước được ghi hai lần")
         return self
 
 
@@ -210,7 +210,7 @@ class Proposal(Model):
         codes = [p.code for p in self.procedures]
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
-            raise ValueError(f"procedure {', '.join(twice)} is listed twice: put all its operations in one entry")
+            raise ValueError(f"thủ tục {', '.join(twice)} được ghi hai lần: gộp mọi thao tác của nó vào một mục")
         return self
 
     @property

@@ -193,7 +193,7 @@ def test_analyze_all_reads_its_rows_again_and_works_without_a_usable_cache(data:
     result = runner.invoke(app, ["analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out",
                                  str(tmp_path / "uncached"), "--cache-dir", str(blocked / "cache")], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
-    assert "not used" in result.output and "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in result.output
+    assert "không dùng được bộ đệm kết quả" in result.output and "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in result.output
     assert (tmp_path / "uncached" / "analysis.csv").read_bytes() == (first / "analysis.csv").read_bytes()
 
 
@@ -260,13 +260,13 @@ def test_mermaid_of_the_bundled_record() -> None:
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
-    (["analyze", "1.999999"], 1, "no procedure 1.999999"),
-    (["analyze", "9.233448", "--as-of", "20/4/2026"], 2, "not a date"),
-    (["analyze", "9.233448", "--as-of", "1990-01-01"], 1, "no value on 1990-01-01"),
-    (["analyze", "9.233448", "--method", "xyz"], 2, "tt02, scm"),
-    (["analyze"], 2, "give a procedure code or --all"),
-    (["graph", "1.999999"], 1, "no procedure 1.999999"),
-    (["graph", "9.233448", "--direction", "up"], 2, "--direction must be LR or TB"),
+    (["analyze", "1.999999"], 1, "không có thủ tục 1.999999"),
+    (["analyze", "9.233448", "--as-of", "20/4/2026"], 2, "không phải ngày dạng YYYY-MM-DD"),
+    (["analyze", "9.233448", "--as-of", "1990-01-01"], 1, "chưa có giá trị vào ngày 01/01/1990"),
+    (["analyze", "9.233448", "--method", "xyz"], 2, "không phải tt02 hay scm"),
+    (["analyze"], 2, "ghi một mã thủ tục hoặc --all"),
+    (["graph", "1.999999"], 1, "không có thủ tục 1.999999"),
+    (["graph", "9.233448", "--direction", "up"], 2, "--direction phải là LR hoặc TB"),
 ])
 def test_errors(data: Path, args: list[str], code: int, message: str) -> None:
     result = runner.invoke(app, [*args, "--data", str(data)])
@@ -366,7 +366,7 @@ def test_analyze_all_reports_a_table_it_could_not_write(
     monkeypatch.setattr(command, "write_workbook", broken)
     result = runner.invoke(app, ["analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert "cannot write the tables" in result.output and "analysis.xlsx" in result.output
+    assert "không ghi được các bảng" in result.output and "analysis.xlsx" in result.output
     assert not (tmp_path / "analysis.xlsx").exists() and not list(tmp_path.glob(".*"))  # nothing half-written
 
 

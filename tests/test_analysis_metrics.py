@@ -118,7 +118,7 @@ def test_steps_listed_out_of_order_and_cycles() -> None:
     assert [s.id for s in topological_order(shuffled)][:3] == ["chuan-bi", "nop", "khai-sinh"]
     assert longest_paths(shuffled) == longest_paths(p.steps)
     first = p.steps[0].model_copy(update={"after": ["nhan"]})
-    with pytest.raises(StepGraphError, match="cycle"):
+    with pytest.raises(StepGraphError, match="vòng lặp"):
         longest_paths([first, *p.steps[1:]])
-    with pytest.raises(StepGraphError, match="unknown step 'khong-co'"):
+    with pytest.raises(StepGraphError, match="bước không có 'khong-co'"):
         longest_paths([p.steps[0].model_copy(update={"after": ["khong-co"]})])

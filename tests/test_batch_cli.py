@@ -78,12 +78,12 @@ def test_results_are_reused_until_a_procedure_file_changes(workspace: Path) -> N
     for analysed, cached in ((n, 0), (0, n)):
         code, output = reanalyze(workspace, "--all", "--as-of", "2026-01-01")
         assert code == 0, output
-        assert f"{analysed} analysed, {cached} from the cache" in output
+        assert f"{analysed} thủ tục phân tích, {cached} lấy từ bộ đệm" in output
     path = workspace / "data" / "procedures" / "1.001193.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("subjects_per_year: 1400000", "subjects_per_year: 1500000"),
                     encoding="utf-8")
     code, output = reanalyze(workspace, "--all", "--as-of", "2026-01-01")
-    assert f"1 analysed, {n - 1} from the cache" in output
+    assert f"1 thủ tục phân tích, {n - 1} lấy từ bộ đệm" in output
 
 
 def test_a_broken_change_file_is_refused_with_file_line_and_field(workspace: Path) -> None:
@@ -91,8 +91,8 @@ def test_a_broken_change_file_is_refused_with_file_line_and_field(workspace: Pat
     change.write_text(FEE_CHANGE.replace('["1.001193"]', '["1.999999"]').replace("amount_vnd: 8000", "amount_vnd: 8000\n    legal_basis: [{ref: 999/2099/NĐ-CP}]"), encoding="utf-8")
     result = runner.invoke(app, ["validate", str(workspace / "data")])
     assert result.exit_code == 1
-    assert f"{change}:10: error: operations[0].procedures[0]: unknown procedure 1.999999" in result.output
-    assert f"{change}:14: error: operations[0].legal_basis[0].ref: unknown legal document '999/2099/NĐ-CP'" in result.output
+    assert f"{change}:10: error: operations[0].procedures[0]: không có thủ tục 1.999999 trong data/procedures/" in result.output
+    assert f"{change}:14: error: operations[0].legal_basis[0].ref: không có văn bản '999/2099/NĐ-CP' trong data/legal/" in result.output
     code, _ = reanalyze(workspace, "--change", str(change))
     assert code == 1
     assert not (workspace / "reports").exists()
@@ -145,7 +145,7 @@ def test_reanalyze_since_a_revision(workspace: Path) -> None:
 def test_reanalyze_needs_exactly_one_scope(workspace: Path) -> None:
     code, output = reanalyze(workspace)
     assert code == 2
-    assert "exactly one of --change" in output
+    assert "chọn đúng một trong --change" in output
 
 
 def test_dask_scheduler_gives_the_report_of_local_processes(workspace: Path) -> None:

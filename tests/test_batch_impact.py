@@ -160,11 +160,11 @@ def test_fee_change_and_parameter_change() -> None:
 
 
 def test_change_models_refuse_inconsistent_operations() -> None:
-    with pytest.raises(ValidationError, match="names the text it is done `by`"):
+    with pytest.raises(ValidationError, match="phải ghi văn bản thực hiện nó \\(`by`\\)"):
         change([{"op": "replace", "text": "61/2018/NĐ-CP"}])
-    with pytest.raises(ValidationError, match="must differ"):
+    with pytest.raises(ValidationError, match="phải khác nhau"):
         change([{"op": "move_level", "from_level": "district", "to_level": "district"}])
-    with pytest.raises(ValidationError, match="merge into itself"):
+    with pytest.raises(ValidationError, match="hợp nhất vào chính nó"):
         change([{"op": "merge_agencies", "agencies": ["a", "b"], "into": "a"}])
     with pytest.raises(ValidationError):
         change([{"op": "abolish_everything"}])

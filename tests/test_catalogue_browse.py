@@ -112,7 +112,7 @@ def test_list_show_and_graph_read_the_law_of_their_day(tmp_path: Path) -> None:
     # A code the national database replaced names the record that replaced it.
     replaced = runner.invoke(app, ["show", "3.000347", "--data", str(DEFAULT_DATA)])
     assert replaced.exit_code == 1
-    assert "3.000347 was replaced by 1.115978 · Đổi, cấp lại Giấy phép lái xe" in replaced.output
+    assert "3.000347 đã được thay bằng 1.115978 · Đổi, cấp lại Giấy phép lái xe" in replaced.output
     # The halved passport charge ends on 2027-01-01 (Thông tư 64/2025/TT-BTC): announced before, applied after.
     before = out("show", "1.001456", "--as-of", "2026-12-31")
     assert "Sắp thay đổi theo pháp luật đã công bố:" in before and "(Trực tiếp) thành 200.000 đ" in before

@@ -83,7 +83,7 @@ def test_renamed_cached_file_is_still_checked(data_copy: Path, tmp_path: Path) -
     source = data_copy / "procedures" / "1.001193.yaml"
     (data_copy / "procedures" / "1.999999.yaml").write_bytes(source.read_bytes())
     loaded = load_cached(data_copy, tmp_path / "c")
-    assert any("holds 1.001193" in p.message for p in loaded.problems)
+    assert any("chứa thủ tục 1.001193" in p.message for p in loaded.problems)
 
 
 def test_decode_all(data_copy: Path, tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_records_are_read_when_first_used_and_a_vanished_one_is_a_clear_error(da
         db.execute("DELETE FROM payloads")  # as if another version of tthc rebuilt the cache meanwhile
     db.close()
     assert used["1.001193"].code == "1.001193"  # already decoded
-    with pytest.raises(RuntimeError, match="run the command again"):
+    with pytest.raises(RuntimeError, match="chạy lại lệnh"):
         unused["1.001193"]
     assert "1.001193" in unused  # still listed: nothing silently dropped
 
@@ -144,7 +144,7 @@ def test_records_still_encoded_are_read_in_one_go(data_copy: Path, tmp_path: Pat
     with db:
         db.execute("DELETE FROM payloads")
     db.close()
-    with pytest.raises(RuntimeError, match="run the command again"):
+    with pytest.raises(RuntimeError, match="chạy lại lệnh"):
         procedures.encoded_many(["1.999999"])
 
 
@@ -171,8 +171,8 @@ def test_two_files_with_the_same_content_are_both_checked(data_copy: Path, tmp_p
     for attempt in ("cold", "warm"):
         loaded = load_cached(data_copy, tmp_path / "c")
         messages = sorted(p.message for p in loaded.problems if p.file.name == "zz-copy.yaml")
-        assert messages == ["file is named zz-copy.yaml but holds 1.001193: name it 1.001193.yaml",
-                            "procedure 1.001193 is defined twice (also in " + str(source) + ")"], attempt
+        assert messages == ["thủ tục 1.001193 được khai báo hai lần (lần đầu ở " + str(source) + ")",
+                            "tệp tên zz-copy.yaml nhưng chứa thủ tục 1.001193: đổi tên thành 1.001193.yaml"], attempt
         assert loaded.catalogue.procedures["1.001193"].code == "1.001193"
 
 

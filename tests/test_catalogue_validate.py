@@ -36,7 +36,7 @@ def line_of(path: Path, needle: str) -> int:
 def test_bundled_catalogue_is_valid(tmp_path: Path) -> None:
     code, out = validate(Path(__file__).parent.parent / "data")
     assert code == 0, out
-    assert re.search(r"\b0 errors", out)
+    assert re.search(r"\b0 lỗi", out)
 
 
 def test_validate_takes_the_folder_as_every_command_does(data_copy: Path) -> None:
@@ -58,7 +58,7 @@ def test_malformed_yaml_names_file_and_line(data_copy: Path) -> None:
     edit(path, "field: Hộ tịch", "field: [Hộ tịch")
     code, out = validate(data_copy)
     assert code == 1
-    assert f"{EXEMPLAR}:" in out and "malformed YAML" in out
+    assert f"{EXEMPLAR}:" in out and "YAML sai cú pháp" in out
 
 
 def test_wrong_type_names_field_path_and_line(data_copy: Path) -> None:
@@ -67,7 +67,7 @@ def test_wrong_type_names_field_path_and_line(data_copy: Path) -> None:
     code, out = validate(data_copy)
     assert code == 1
     line = line_of(path, "subjects_per_year: nhiều")
-    assert f"{EXEMPLAR}:{line}: error: annual_volume.subjects_per_year:" in out
+    assert f"{EXEMPLAR}:{line}: error: annual_volume.subjects_per_year: phải là số nguyên" in out
 
 
 def test_duplicate_key_is_refused(data_copy: Path) -> None:
@@ -75,7 +75,7 @@ def test_duplicate_key_is_refused(data_copy: Path) -> None:
     edit(path, "field: Hộ tịch\n", "field: Hộ tịch\nfield: Cư trú\n")
     code, out = validate(data_copy)
     assert code == 1
-    assert "duplicate key 'field'" in out
+    assert "trường 'field' ghi hai lần" in out
     assert f"{EXEMPLAR}:{line_of(path, 'field: Cư trú')}" in out
 
 
@@ -84,7 +84,7 @@ def test_unquoted_code_read_as_number_says_quote_it(data_copy: Path) -> None:
     edit(path, 'code: "1.001193"', "code: 1.001193")
     code, out = validate(data_copy)
     assert code == 1
-    assert "quote it" in out and "code" in out
+    assert "đặt trong dấu nháy" in out and "code" in out
 
 
 def test_cycle_in_steps(data_copy: Path) -> None:
@@ -92,7 +92,7 @@ def test_cycle_in_steps(data_copy: Path) -> None:
     edit(path, "  - id: chuan-bi\n", "  - id: chuan-bi\n    after: [nhan-ket-qua]\n")
     code, out = validate(data_copy)
     assert code == 1
-    assert "cycle" in out and "steps[0].after" in out
+    assert "vòng lặp" in out and "steps[0].after" in out
 
 
 def test_unknown_references_are_all_reported_in_one_run(data_copy: Path) -> None:
@@ -102,9 +102,9 @@ def test_unknown_references_are_all_reported_in_one_run(data_copy: Path) -> None
     edit(path, "after: [nop-ho-so]", "after: [buoc-khong-co]")
     code, out = validate(data_copy)
     assert code == 1
-    assert "unknown agency 'ubnd-khong-co'" in out
-    assert "unknown legal document '999/2099/NĐ-CP'" in out
-    assert "unknown step 'buoc-khong-co'" in out
+    assert "không có cơ quan 'ubnd-khong-co'" in out
+    assert "không có văn bản '999/2099/NĐ-CP'" in out
+    assert "không có bước 'buoc-khong-co'" in out
 
 
 def test_unused_document(data_copy: Path) -> None:
@@ -112,7 +112,7 @@ def test_unused_document(data_copy: Path) -> None:
     edit(path, "consumes: [to-khai, giay-chung-sinh, giay-to-tuy-than]", "consumes: [to-khai, giay-chung-sinh]")
     code, out = validate(data_copy)
     assert code == 1
-    assert "document 'giay-to-tuy-than' is used by no step" in out
+    assert "giấy tờ 'giay-to-tuy-than' không bước nào dùng" in out
 
 
 def test_disordered_durations(data_copy: Path) -> None:
@@ -129,7 +129,7 @@ def test_duplicate_code_across_files(data_copy: Path) -> None:
     (data_copy / "procedures" / "1.999999.yaml").write_bytes(source.read_bytes())
     code, out = validate(data_copy)
     assert code == 1
-    assert "holds 1.001193" in out
+    assert "chứa thủ tục 1.001193" in out
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "cp1258"])
@@ -138,7 +138,7 @@ def test_wrong_encoding_is_named(data_copy: Path, encoding: str) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").encode(encoding, errors="replace"))
     code, out = validate(data_copy)
     assert code == 1
-    assert "not UTF-8" in out and EXEMPLAR in out
+    assert "không phải UTF-8" in out and EXEMPLAR in out
 
 
 def test_time_limit_overrun_is_a_warning_not_an_error(data_copy: Path) -> None:
@@ -146,7 +146,7 @@ def test_time_limit_overrun_is_a_warning_not_an_error(data_copy: Path) -> None:
     edit(path, "duration: {low: 0, likely: 0.25, high: 0.5}", "duration: {low: 0, likely: 3, high: 5}")
     code, out = validate(data_copy)
     assert code == 0
-    assert "warning" in out and "more than the legal limit" in out
+    assert "warning" in out and "quá thời hạn luật định" in out
 
 
 def test_yaml_1_1_surprises_are_off(tmp_path: Path) -> None:
@@ -166,9 +166,9 @@ def test_a_replaced_code_must_have_left_the_catalogue(data_copy: Path) -> None:
     edit(path, "levels: [commune]", 'levels: [commune]\nreplaces: ["1.001193"]')
     code, out = validate(data_copy)
     assert code == 1
-    assert "replaces 1.001193, which the catalogue still has in force" in out
-    assert "1.001193 is replaced by 1.999998 already" in out
-    assert "a record cannot replace its own code" in out
+    assert "thay thế 1.001193, mà danh mục vẫn ghi đang hiệu lực" in out
+    assert "1.001193 đã được 1.999998 thay thế" in out
+    assert "hồ sơ không thể thay thế chính mã của nó" in out
 
 
 def test_a_broken_record_is_reported_once_not_as_missing_wherever_it_is_cited(tmp_path: Path) -> None:
@@ -183,5 +183,21 @@ def test_a_broken_record_is_reported_once_not_as_missing_wherever_it_is_cited(tm
     assert code == 1
     assert f"{EXEMPLAR}:{line_of(data / 'procedures' / EXEMPLAR, 'subjects_per_year')}: error: " \
            "annual_volume.subjects_per_year:" in out
-    assert "related procedure 1.001193 is not in the catalogue" not in out and re.search(r"\b0 warnings", out)
-    assert "khai-sinh-lien-thong-dien-tu.yaml" in out and "procedure 1.001193 could not be read" in out
+    assert "thủ tục liên quan 1.001193 không có trong danh mục" not in out and re.search(r"\b0 cảnh báo", out)
+    assert "khai-sinh-lien-thong-dien-tu.yaml" in out and "không đọc được hồ sơ thủ tục 1.001193" in out
+
+
+def test_schema_errors_are_explained_in_vietnamese(data_copy: Path) -> None:
+    """Each kind of schema mistake an editor makes reads in Vietnamese, with the value the field accepts."""
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "field: Hộ tịch", "field: Hộ tịch\nfeild: Hộ tịch")          # a misspelt field
+    edit(path, "levels: [commune]", "levels: [xa]")                          # a value outside the list
+    edit(path, "subjects_per_year: 1200000", "subjects_per_year: -1")        # below the bound
+    edit(path, "subjects: [citizen]\n", "")                                  # a required field left out
+    code, out = validate(data_copy)
+    assert code == 1
+    assert f"{EXEMPLAR}:{line_of(path, 'feild:')}: error: feild: trường không có trong mẫu (gõ nhầm tên?)" in out
+    assert "levels[0]: phải là một trong: 'central', " in out and "hoặc 'commune'" in out
+    assert "annual_volume.subjects_per_year: phải từ 0 trở lên" in out
+    assert "error: subjects: thiếu trường bắt buộc" in out
+    assert not re.search(r"Input should|Field required|Extra inputs", out)

@@ -110,7 +110,7 @@ def test_once_only_is_silent_on_an_original_handed_in_to_be_endorsed() -> None:
     p = with_document(ly_lich_tu_phap(), "ban-chup-cccd", issuer={"kind": "agency", "agency": "ubnd-xa"},
                       originals=1, copies=0, surrendered=True)
     assert by_rule(findings(p), "once-only") == []
-    with pytest.raises(ValueError, match="surrendered document is an original handed in"):
+    with pytest.raises(ValueError, match="giấy tờ phải nộp lại là bản chính giao cho cơ quan"):
         with_document(p, "ban-chup-cccd", presented=True)
 
 
@@ -122,7 +122,7 @@ def test_once_only_is_silent_on_the_fallback_of_a_lookup() -> None:
     assert by_rule(findings(p), "once-only") == []
     assert "ban-chup-cccd" not in [d.id for d in usual_case_documents(p)]  # the usual case: the lookup works
     assert by_rule(findings(with_document(p, "ban-chup-cccd", fallback=False)), "once-only")[0].documents == ["ban-chup-cccd"]
-    with pytest.raises(ValueError, match="fallback document stands in for information the state holds"):
+    with pytest.raises(ValueError, match="giấy tờ thay thế \\(`fallback`\\) thay cho thông tin Nhà nước đã có"):
         with_document(p, "ban-chup-cccd", issuer={"kind": "applicant"})
 
 
@@ -135,7 +135,7 @@ def test_once_only_is_silent_on_an_identity_paper_shown_at_the_counter() -> None
     p = with_document(ly_lich_tu_phap(), "ban-chup-cccd", **shown)
     assert by_rule(findings(p), "once-only")[0].documents == ["ban-chup-cccd"]
     assert by_rule(findings(with_document(p, "ban-chup-cccd", identity=True)), "once-only") == []
-    with pytest.raises(ValueError, match="identity paper is shown to prove who the applicant is"):
+    with pytest.raises(ValueError, match="giấy tờ tùy thân được xuất trình để chứng minh nhân thân"):
         with_document(p, "ban-chup-cccd", identity=True, presented=False)
 
 
@@ -326,7 +326,7 @@ def test_ping_pong_through_a_transfer_step() -> None:
     data["steps"][2].update(name="Cơ sở dữ liệu trả về số định danh", kind="issue", automated=True)
     assert by_rule(findings(Procedure.model_validate(data)), "ping-pong") == []
     data["steps"][2].update(actor="applicant")
-    with pytest.raises(ValueError, match="automated step is done by an agency's information system"):
+    with pytest.raises(ValueError, match="bước tự động do hệ thống thông tin của cơ quan thực hiện"):
         Procedure.model_validate(data)
 
 
@@ -392,7 +392,7 @@ def test_a_visit_the_law_requires_stays() -> None:
     collect = apply_operations(p, f.suggestion).step("nhan-ket-qua")
     assert collect.in_person and collect.channel == "in_person"
     # A plan that names the step anyway is refused with the law that requires it.
-    with pytest.raises(ProposalError, match=r"nhan-ket-qua.*60/2014/QH13.*cannot go online"):
+    with pytest.raises(ProposalError, match=r"nhan-ket-qua.*60/2014/QH13.*không thể chuyển sang trực tuyến"):
         apply_operations(p, [GoOnline(steps=["nhan-ket-qua"], rationale="x")])
     # Only required visits left to move: the finding stays, with no suggestion.
     data["steps"][1].update(presence_required=True)
@@ -403,7 +403,7 @@ def test_a_visit_the_law_requires_stays() -> None:
 def test_a_required_presence_is_a_visit() -> None:
     data = khai_sinh().model_dump()
     data["steps"][-1].update(presence_required=True, in_person=False)
-    with pytest.raises(ValueError, match="presence the law requires is done in person"):
+    with pytest.raises(ValueError, match="bước mà pháp luật yêu cầu có mặt phải làm trực tiếp"):
         Procedure.model_validate(data)
 
 

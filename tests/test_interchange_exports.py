@@ -166,7 +166,7 @@ def test_xlsx_error_names_sheet_row_and_column(cat: Catalogue, tmp_path: Path) -
     header = [c.value for c in sheet[1]]
     sheet.cell(row=4, column=header.index("duration.low") + 1, value=-1)
     workbook.save(path)
-    with pytest.raises(InterchangeError, match=r"Bước, row 4, column duration.low"):
+    with pytest.raises(InterchangeError, match=r"Bước, dòng 4, cột duration.low: thủ tục 1.001193: phải từ 0 trở lên"):
         read_workbook(path, path.read_bytes())
 
 

@@ -155,17 +155,17 @@ def test_time_fee_and_volume_operations() -> None:
 
 
 @pytest.mark.parametrize(("operations", "message"), [
-    ([op("remove_step", step="khong-co")], "operations[0] (remove_step): unknown step 'khong-co'"),
+    ([op("remove_step", step="khong-co")], "operations[0] (remove_step): thủ tục 1.001193 không có bước 'khong-co'"),
     ([op("remove_step", step="kiem-tra"), op("merge_steps", steps=["kiem-tra", "ky-cap"])],
-     "operations[1] (merge_steps): step 'kiem-tra' was already removed by operations[0] (remove_step)"),
+     "operations[1] (merge_steps): bước 'kiem-tra' đã bị bỏ ở operations[0] (remove_step)"),
     ([op("drop_document", document="to-khai"), op("accept_plain_copy", document="to-khai")],
-     "operations[1] (accept_plain_copy): document 'to-khai' was already removed by operations[0] (drop_document)"),
-    ([op("accept_plain_copy", document="to-khai")], "operations[0] (accept_plain_copy): document 'to-khai' asks for no certified copy"),
-    ([op("parallelize", step="ky-cap", after="nop-ho-so")], "does not come directly after 'nop-ho-so'"),
-    ([op("change_fee", fee="Phí không có", amount_vnd=0)], "no fee named 'Phí không có'"),
-    ([op("lower_frequency", frequency_per_subject=2)], "is not lower than 1"),
-    ([op("shorten_time_limit", working_days=3)], "longer than the in_person limit of 1"),
-    ([op("go_online", steps=["kiem-tra"])], "step 'kiem-tra' is done by 'ubnd-xa', not by the applicant"),
+     "operations[1] (accept_plain_copy): giấy tờ 'to-khai' đã bị bỏ ở operations[0] (drop_document)"),
+    ([op("accept_plain_copy", document="to-khai")], "operations[0] (accept_plain_copy): giấy tờ 'to-khai' không yêu cầu bản sao chứng thực"),
+    ([op("parallelize", step="ky-cap", after="nop-ho-so")], "không đứng ngay sau bước 'nop-ho-so'"),
+    ([op("change_fee", fee="Phí không có", amount_vnd=0)], "không có khoản phí, lệ phí tên 'Phí không có'"),
+    ([op("lower_frequency", frequency_per_subject=2)], "không thấp hơn tần suất hiện nay 1"),
+    ([op("shorten_time_limit", working_days=3)], "dài hơn thời hạn hiện nay của kênh in_person (1 ngày)"),
+    ([op("go_online", steps=["kiem-tra"])], "bước 'kiem-tra' do 'ubnd-xa' thực hiện, không phải người dân"),
 ])
 def test_refused_operations_name_their_index_and_kind(operations: list[Operation], message: str) -> None:
     with pytest.raises(ProposalError) as raised:
@@ -182,8 +182,8 @@ def test_a_step_cannot_lose_a_document_only_the_removed_step_produced() -> None:
     with pytest.raises(ProposalError) as raised:
         apply_operations(p, [op("change_subjects", subjects_per_year=10), op("remove_step", step="kiem-tra")])
     assert raised.value.index == 1 and raised.value.kind == "remove_step"
-    assert "step 'ky-cap' needs document 'so-ho-tich'" in str(raised.value)
-    with pytest.raises(ProposalError, match="cannot run in parallel"):
+    assert "bước 'ky-cap' cần giấy tờ 'so-ho-tich'" in str(raised.value)
+    with pytest.raises(ProposalError, match="không thể làm song song"):
         apply_operations(p, [op("parallelize", step="ky-cap", after="kiem-tra")])
 
 

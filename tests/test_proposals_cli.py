@@ -53,17 +53,17 @@ def bad(plan_change: dict[str, object]) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(("change", "field", "message"), [
-    ({"code": "1.000894"}, "procedures[0].code", "procedure 1.000894 is not in the catalogue"),
+    ({"code": "1.000894"}, "procedures[0].code", "thủ tục 1.000894 không có trong danh mục"),
     ({"operations": [{"op": "remove_step", "step": "khong-co", "rationale": "x"}]}, "procedures[0].operations[0]",
-     "unknown step 'khong-co'"),
+     "không có bước 'khong-co'"),
     ({"operations": [{"op": "drop_document", "document": "khong-co", "rationale": "x"}]}, "procedures[0].operations[0]",
-     "unknown document 'khong-co'"),
+     "không có giấy tờ 'khong-co'"),
     ({"operations": [{"op": "remove_step", "step": "kiem-tra", "rationale": "x"},
                      {"op": "merge_steps", "steps": ["kiem-tra", "ky-cap"], "rationale": "x"}]},
-     "procedures[0].operations[1]", "step 'kiem-tra' was already removed by operations[0] (remove_step)"),
-    ({"operations": [{"op": "teleport", "rationale": "x"}]}, "procedures[0].operations[0]", "does not match any of the expected tags"),
+     "procedures[0].operations[1]", "bước 'kiem-tra' đã bị bỏ ở operations[0] (remove_step)"),
+    ({"operations": [{"op": "teleport", "rationale": "x"}]}, "procedures[0].operations[0]", "không có loại 'teleport': dùng một trong"),
     ({"operations": [{"op": "one_desk", "desk": "khong-co", "submit_steps": ["nop-ho-so"], "rationale": "x"}]},
-     "procedures[0].operations[0].desk", "unknown agency 'khong-co'"),
+     "procedures[0].operations[0].desk", "không có cơ quan 'khong-co' trong data/agencies/"),
 ])
 def test_bad_plans_are_refused_with_file_line_and_field(data: Path, change: dict[str, object], field: str, message: str) -> None:
     path = write_plan(data, bad(change))
@@ -79,7 +79,7 @@ def test_a_plan_for_an_abolished_procedure_is_refused(data: Path) -> None:
     write_procedure(data, rec.khai_sinh().model_copy(update={"code": "1.004884", "status": "abolished"}))
     result = run("propose", str(write_plan(data, bad({"code": "1.004884"}))), "--data", str(data))
     assert result.exit_code == 1
-    assert "procedure 1.004884 is abolished" in result.output
+    assert "thủ tục 1.004884 đã bị bãi bỏ" in result.output
 
 
 def test_a_plan_for_a_procedure_resting_on_repealed_texts_is_refused(data: Path) -> None:
@@ -92,7 +92,7 @@ def test_a_plan_for_a_procedure_resting_on_repealed_texts_is_refused(data: Path)
     write_procedure(data, p)
     result = run("propose", str(write_plan(data, bad({"code": "1.004885"}))), "--as-of", "2025-06-01", "--data", str(data))
     assert result.exit_code == 1
-    assert "rests only on texts no longer in force on 2025-06-01 (99/2009/NĐ-CP)" in result.output
+    assert "chỉ dựa trên văn bản đã hết hiệu lực vào ngày 01/06/2025 (99/2009/NĐ-CP)" in result.output
 
 
 def test_malformed_yaml_names_the_line(data: Path) -> None:
@@ -100,7 +100,7 @@ def test_malformed_yaml_names_the_line(data: Path) -> None:
     path.write_text("id: hong\ntitle: [không đóng\n", encoding="utf-8")
     result = run("propose", str(path), "--data", str(data))
     assert result.exit_code == 1
-    assert f"{path}:" in result.output and "malformed YAML" in result.output
+    assert f"{path}:" in result.output and "YAML sai cú pháp" in result.output
 
 
 def test_validate_reports_proposal_problems(data: Path) -> None:
@@ -111,8 +111,8 @@ def test_validate_reports_proposal_problems(data: Path) -> None:
     path = write_plan(data, broken, "sai")
     result = run("validate", str(data))
     assert result.exit_code == 1
-    assert f"{path}:" in result.output and "unknown step 'khong-co'" in result.output
-    assert "file is named sai.yaml but holds sai-id" in result.output
+    assert f"{path}:" in result.output and "không có bước 'khong-co'" in result.output
+    assert "tệp tên sai.yaml nhưng chứa phương án sai-id" in result.output
 
 
 def test_a_narrow_terminal_wraps_labels_and_never_cuts_a_figure(data: Path) -> None:
@@ -144,7 +144,7 @@ def test_suggest_drafts_a_plan_staff_can_load_and_never_overwrites(data: Path) -
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Bản nháp phương án đơn giản hóa")
     again = run("suggest", "9.004101", "--out", str(out), "--data", str(data))
-    assert again.exit_code == 1 and "use --force" in again.output
+    assert again.exit_code == 1 and "dùng --force" in again.output
     assert out.read_text(encoding="utf-8") == text
     assert run("suggest", "9.004101", "--out", str(out), "--force", "--data", str(data)).exit_code == 0
 
@@ -160,7 +160,7 @@ def test_suggest_heads_the_draft_with_each_finding_s_saving_in_money_and_days(tm
 
 def test_suggest_for_an_unknown_procedure(data: Path) -> None:
     result = run("suggest", "1.999999", "--out", str(data / "x.yaml"), "--data", str(data))
-    assert result.exit_code == 1 and "no procedure 1.999999" in result.output
+    assert result.exit_code == 1 and "không có thủ tục 1.999999" in result.output
     assert not (data / "x.yaml").exists()
 
 
@@ -188,4 +188,4 @@ def test_a_plan_for_a_replaced_code_names_the_record_that_replaced_it(tmp_path: 
     path.write_text(plan.replace('code: "1.000656"', 'code: "3.000347"'), encoding="utf-8")
     result = run("propose", str(path), "--data", str(DEFAULT_DATA))
     assert result.exit_code == 1
-    assert "3.000347 was replaced by 1.115978 · Đổi, cấp lại Giấy phép lái xe" in result.output
+    assert "3.000347 đã được thay bằng 1.115978 · Đổi, cấp lại Giấy phép lái xe" in result.output

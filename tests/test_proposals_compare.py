@@ -95,9 +95,9 @@ def test_a_plan_for_many_procedures_has_rows_and_totals() -> None:
 
 def test_a_plan_for_an_unknown_or_abolished_procedure_is_refused() -> None:
     gone = Procedure.model_validate({**khai_sinh().model_dump(), "status": "abolished"})
-    with pytest.raises(PlanError, match=r"procedures\[0\] \(1.001193\): procedure 1.001193 is abolished"):
+    with pytest.raises(PlanError, match=r"procedures\[0\] \(1.001193\): thủ tục 1.001193 đã bị bãi bỏ"):
         evaluate(plan((gone.code, [{"op": "go_online"}])), catalogue(gone), rates())
-    with pytest.raises(PlanError, match=r"procedure 1\.000894 is not in the catalogue"):
+    with pytest.raises(PlanError, match=r"thủ tục 1\.000894 không có trong danh mục"):
         evaluate(plan(("1.000894", [{"op": "go_online"}])), catalogue(khai_sinh()), rates())
 
 

@@ -252,7 +252,7 @@ def test_generated_markdown_stays_in_the_work_folder(tmp_path: Path) -> None:
 def test_site_build_refuses_a_bad_date() -> None:
     result = CliRunner().invoke(app, ["site", "build", "--as-of", "23/11/2026"])
     assert result.exit_code == 2
-    assert "not a date" in result.output
+    assert "không phải ngày dạng YYYY-MM-DD" in result.output
 
 
 def test_site_build_command_builds_and_indexes_a_small_catalogue(data_copy: Path, tmp_path: Path) -> None:
@@ -273,9 +273,9 @@ def test_site_build_never_replaces_a_folder_that_is_not_a_site(tmp_path: Path) -
     precious = tmp_path / "notes"
     precious.mkdir()
     (precious / "todo.txt").write_text("giữ lại")
-    with pytest.raises(SiteBuildError, match="not a built site"):
+    with pytest.raises(SiteBuildError, match="không phải trang đã dựng"):
         check_out(precious, tmp_path / "src")
-    with pytest.raises(SiteBuildError, match="would replace"):
+    with pytest.raises(SiteBuildError, match="sẽ ghi đè"):
         check_out(tmp_path / "build", tmp_path / "build" / "src")
     check_out(tmp_path / "new", tmp_path / "src")  # a new folder is fine
     assert (built_site().root / ".tthc-site").is_file()  # and a built site may be rebuilt

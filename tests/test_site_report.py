@@ -123,12 +123,12 @@ def test_hostile_report_text_is_shown_as_text() -> None:
 def test_a_bad_report_names_the_file_and_the_place(tmp_path: Path) -> None:
     broken = tmp_path / "latest.json"
     broken.write_text('{\n  "schema_version": 1,\n  "title": oops\n}\n')
-    with pytest.raises(ReportError, match=r"latest\.json:3:12: not JSON"):
+    with pytest.raises(ReportError, match=r"latest\.json:3:12: không phải JSON"):
         load_report(broken)
     broken.write_text('{"schema_version": 1, "title": "x"}')
-    with pytest.raises(ReportError, match=r"latest\.json: not a re-analysis report: generated: Field required"):
+    with pytest.raises(ReportError, match=r"latest\.json: không phải báo cáo phân tích lại: generated: thiếu trường bắt buộc"):
         load_report(broken)
-    with pytest.raises(ReportError, match="no such report"):
+    with pytest.raises(ReportError, match="không có báo cáo này"):
         load_report(tmp_path / "absent.json")
 
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from analysis.legal_impact import Amendment, amendments_ahead, amendments_in_force, catalogue_as_of
 from catalogue.loader import validate_record
-from catalogue.problems import CatalogueError, Problem, field_path
+from catalogue.problems import CatalogueError, Problem, cannot_read, field_path
 from catalogue.yamlio import Parsed, YamlError, load_yaml_file, parse_yaml
 from models.catalogue import Catalogue, group_of, only
 from models.change import FeeChange, LegalChange, LegalTextChange, MergeAgencies, MoveLevel, RenameAgency
@@ -56,14 +56,14 @@ def read_change_file(path: Path, into: LoadedChanges) -> LegalChange | None:
         into.problems.append(Problem(path, exc.line, "", exc.message))
         return None
     except OSError as exc:
-        into.problems.append(Problem(path, None, "", f"cannot read: {exc.strerror}"))
+        into.problems.append(Problem(path, None, "", cannot_read(exc)))
         return None
     return _validated(parsed, path, into)
 
 
 def _validated(parsed: Parsed, path: Path, into: LoadedChanges) -> LegalChange | None:
     if not isinstance(parsed.data, dict):
-        into.problems.append(Problem(path, 1, "", "a change file holds one mapping (id, title, effective, sources, operations)"))
+        into.problems.append(Problem(path, 1, "", "tệp thay đổi pháp luật phải là một bảng (id, title, effective, sources, operations)"))
         return None
     change, problems = validate_record(LegalChange, parsed.data, path, parsed)
     into.problems += [_without_tag(p, parsed) for p in problems]
@@ -71,7 +71,7 @@ def _validated(parsed: Parsed, path: Path, into: LoadedChanges) -> LegalChange |
         return None
     if change.id in into.origins:
         first, _ = into.origins[change.id]
-        into.problems.append(Problem(path, parsed.line_of(("id",)), "id", f"change {change.id!r} is defined twice (also in {first})"))
+        into.problems.append(Problem(path, parsed.line_of(("id",)), "id", f"thay đổi {change.id!r} được khai báo hai lần (lần đầu ở {first})"))
         return None
     into.changes.append(change)
     into.origins[change.id] = (path, parsed)
@@ -116,15 +116,15 @@ def reference_problems(change: LegalChange, catalogue: Catalogue) -> list[tuple[
 
     def legal(loc: Location, number: str | None) -> None:
         if number is not None and number not in catalogue.legal:
-            out.append((loc, f"unknown legal document {number!r} (not in data/legal/)"))
+            out.append((loc, f"không có văn bản {number!r} trong data/legal/"))
 
     def agency(loc: Location, agency_id: str) -> None:
         if agency_id not in catalogue.agencies:
-            out.append((loc, f"unknown agency {agency_id!r} (not in data/agencies/)"))
+            out.append((loc, f"không có cơ quan {agency_id!r} trong data/agencies/"))
 
     def procedure(loc: Location, code: str) -> None:
         if code not in catalogue.procedures:
-            out.append((loc, f"unknown procedure {code} (not in data/procedures/)"))
+            out.append((loc, f"không có thủ tục {code} trong data/procedures/"))
 
     for i, op in enumerate(change.operations):
         at: Location = ("operations", i)
@@ -144,9 +144,9 @@ def reference_problems(change: LegalChange, catalogue: Catalogue) -> list[tuple[
                 agency((*at, "agencies", old), old)
                 agency((*at, "agencies", old), new)
                 if old in catalogue.agencies and catalogue.agencies[old].level != op.from_level:
-                    out.append(((*at, "agencies", old), f"agency {old!r} is not of the abolished level {op.from_level}"))
+                    out.append(((*at, "agencies", old), f"cơ quan {old!r} không thuộc cấp bị bỏ {op.from_level}"))
                 if new in catalogue.agencies and catalogue.agencies[new].level == op.from_level:
-                    out.append(((*at, "agencies", old), f"agency {new!r} is itself of the abolished level {op.from_level}"))
+                    out.append(((*at, "agencies", old), f"cơ quan {new!r} lại thuộc chính cấp bị bỏ {op.from_level}"))
             for code in op.procedures:
                 procedure((*at, "procedures", code), code)
         elif isinstance(op, FeeChange):

@@ -64,15 +64,15 @@ def open_executor(kind: ExecutorKind = "local", scheduler: str | None = None, wo
             yield pool
         return
     if not scheduler:
-        raise ExecutorError("--executor dask needs --scheduler tcp://host:8786")
+        raise ExecutorError("--executor dask cần --scheduler tcp://host:8786")
     try:
         from distributed import Client
     except ImportError:
-        raise ExecutorError("Dask is not installed: pip install 'tthc[dask]'") from None
+        raise ExecutorError("chưa cài Dask: pip install 'tthc[dask]'") from None
     try:
         client = Client(scheduler, timeout="10s")
     except OSError as exc:
-        raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        raise ExecutorError(f"không kết nối được bộ điều phối Dask ở {scheduler}: {exc}") from None
     try:
         with client.get_executor() as executor:
             yield executor

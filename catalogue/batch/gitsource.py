@@ -26,7 +26,7 @@ def _git(repo: Path, *args: str) -> str:
     try:
         done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
     except FileNotFoundError:
-        raise GitError("git is not installed") from None
+        raise GitError("chưa cài git") from None
     if done.returncode != 0:
         raise GitError(f"git {' '.join(args)}: {done.stderr.strip()}")
     return done.stdout
@@ -73,7 +73,7 @@ def _old_procedure(path: Path, text: str, problems: list[Problem]) -> Procedure 
     try:
         parsed = parse_yaml(text, path)
     except YamlError as exc:
-        problems.append(Problem(path, exc.line, "", f"at the revision: {exc.message}"))
+        problems.append(Problem(path, exc.line, "", f"ở phiên bản đó: {exc.message}"))
         return None
     record, found = validate_record(Procedure, parsed.data, path, parsed)
     problems += found

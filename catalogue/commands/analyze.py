@@ -172,7 +172,7 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
             try:
                 write_workbook(safe, xlsx)
             except Exception as exc:  # reported as the child's failure is
-                raise OSError(f"writing {workbook} failed: {exc}") from exc
+                raise OSError(f"ghi {workbook} không thành công: {exc}") from exc
         try:
             for name, frame in frames.items():
                 paths += [out / f"{name}.csv", out / f"{name}.parquet"]
@@ -183,7 +183,7 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
             if child is not None:
                 child.join()
         if child is not None and child.exitcode != 0:
-            raise OSError(f"writing {workbook} failed (exit code {child.exitcode})")
+            raise OSError(f"ghi {workbook} không thành công (mã thoát {child.exitcode})")
     return [*paths, workbook]
 
 
@@ -298,7 +298,7 @@ def open_results(folder: Path) -> Iterator[ResultCache | None]:
     try:
         cache = ResultCache(folder)
     except (OSError, sqlite3.Error) as exc:
-        errors.print(f"result cache {folder} not used ({exc}): every procedure is analysed")
+        errors.print(f"không dùng được bộ đệm kết quả {folder} ({exc}): phân tích lại mọi thủ tục")
         yield None
         return
     with cache:
@@ -321,10 +321,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Phân tích thủ tục: metrics, critical path, compliance cost line by line, findings."""
         if method not in ("tt02", "scm"):
-            errors.print(f"--method: {method!r} is not one of tt02, scm")
+            errors.print(f"--method: {method!r} không phải tt02 hay scm")
             raise typer.Exit(2)
         if (code is None) == (not all_):
-            errors.print("give a procedure code or --all (not both)")
+            errors.print("ghi một mã thủ tục hoặc --all (không ghi cả hai)")
             raise typer.Exit(2)
         day = parse_day(as_of, "--as-of") or date.today()
         start_day = parse_day(start, "--start")
@@ -344,7 +344,7 @@ def register(app: typer.Typer) -> None:
                 try:
                     written = write_tables({"analysis": frame, "findings": findings}, out)
                 except OSError as exc:
-                    errors.print(f"cannot write the tables in {out}: {exc}")
+                    errors.print(f"không ghi được các bảng vào {out}: {exc}")
                     raise typer.Exit(1) from None
                 for path in written:
                     console.print(f"Đã ghi {path}", markup=False)

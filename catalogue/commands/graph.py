@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Vẽ sơ đồ các bước: Mermaid (.mmd), SVG and PNG, agencies grouped, critical path highlighted."""
         if direction.upper() not in ("LR", "TB"):
-            errors.print(f"--direction must be LR or TB, not {direction!r}")
+            errors.print(f"--direction phải là LR hoặc TB, không phải {direction!r}")
             raise typer.Exit(2)
         way: Direction = "TB" if direction.upper() == "TB" else "LR"
         day = parse_day(as_of, "--as-of") or date.today()

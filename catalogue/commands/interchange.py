@@ -36,7 +36,7 @@ def _export_bpmn(cat: Catalogue, codes: list[str], out: Path | None, base: str) 
     from catalogue.interchange.bpmn import bpmn_xml
 
     if out is None:
-        raise typer.BadParameter("give --out: a .bpmn file for one procedure, a folder for several")
+        raise typer.BadParameter("ghi --out: một tệp .bpmn cho một thủ tục, một thư mục cho nhiều thủ tục")
     if len(codes) == 1 and out.suffix == ".bpmn":
         write_atomic(out, bpmn_xml(cat.procedures[codes[0]], cat))
         console.print(f"Đã ghi {out}", markup=False)
@@ -50,7 +50,7 @@ def _export_xlsx(cat: Catalogue, codes: list[str], out: Path | None, base: str) 
     from catalogue.interchange.xlsx import export_xlsx
 
     if out is None:
-        raise typer.BadParameter("give --out FILE.xlsx")
+        raise typer.BadParameter("ghi --out TỆP.xlsx")
     export_xlsx(cat, out, codes)
     console.print(f"Đã ghi {out} ({len(codes)} thủ tục)", markup=False)
 
@@ -74,13 +74,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Xuất danh mục: CPSV-AP (JSON-LD, Turtle), BPMN 2.0, Excel."""
         if fmt not in EXPORTERS:
-            errors.print(f"unknown format {fmt!r}: use one of {', '.join(EXPORTERS)}")
+            errors.print(f"không có định dạng {fmt!r}: dùng một trong {', '.join(EXPORTERS)}")
             raise typer.Exit(2)
         cat = open_catalogue(data)
         chosen = list(codes) if codes else sorted(cat.procedures)
         unknown = [c for c in chosen if c not in cat.procedures]
         if unknown:
-            errors.print(f"no procedure {', '.join(unknown)} in {data}")
+            errors.print(f"không có thủ tục {', '.join(unknown)} trong {data}")
             raise typer.Exit(1)
         EXPORTERS[fmt](cat, chosen, out, base)
 
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
         from catalogue.interchange.importing import read_file, validate, write_records
 
         if code and len(files) > 1:
-            errors.print("--code applies to one file")
+            errors.print("--code chỉ dùng cho một tệp")
             raise typer.Exit(2)
         cat = open_catalogue(data)
         records = []

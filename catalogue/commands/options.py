@@ -33,7 +33,7 @@ def parse_day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors.print(f"{option}: {value!r} is not a date (YYYY-MM-DD)")
+        errors.print(f"{option}: {value!r} không phải ngày dạng YYYY-MM-DD")
         raise typer.Exit(2) from None
 
 
@@ -42,7 +42,7 @@ def resolve_rates(catalogue: Catalogue, day: date) -> CostRates:
     try:
         return CostRates.from_parameters(catalogue.parameters, day)
     except LookupError as exc:
-        errors.print(f"data/parameters: no cost parameters on {day.isoformat()}: {exc}")
+        errors.print(f"data/parameters: chưa có tham số chi phí cho ngày {day:%d/%m/%Y}: {exc}")
         raise typer.Exit(1) from None
 
 
@@ -53,5 +53,5 @@ def procedure_or_exit(catalogue: Catalogue, code: str, data: Path) -> Procedure:
     if procedure is not None:
         return procedure
     every = open_catalogue(data).procedures  # the narrowed catalogue does not hold the successor
-    errors.print(f"no procedure {code} in {data}{replaced_note(every, code)}")
+    errors.print(f"không có thủ tục {code} trong {data}{replaced_note(every, code)}")
     raise typer.Exit(1)

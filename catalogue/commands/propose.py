@@ -128,15 +128,15 @@ def register(app: typer.Typer) -> None:
         day = parse_day(as_of, "--as-of") or date.today()
         cat = catalogue_with_changes(open_catalogue(data), data, day, [code])  # the law as it stood that day
         if procedure_or_exit(cat, code, data).status == "abolished":
-            errors.print(f"procedure {code} is abolished: there is nothing to simplify")
+            errors.print(f"thủ tục {code} đã bị bãi bỏ: không còn gì để đơn giản hóa")
             raise typer.Exit(1)
         if out is not None and out.exists() and not force:
-            errors.print(f"{out} exists: use --force to overwrite it")
+            errors.print(f"{out} đã có: dùng --force để ghi đè")
             raise typer.Exit(1)
         rates = resolve_rates(cat, day)
         proposal, findings = suggest_proposal(code, cat, rates)
         if proposal is None:
-            errors.print(f"{code}: no finding with a saving to propose ({len(findings)} findings)")
+            errors.print(f"{code}: không có phát hiện nào tiết kiệm được để lập phương án ({len(findings)} phát hiện)")
             raise typer.Exit(1)
         text = draft_yaml(proposal, [f for f in findings if f.suggestion])
         if out is None:

@@ -35,7 +35,7 @@ def _checked_changes(data: Path, catalogue: Catalogue) -> LoadedChanges:
     if problems:
         for problem in problems:
             errors.print(str(problem))
-        raise _fail(f"{len(problems)} problems in {data / 'changes'}: fix them first (`tthc validate` lists them)")
+        raise _fail(f"{data / 'changes'} có {len(problems)} lỗi: sửa trước (`tthc validate` liệt kê các lỗi)")
     return loaded
 
 
@@ -50,7 +50,7 @@ def _one_change(path: Path, loaded: LoadedChanges, catalogue: Catalogue) -> Lega
     if change is None or problems:
         for problem in problems:
             errors.print(str(problem))
-        raise _fail(f"{path}: not a valid change file")
+        raise _fail(f"{path}: không phải tệp thay đổi pháp luật hợp lệ")
     return change
 
 
@@ -72,9 +72,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Phân tích lại sau thay đổi pháp luật: thủ tục bị ảnh hưởng, chỉ số trước/sau, thủ tục cần rà soát."""
         if sum((change is not None, since is not None, everything)) != 1:
-            raise _fail("give exactly one of --change FILE, --since REVISION or --all", 2)
+            raise _fail("chọn đúng một trong --change TỆP, --since PHIÊN-BẢN hoặc --all", 2)
         if executor not in ("local", "dask"):
-            raise _fail("--executor is local or dask", 2)
+            raise _fail("--executor là local hoặc dask", 2)
         day = parse_day(as_of, "--as-of")
         catalogue = open_catalogue(data)
         gc.freeze()  # the catalogue lives until the command ends: keep the collector from walking it again and again
@@ -89,8 +89,8 @@ def register(app: typer.Typer) -> None:
                     settings = Settings(cache, lambda: open_executor(kind, scheduler, workers), chunk_size, chunk_size,
                                         progress=advance)
                     outcome = analyse_all(current, when, settings)
-                console.print(f"{len(current.procedures)} procedures as of {when}: {outcome.computed} analysed, "
-                              f"{outcome.from_cache} from the cache ({cache.path})")
+                console.print(f"{len(current.procedures)} thủ tục tại ngày {when:%d/%m/%Y}: {outcome.computed} thủ tục phân tích, "
+                              f"{outcome.from_cache} lấy từ bộ đệm ({cache.path})")
                 return
             scope: Scope
             if change is not None:

@@ -50,7 +50,7 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
     for problem in problems:
         errors.print(str(problem))
     if any(p.severity == "error" for p in problems):
-        errors.print("the simplification plans have errors: nothing was built")
+        errors.print("các phương án đơn giản hóa có lỗi: chưa dựng trang")
         raise typer.Exit(1)
     try:
         built = build_site(catalogue, out, work, as_of=on, proposals=proposals.values(), strict=strict,
@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
         if not no_build:
             _build(data, out, work, as_of, strict=False, report=report)
         if not (out / "index.html").is_file():
-            errors.print(f"no built site in {out}: run `tthc site build` first")
+            errors.print(f"{out} chưa có trang đã dựng: chạy `tthc site build` trước")
             raise typer.Exit(1)
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
         with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         """Kiểm tra danh mục: schema, references, step graphs, time limits. Exit 1 on any error."""
         path = folder or data
         if not path.is_dir():
-            errors.print(f"{path}: not a folder")
+            errors.print(f"{path}: không phải thư mục")
             raise typer.Exit(2)
         loaded = load_cached(path)
         problems = catalogue_problems(loaded) + validate_changes(path, loaded.catalogue)
@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
         n_warn = len(problems) - n_err
         cat = loaded.catalogue
         console.print(
-            f"{len(cat.procedures)} procedures, {len(cat.agencies)} agencies, {len(cat.legal)} legal documents, "
-            f"{len(cat.parameters.parameters)} parameters: {n_err} errors, {n_warn} warnings"
+            f"{len(cat.procedures)} thủ tục, {len(cat.agencies)} cơ quan, {len(cat.legal)} văn bản pháp luật, "
+            f"{len(cat.parameters.parameters)} tham số: {n_err} lỗi, {n_warn} cảnh báo"
         )
         if n_err or (strict and n_warn):
             raise typer.Exit(1)

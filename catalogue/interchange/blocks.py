@@ -169,14 +169,14 @@ def html_document(data: bytes, source: str | Path, is_label: LabelTest) -> Docum
     text = decode_text(data, source)
     reject_legacy_encoding(_visible_sample(text), source)
     if not text.strip():
-        raise InterchangeError(source, "the file is empty")
+        raise InterchangeError(source, "tệp rỗng")
     parser = lxml.html.HTMLParser(
         remove_comments=True, remove_pis=True, no_network=True, huge_tree=False, default_doctype=False,
     )
     try:
         root = lxml.html.document_fromstring(text.replace("\x00", ""), parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise InterchangeError(source, f"not readable as HTML: {exc}") from None
+        raise InterchangeError(source, f"không đọc được dạng HTML: {exc}") from None
     url = ""
     saved = _SAVED_FROM.search(text[:4096])
     if saved:
@@ -211,7 +211,7 @@ def docx_document(data: bytes, source: str | Path, is_label: LabelTest) -> Docum
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types on a damaged package
-        raise InterchangeError(source, f"not a readable Word document: {type(exc).__name__}: {exc}") from None
+        raise InterchangeError(source, f"không đọc được văn bản Word: {type(exc).__name__}: {exc}") from None
     blocks: list[Block] = []
     headings: list[str] = []
 
@@ -256,7 +256,7 @@ def docx_document(data: bytes, source: str | Path, is_label: LabelTest) -> Docum
     try:
         inner(document.iter_inner_content())
     except (KeyError, ValueError, AttributeError) as exc:
-        raise InterchangeError(source, f"damaged Word document: {exc}") from None
+        raise InterchangeError(source, f"văn bản Word bị hỏng: {exc}") from None
     reject_legacy_encoding("\n".join(b.text or " ".join(" ".join(r) for r in b.rows) for b in blocks), source)
     title = clean(document.core_properties.title or "")
     return Document(blocks, title=title, headings=headings)

@@ -202,4 +202,4 @@ def export_cpsv(catalogue: Catalogue, codes: Iterable[str] | None = None, fmt: s
         return graph.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False).encode()
     if fmt == "turtle":
         return graph.serialize(format="turtle").encode()
-    raise ValueError(f"unknown CPSV-AP format {fmt!r}")
+    raise ValueError(f"không có định dạng CPSV-AP {fmt!r}")

@@ -21,6 +21,7 @@ from catalogue.interchange.drafting import guess_kind
 from catalogue.interchange.record import AgencyResolver, ImportedRecord, level_of_agency
 from catalogue.interchange.safety import InterchangeError, check_size
 from catalogue.interchange.vntext import legal_numbers, one_line, parse_subjects, unique_slug
+from catalogue.problems import pydantic_summary_vi
 from models.catalogue import Catalogue
 from models.common import Level, Source
 from models.procedure import APPLICANT, Procedure
@@ -94,17 +95,17 @@ def import_eregulations(
     try:
         parsed = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise InterchangeError(path, "not UTF-8 JSON: the eRegulations API returns UTF-8") from None
+        raise InterchangeError(path, "không phải JSON UTF-8: API eRegulations trả về UTF-8") from None
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise InterchangeError(path, f"not valid JSON ({getattr(exc, 'msg', 'too deeply nested')}); is the file truncated?",
+        raise InterchangeError(path, f"JSON không hợp lệ ({getattr(exc, 'msg', 'lồng nhau quá sâu')}); tệp có bị cắt cụt không?",
                                getattr(exc, "lineno", None)) from None
     if _depth(parsed) > _DEPTH_LIMIT:
-        raise InterchangeError(path, "JSON nested too deeply to be an eRegulations procedure")
+        raise InterchangeError(path, "JSON lồng nhau quá sâu, không thể là một thủ tục eRegulations")
     items = parsed if isinstance(parsed, list) else [parsed]
     if not items or not all(isinstance(i, dict) and isinstance(i.get("blocks"), list) for i in items):
-        raise InterchangeError(path, "not an eRegulations procedure: expected an object with `blocks` (GET /Procedures/{id})")
+        raise InterchangeError(path, "không phải thủ tục eRegulations: cần một đối tượng có `blocks` (GET /Procedures/{id})")
     if code and len(items) > 1:
-        raise InterchangeError(path, "--code applies to one procedure; this file holds several")
+        raise InterchangeError(path, "--code chỉ dùng cho một thủ tục; tệp này có nhiều thủ tục")
     return [_procedure(path, item, catalogue, retrieved or date.today(), code) for item in items]
 
 
@@ -115,16 +116,16 @@ def _procedure(path: Path, item: dict[str, Any], catalogue: Catalogue, retrieved
     found = re.search(r"\b\d\.\d{6}\b", f"{name} {description}")
     code = given_code or (found.group(0) if found else "")
     if not code:
-        raise InterchangeError(path, f"procedure {name!r}: eRegulations has no national code: give it with --code d.dddddd")
+        raise InterchangeError(path, f"thủ tục {name!r}: eRegulations không có mã quốc gia: ghi mã bằng --code d.dddddd")
     if not name:
-        raise InterchangeError(path, "the procedure has no name")
+        raise InterchangeError(path, "thủ tục không có tên")
     url = _text(item.get("url")) or f"file:{path.name}"
     source = Source(url=url, title=name, publisher="eRegulations", retrieved=retrieved)
     agencies = AgencyResolver(catalogue)
     blocks = sorted(_list(item.get("blocks")), key=lambda b: _num(b.get("order")))
     raw_steps = [(b, s) for b in blocks for s in sorted(_list(b.get("steps")), key=lambda s: _num(s.get("order")))]
     if not raw_steps:
-        raise InterchangeError(path, f"procedure {name!r} has no steps in its blocks")
+        raise InterchangeError(path, f"thủ tục {name!r} không có bước nào trong `blocks`")
     entity_names = [_text(_dict(_dict(s.get("contact")).get("entityInCharge")).get("name")) for _, s in raw_steps]
     level: Level = next((lv for lv in (level_of_agency(n) for n in entity_names if n) if lv), "province")
     documents: dict[str, dict[str, Any]] = {}
@@ -208,7 +209,7 @@ def _procedure(path: Path, item: dict[str, Any], catalogue: Catalogue, retrieved
         results = [{"name": f"Kết quả của thủ tục {name}"}]
         notes.append("không có kết quả cuối (isFinalResult): ghi tên kết quả chung")
     if not laws:
-        raise InterchangeError(path, f"procedure {name!r}: no law with a Vietnamese number (e.g. 01/2021/NĐ-CP) in the steps' `laws`")
+        raise InterchangeError(path, f"thủ tục {name!r}: `laws` của các bước không có văn bản nào mang số hiệu Việt Nam (ví dụ 01/2021/NĐ-CP)")
     missing = [n for n in laws if n not in catalogue.legal]
     if missing:
         notes.append(f"văn bản chưa có trong data/legal/: {', '.join(missing)} (thêm vào danh mục văn bản trước khi ghi)")
@@ -234,6 +235,5 @@ def _procedure(path: Path, item: dict[str, Any], catalogue: Catalogue, retrieved
     try:
         procedure = Procedure.model_validate(body)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise InterchangeError(path, f"the record read is not valid: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+        raise InterchangeError(path, f"thủ tục đọc được không hợp lệ: {pydantic_summary_vi(exc)}") from None
     return ImportedRecord(procedure, str(path), list(agencies.drafted.values()), [], notes)

@@ -36,12 +36,12 @@ def detect_format(path: Path, data: bytes) -> str:
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except (zipfile.BadZipFile, OSError, ValueError):
-            raise InterchangeError(path, "a damaged zip container (truncated .docx or .xlsx?)") from None
+            raise InterchangeError(path, "tệp nén zip bị hỏng (.docx hoặc .xlsx bị cắt cụt?)") from None
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "word/document.xml" in names:
             return "docx"
-        raise InterchangeError(path, "a zip file that is neither a Word (.docx) nor an Excel (.xlsx) document")
+        raise InterchangeError(path, "tệp zip không phải văn bản Word (.docx) hay bảng tính Excel (.xlsx)")
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if path.suffix.lower() == ".json" or head[:1] in (b"{", b"["):
         return "eregulations"
@@ -94,9 +94,9 @@ def validate(record: ImportedRecord, catalogue: Catalogue) -> list[str]:
     try:
         reread = Procedure.model_validate(parse_yaml(text, Path(f"{record.procedure.code}.yaml")).data)
         if reread != record.procedure:
-            problems.append("the YAML written would not read back to the same record")
+            problems.append("YAML ghi ra đọc lại không ra đúng thủ tục đã nhập")
     except (YamlError, ValidationError) as exc:
-        problems.append(f"the YAML written would not load: {exc}")
+        problems.append(f"YAML ghi ra không đọc lại được: {exc}")
     agencies = {**catalogue.agencies, **{a.id: a for a in record.agencies}}
     legal = {**catalogue.legal, **{d.number: d for d in record.legal}}
     # A ChainMap overlays the new record without decoding the cached catalogue's records.
@@ -125,7 +125,7 @@ def write_records(records: list[ImportedRecord], catalogue: Catalogue, data: Pat
         outcome = Outcome(record, problems=validate(record, catalogue))
         target = data / "procedures" / f"{record.procedure.code}.yaml"
         if target.exists() and not force:
-            outcome.problems.append(f"{target} exists: use --force to replace it")
+            outcome.problems.append(f"{target} đã có: dùng --force để ghi đè")
         if not outcome.problems:
             write_atomic(target, procedure_yaml(record.procedure).encode())
             outcome.written.append(target)

@@ -36,6 +36,7 @@ from catalogue.interchange.vntext import (
     split_fee_lines,
     unique_slug,
 )
+from catalogue.problems import pydantic_summary_vi
 from models.catalogue import Catalogue
 from models.common import Level, Source, fold
 from models.procedure import Channel, Fee, Procedure
@@ -121,10 +122,10 @@ def read_document(path: Path, data: bytes) -> Document:
     if data[:4] == b"PK\x03\x04":
         return docx_document(data, path, is_label)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InterchangeError(path, "a binary Word 97-2003 .doc: open it in Word or LibreOffice and save it as "
-                               ".docx (or as a web page), then import that file")
+        raise InterchangeError(path, "tệp Word 97-2003 (.doc): mở bằng Word hoặc LibreOffice, lưu thành "
+                               ".docx (hoặc trang web) rồi nhập tệp đó")
     if data[:5] == b"%PDF-":
-        raise InterchangeError(path, "a PDF: save the portal's page as HTML or its Word export as .docx instead")
+        raise InterchangeError(path, "tệp PDF: thay vào đó, lưu trang của Cổng thành HTML hoặc bản Word của trang thành .docx")
     return html_document(data, path, is_label)
 
 
@@ -435,8 +436,8 @@ def import_portal(
     if doc.active_content:
         r.notes.append(f"trang có {doc.active_content} phần tử script / sự kiện: đã bỏ, chỉ đọc chữ")
     if not r.s or set(r.s) <= {"preamble", "ignore"}:
-        raise InterchangeError(path, "no field of a procedure record found (Tên thủ tục, Trình tự thực hiện, "
-                               "Cách thức thực hiện...): is this a procedure page of the portal?")
+        raise InterchangeError(path, "không thấy mục nào của một thủ tục (Tên thủ tục, Trình tự thực hiện, "
+                               "Cách thức thực hiện...): đây có phải trang thủ tục của Cổng không?")
     code, name = r.code(code), r.name()
     for key, label in [("field", "field"), ("type", "type"), ("subjects", "subjects"), ("conditions", "conditions"),
                        ("decision", "publishing_decision"), ("steps", "verbatim_steps")]:
@@ -468,7 +469,7 @@ def import_portal(
         r.notes.append("không thấy kết quả thực hiện: ghi tên kết quả chung, cần sửa")
         r.modelled.append("results")
     if r.problems:
-        raise InterchangeError(path, "cannot import: " + "; ".join(r.problems))
+        raise InterchangeError(path, "không nhập được: " + "; ".join(r.problems))
 
     main = next((c for c in channels if c.kind == "in_person"), channels[0])
     agency = (implementing or competent)[0]
@@ -517,7 +518,5 @@ def import_portal(
     try:
         procedure = Procedure.model_validate(body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InterchangeError(path, f"the record read from the file is not valid: {where}: {first['msg']}") from None
+        raise InterchangeError(path, f"thủ tục đọc từ tệp không hợp lệ: {pydantic_summary_vi(exc)}") from None
     return ImportedRecord(procedure, str(path), list(r.agencies.drafted.values()), drafted_legal, list(dict.fromkeys(r.notes)))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from catalogue.problems import cannot_read
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """The largest file an importer reads: a procedure page or Word export is well under 1 MB."""
 MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
@@ -35,7 +37,7 @@ class InterchangeError(ValueError):
 
 
 def _too_big(size: int, limit: int) -> str:
-    return f"{size / 1e6:.1f} MB, more than the {limit / 1e6:.1f} MB an import accepts"
+    return f"{size / 1e6:.1f} MB, quá giới hạn {limit / 1e6:.1f} MB của một lần nhập"
 
 
 def read_limited(path: Path, limit: int | None = None) -> bytes:
@@ -44,15 +46,15 @@ def read_limited(path: Path, limit: int | None = None) -> bytes:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise InterchangeError(path, f"file is {_too_big(size, limit)}")
+            raise InterchangeError(path, f"tệp nặng {_too_big(size, limit)}")
         return path.read_bytes()
     except OSError as exc:
-        raise InterchangeError(path, f"cannot read: {exc.strerror}") from None
+        raise InterchangeError(path, cannot_read(exc)) from None
 
 
 def check_size(data: bytes, source: str | Path) -> None:
     if len(data) > MAX_FILE_BYTES:
-        raise InterchangeError(source, f"input is {_too_big(len(data), MAX_FILE_BYTES)}")
+        raise InterchangeError(source, f"dữ liệu nặng {_too_big(len(data), MAX_FILE_BYTES)}")
 
 
 # --- XML ---------------------------------------------------------------------------------------------------
@@ -65,9 +67,9 @@ def reject_doctype(data: bytes, source: str | Path) -> None:
     """XML with entity declarations is refused outright: no billion laughs, no external entities."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
     if _ENTITY.search(data):
-        raise InterchangeError(source, "the file declares XML entities (<!ENTITY>): refused, a document needs none")
+        raise InterchangeError(source, "tệp khai báo thực thể XML (<!ENTITY>): từ chối, văn bản nhập không cần đến chúng")
     if _DOCTYPE.search(head) and not head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        raise InterchangeError(source, "the file has a DOCTYPE declaration: refused, XML to import must not have one")
+        raise InterchangeError(source, "tệp có khai báo DOCTYPE: từ chối, XML để nhập không được có khai báo này")
 
 
 def safe_xml_parser() -> etree.XMLParser:
@@ -83,7 +85,7 @@ def parse_xml(data: bytes, source: str | Path) -> etree._Element:
     try:
         return etree.fromstring(data, safe_xml_parser())
     except etree.XMLSyntaxError as exc:
-        raise InterchangeError(source, f"not well-formed XML ({exc.msg}); is the file truncated?", exc.lineno) from None
+        raise InterchangeError(source, f"XML sai cấu trúc ({exc.msg}); tệp có bị cắt cụt không?", exc.lineno) from None
 
 
 # --- zip containers (docx, xlsx) --------------------------------------------------------------------------
@@ -96,23 +98,23 @@ def check_zip(data: bytes, source: str | Path, required: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
-                raise InterchangeError(source, f"the archive holds {len(members)} parts: refused as a possible zip bomb")
+                raise InterchangeError(source, f"tệp nén có {len(members)} phần: từ chối vì có thể là bom zip")
             total = sum(m.file_size for m in members)
             ratio = total / max(1, sum(m.compress_size for m in members))
             if total > MAX_UNZIPPED_BYTES or (total > 50_000_000 and ratio > MAX_ZIP_RATIO):
-                raise InterchangeError(source, f"the archive unpacks to {total / 1e6:.1f} MB ({ratio:.0f}× its size): "
-                                       "refused as a possible zip bomb")
+                raise InterchangeError(source, f"tệp nén giải ra {total / 1e6:.1f} MB ({ratio:.0f} lần kích thước tệp): "
+                                       "từ chối vì có thể là bom zip")
             names = {m.filename for m in members}
             if required not in names:
-                raise InterchangeError(source, f"not a valid file of this kind: the part {required} is missing")
+                raise InterchangeError(source, f"không phải tệp hợp lệ loại này: thiếu phần {required}")
             for member in members:
                 if member.filename.endswith((".xml", ".rels")):
                     with archive.open(member) as part:
                         reject_doctype(part.read(MAX_UNZIPPED_BYTES), f"{source}!{member.filename}")
     except zipfile.BadZipFile:
-        raise InterchangeError(source, "not a valid zip container (is the file truncated?)") from None
+        raise InterchangeError(source, "không phải tệp nén zip hợp lệ (tệp có bị cắt cụt không?)") from None
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        raise InterchangeError(source, f"cannot open the archive: {exc}") from None
+        raise InterchangeError(source, f"không mở được tệp nén: {exc}") from None
 
 
 # --- text encodings ----------------------------------------------------------------------------------------
@@ -150,13 +152,13 @@ def reject_legacy_encoding(text: str, source: str | Path) -> None:
     found = legacy_vietnamese_encoding(text)
     if found == "TCVN3":
         raise InterchangeError(
-            source, "this file looks TCVN3-encoded (ABC, fonts .VnTime): convert it to Unicode first "
-            "(e.g. Unikey's converter, TCVN3 → Unicode), then import again",
+            source, "tệp có vẻ gõ bằng bảng mã TCVN3 (ABC, phông .VnTime): chuyển sang Unicode trước "
+            "(ví dụ bằng công cụ chuyển mã của Unikey, TCVN3 → Unicode) rồi nhập lại",
         )
     if found == "VNI":
         raise InterchangeError(
-            source, "this file looks VNI-encoded (fonts VNI-Times): convert it to Unicode first "
-            "(e.g. Unikey's converter, VNI Windows → Unicode), then import again",
+            source, "tệp có vẻ gõ bằng bảng mã VNI (phông VNI-Times): chuyển sang Unicode trước "
+            "(ví dụ bằng công cụ chuyển mã của Unikey, VNI Windows → Unicode) rồi nhập lại",
         )
 
 
@@ -171,7 +173,7 @@ def decode_text(data: bytes, source: str | Path) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InterchangeError(source, "the file starts as UTF-16 but is not valid UTF-16 (truncated?)") from None
+            raise InterchangeError(source, "tệp bắt đầu như UTF-16 nhưng không phải UTF-16 hợp lệ (bị cắt cụt?)") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -182,14 +184,14 @@ def decode_text(data: bytes, source: str | Path) -> str:
         try:
             return data.decode(charset)
         except LookupError:
-            raise InterchangeError(source, f"the file declares an unknown character set {charset!r}") from None
+            raise InterchangeError(source, f"tệp khai báo bảng mã không rõ {charset!r}") from None
         except UnicodeDecodeError:
-            raise InterchangeError(source, f"the file declares {charset} but is not valid {charset}") from None
+            raise InterchangeError(source, f"tệp khai báo bảng mã {charset} nhưng nội dung không đúng {charset}") from None
     # Not UTF-8 and nothing declared: a legacy 8-bit file. Read it as Windows-1252 only to tell the user which.
     latin = data.decode("cp1252", errors="replace")
     reject_legacy_encoding(latin, source)
     line = data[: utf8_error.start].count(b"\n") + 1
     raise InterchangeError(
-        source, f"not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) and no character set "
-        "declared: save the file as UTF-8", line,
+        source, f"không phải UTF-8 (byte 0x{data[utf8_error.start]:02x} ở vị trí {utf8_error.start}) và không khai báo "
+        "bảng mã: lưu tệp dạng UTF-8", line,
     )

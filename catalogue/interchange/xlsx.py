@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from catalogue.interchange.record import ImportedRecord
 from catalogue.interchange.safety import InterchangeError, check_zip
+from catalogue.problems import pydantic_message_vi
 from catalogue.spreadsheet import looks_like_formula
 from models.catalogue import Catalogue
 from models.procedure import Channel, Citation, Document, Fee, Procedure, Step
@@ -99,7 +100,7 @@ def _decode_list(cell: Any) -> list[Any]:
     if isinstance(cell, str) and cell.lstrip().startswith("["):
         value = json.loads(cell)
         if not isinstance(value, list):
-            raise ValueError("expected a JSON list")
+            raise ValueError("cần một danh sách JSON")
         return value
     return [part.strip() for part in str(cell).split(";") if part.strip()]
 
@@ -194,7 +195,7 @@ def _write(ws: Any, r: int, c: int, value: Any, as_text: Any, plain: Any, sheet:
     else:
         text = str(value)
         if len(text) > EXCEL_CELL_LIMIT:
-            raise InterchangeError(sheet, f"row {r + 1}, column {column}: text of {len(text)} characters does not fit an Excel cell")
+            raise InterchangeError(sheet, f"dòng {r + 1}, cột {column}: văn bản {len(text)} ký tự không vừa một ô Excel")
         # A leading = + - @ would make Excel (or a CSV export of the sheet) read the text as a formula.
         ws.write_string(r, c, text, as_text if looks_like_formula(text) else plain)
 
@@ -203,7 +204,7 @@ def _write(ws: Any, r: int, c: int, value: Any, as_text: Any, plain: Any, sheet:
 
 def _sheet_rows(workbook: Any, name: str, source: Path) -> list[tuple[int, dict[str, Any]]]:
     if name not in workbook.sheetnames:
-        raise InterchangeError(source, f"the workbook has no sheet {name!r}: is it a workbook exported by `tthc export xlsx`?")
+        raise InterchangeError(source, f"bảng tính không có trang {name!r}: đây có phải bảng tính xuất bằng `tthc export xlsx` không?")
     rows = workbook[name].iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
@@ -225,7 +226,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on a damaged package
-        raise InterchangeError(source, f"not a readable Excel workbook: {type(exc).__name__}: {exc}") from None
+        raise InterchangeError(source, f"không đọc được bảng tính Excel: {type(exc).__name__}: {exc}") from None
     p_lists, _ = _shape(Procedure)
     bodies: dict[str, dict[str, Any]] = {}
     rows_of: dict[str, int] = {}
@@ -235,7 +236,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
         body = _decode(row, p_lists, source, SHEET_PROCEDURES, row_number)
         code = body.get("code")
         if not isinstance(code, str) or code in bodies:
-            raise InterchangeError(source, f"{SHEET_PROCEDURES}, row {row_number}: missing or repeated procedure code {code!r}")
+            raise InterchangeError(source, f"{SHEET_PROCEDURES}, dòng {row_number}: mã thủ tục {code!r} bị thiếu hoặc lặp lại")
         body.update({"steps": [], "documents": [], "channels": [], "legal_basis": []})
         bodies[code] = body
         rows_of[code] = row_number
@@ -245,7 +246,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
         for row_number, row in _sheet_rows(workbook, sheet, source):
             code = row.pop(CODE, None)
             if code not in bodies:
-                raise InterchangeError(source, f"{sheet}, row {row_number}, column {CODE}: no procedure {code!r} in sheet {SHEET_PROCEDURES}")
+                raise InterchangeError(source, f"{sheet}, dòng {row_number}, cột {CODE}: trang {SHEET_PROCEDURES} không có thủ tục {code!r}")
             item = _decode(row, lists, source, sheet, row_number)
             if field == "channels":
                 item["fees"] = []
@@ -256,7 +257,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
         code, kind = row.pop(CODE, None), row.pop(CHANNEL, None)
         channel = next((c for c in bodies.get(str(code), {}).get("channels", []) if c.get("kind") == kind), None)
         if channel is None:
-            raise InterchangeError(source, f"{SHEET_FEES}, row {row_number}: no channel {kind!r} of procedure {code!r} in sheet {SHEET_CHANNELS}")
+            raise InterchangeError(source, f"{SHEET_FEES}, dòng {row_number}: trang {SHEET_CHANNELS} không có kênh {kind!r} của thủ tục {code!r}")
         channel_index = bodies[str(code)]["channels"].index(channel)
         where[(str(code), f"channels.{channel_index}.fees", len(channel["fees"]))] = (SHEET_FEES, row_number)
         channel["fees"].append(_decode(row, f_lists, source, SHEET_FEES, row_number))
@@ -283,7 +284,7 @@ def _locate(exc: ValidationError, code: str, row: int, where: dict[tuple[str, st
                 sheet, line = where[key]
                 column = ".".join(loc[depth:])
                 break
-    return f"{sheet}, row {line}, column {column or '?'}: procedure {code}: {err['msg']}"
+    return f"{sheet}, dòng {line}, cột {column or '?'}: thủ tục {code}: {pydantic_message_vi(err)}"
 
 
 def _decode(row: dict[str, Any], lists: set[str], source: Path, sheet: str, row_number: int) -> dict[str, Any]:
@@ -292,5 +293,5 @@ def _decode(row: dict[str, Any], lists: set[str], source: Path, sheet: str, row_
             try:
                 _decode_list(cell)
             except ValueError as exc:
-                raise InterchangeError(source, f"{sheet}, row {row_number}, column {column}: not a valid list ({exc})") from None
+                raise InterchangeError(source, f"{sheet}, dòng {row_number}, cột {column}: không phải danh sách hợp lệ ({exc})") from None
     return _unflatten(row, lists)

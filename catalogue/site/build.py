@@ -182,7 +182,7 @@ def run_mkdocs(config_file: Path, strict: bool = False) -> list[str]:
             config = load_config(str(config_file), strict=strict)
             build(config)
         except (MkDocsException, SystemExit) as exc:
-            raise SiteBuildError(f"MkDocs could not build the site: {exc}\n" + "\n".join(warnings)) from exc
+            raise SiteBuildError(f"MkDocs không dựng được trang: {exc}\n" + "\n".join(warnings)) from exc
     return list(warnings)
 
 
@@ -192,7 +192,7 @@ def run_pagefind(site_dir: Path) -> None:
                "--exclude-selectors", ".headerlink"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise SiteBuildError(f"Pagefind could not index {site_dir}:\n{result.stdout}{result.stderr}")
+        raise SiteBuildError(f"Pagefind không lập được chỉ mục tìm kiếm cho {site_dir}:\n{result.stdout}{result.stderr}")
 
 
 MARKER = ".tthc-site"
@@ -202,12 +202,12 @@ MARKER = ".tthc-site"
 def check_out(out: Path, work: Path) -> None:
     """Refuse an output folder that a build would destroy: one with other content, or one holding the sources."""
     if out.exists() and not out.is_dir():
-        raise SiteBuildError(f"--out {out} is a file, not a folder")
+        raise SiteBuildError(f"--out {out} là một tệp, không phải thư mục")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise SiteBuildError(f"--out {out} holds files that are not a built site: choose an empty or new folder")
+        raise SiteBuildError(f"--out {out} chứa các tệp không phải trang đã dựng: chọn thư mục trống hoặc thư mục mới")
     for inside in (work, PROJECT, HAND_WRITTEN):
         if out == inside or out in inside.parents:
-            raise SiteBuildError(f"--out {out} would replace {inside}: choose a folder of its own")
+            raise SiteBuildError(f"--out {out} sẽ ghi đè {inside}: chọn một thư mục riêng")
 
 
 def _publish(built: Path, out: Path) -> None:
@@ -234,7 +234,7 @@ def generate_files(data: SiteData, docs: Path = HAND_WRITTEN) -> tuple[dict[str,
         hand["index.md"] = hand["index.md"].rstrip(b"\n") + b"\n" + home_section(data.reanalysis).encode()
     clash = sorted(set(generated) & set(hand))
     if clash:
-        raise SiteBuildError(f"hand-written pages in {docs} would replace generated ones: {', '.join(clash)}")
+        raise SiteBuildError(f"trang viết tay trong {docs} trùng tên trang tự sinh: {', '.join(clash)}")
     standard = {path for _, path in NAV}
     extra = [p for p in hand if p.endswith(".md") and "/" not in p and p not in standard]
     return {**generated, **hand}, extra

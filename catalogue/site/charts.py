@@ -29,7 +29,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[int], fmt: Cal
     True
     """
     if len(labels) != len(values):
-        raise ValueError("one value per label")
+        raise ValueError("mỗi nhãn một giá trị")
     largest = max([*values, 1])
     bar_space = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = TOP + len(values) * (BAR_HEIGHT + GAP) + GAP

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from analysis.legal_impact import Amendment
 from catalogue.batch.report import LATEST, reports_folder
 from catalogue.console import vnd
+from catalogue.problems import pydantic_summary_vi
 from catalogue.site.escape import h, md
 from catalogue.site.pages import PROCEDURES, REANALYSIS, day, front_matter, num, rel, source_item, table
 from models.catalogue import Catalogue
@@ -49,22 +50,17 @@ def load_report(path: Path) -> ImpactReport:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ReportError(f"{path}: no such report (produce one with `{PRODUCE_COMMAND}`)") from None
+        raise ReportError(f"{path}: không có báo cáo này (lập bằng `{PRODUCE_COMMAND}`)") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{path}: cannot read the report: {exc}") from None
+        raise ReportError(f"{path}: không đọc được báo cáo: {exc}") from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReportError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+        raise ReportError(f"{path}:{exc.lineno}:{exc.colno}: không phải JSON: {exc.msg}") from None
     try:
         return ImpactReport.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or '(whole file)'}: {error['msg']}"
-            for error in exc.errors()[:5]
-        )
-        more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
-        raise ReportError(f"{path}: not a re-analysis report: {problems}{more}") from None
+        raise ReportError(f"{path}: không phải báo cáo phân tích lại: {pydantic_summary_vi(exc, 5)}") from None
 
 
 def anchor(code: str) -> str:
