@@ -38,7 +38,7 @@ def build_app(modules: list[str] | None = None) -> typer.Typer:
     """The `tthc` group with the commands of `modules` (default: all)."""
     app = typer.Typer(
         name="tthc",
-        help="tthc: rà soát, phân tích và đơn giản hóa thủ tục hành chính (review and simplify administrative procedures).",
+        help="tthc: rà soát, phân tích và đơn giản hóa thủ tục hành chính.",
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,

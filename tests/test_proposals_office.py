@@ -155,6 +155,8 @@ def test_word_plan_holds_the_printed_figures_and_legal_changes(outputs: tuple[st
     assert "Tổng 3 thủ tục" in cells
     # f and N stand beside the annual cost they multiply.
     assert {"Số lần thực hiện một năm của một đối tượng (lần)", "Số đối tượng thực hiện một năm (đối tượng)"} <= set(cells)
+    # What a liên thông plan cuts: the hand-overs between agencies and the applicant's contacts, as the terminal shows.
+    assert {"Số lần chuyển hồ sơ giữa cơ quan (lần)", "Số lần liên hệ của người dân (lần)"} <= set(cells)
     # Laid out for A4 with 2 cm margins, and marked as Vietnamese for the spelling checker.
     section = document.sections[0]
     assert [round(x.cm, 1) for x in (section.page_width, section.page_height, section.left_margin)] == [21, 29.7, 2]

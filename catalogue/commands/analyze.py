@@ -308,18 +308,18 @@ def open_results(folder: Path) -> Iterator[ResultCache | None]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def analyze(
-        code: str = typer.Argument(None, help="Procedure code, e.g. 1.001193."),
-        all_: bool = typer.Option(False, "--all", help="Analyse every procedure and write tables."),
+        code: str = typer.Argument(None, help="Mã thủ tục, ví dụ 1.001193."),
+        all_: bool = typer.Option(False, "--all", help="Phân tích mọi thủ tục và ghi các bảng."),
         as_of: str = ANALYSIS_AS_OF,
-        start: str = typer.Option(None, "--start", help="Day the dossier is submitted, for calendar days; default --as-of."),
-        method: str = typer.Option("tt02", "--method", help="tt02 (Thông tư 02/2017) or scm (Standard Cost Model cross-check)."),
-        json_: bool = typer.Option(False, "--json", help="Print the analysis as JSON (docs/analysis-json.md)."),
-        out: Path = typer.Option(Path("build/analysis"), "--out", help="Folder for the --all tables."),
+        start: str = typer.Option(None, "--start", help="Ngày nộp hồ sơ, để tính ngày theo lịch; mặc định --as-of."),
+        method: str = typer.Option("tt02", "--method", help="tt02 (Thông tư 02/2017) hoặc scm (đối chiếu theo Mô hình chi phí chuẩn)."),
+        json_: bool = typer.Option(False, "--json", help="In kết quả dạng JSON (docs/analysis-json.md)."),
+        out: Path = typer.Option(Path("build/analysis"), "--out", help="Thư mục ghi các bảng của --all."),
         data: Path = DATA,
-        workers: int | None = typer.Option(None, "--workers", min=1, help="Processes for --all (default: every core)."),
-        cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Results of --all kept for the next run; default: .tthc-cache/ beside the data folder."),
+        workers: int | None = typer.Option(None, "--workers", min=1, help="Số tiến trình cho --all (mặc định: mọi lõi CPU)."),
+        cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Nơi giữ kết quả của --all cho lần chạy sau; mặc định .tthc-cache/ cạnh thư mục dữ liệu."),
     ) -> None:
-        """Phân tích thủ tục: metrics, critical path, compliance cost line by line, findings."""
+        """Phân tích thủ tục: chỉ số, đường găng, chi phí tuân thủ từng dòng, các phát hiện."""
         if method not in ("tt02", "scm"):
             errors.print(f"--method: {method!r} không phải tt02 hay scm")
             raise typer.Exit(2)

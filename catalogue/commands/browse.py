@@ -50,14 +50,14 @@ def level_named(text: str) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("list")
     def list_(
-        text: str = typer.Argument(None, help='Words to find in code, name or field; diacritics optional ("dang ky ket hon").'),
-        field: str = typer.Option(None, help="Lĩnh vực, e.g. 'Hộ tịch'."),
-        level: str = typer.Option(None, help="Cấp: central, province, district, commune, or «xã», «Cấp tỉnh»…"),
-        agency: str = typer.Option(None, help="Agency id, e.g. ubnd-xa."),
+        text: str = typer.Argument(None, help='Từ cần tìm trong mã, tên hoặc lĩnh vực; có dấu hay không dấu đều được ("dang ky ket hon").'),
+        field: str = typer.Option(None, help="Lĩnh vực, ví dụ 'Hộ tịch'."),
+        level: str = typer.Option(None, help="Cấp: central, province, district, commune, hoặc «xã», «Cấp tỉnh»…"),
+        agency: str = typer.Option(None, help="Mã cơ quan, ví dụ ubnd-xa."),
         data: Path = DATA,
         as_of: str = LAW_AS_OF,
     ) -> None:
-        """Liệt kê thủ tục: filter by field, level, agency and text."""
+        """Liệt kê thủ tục: lọc theo lĩnh vực, cấp, cơ quan và từ khóa."""
         cat = catalogue_with_changes(open_catalogue(data), data, parse_day(as_of, "--as-of") or date.today())
         level = level and level_named(level)
         if agency and agency not in cat.agencies:
@@ -76,10 +76,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def show(
-        code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."), data: Path = DATA,
+        code: str = typer.Argument(..., help="Mã thủ tục, ví dụ 1.001193."), data: Path = DATA,
         as_of: str = LAW_AS_OF,
     ) -> None:
-        """Xem một thủ tục: a readable summary."""
+        """Xem một thủ tục: tóm tắt dễ đọc."""
         day = parse_day(as_of, "--as-of") or date.today()
         cat, amendments, ahead = amended_catalogue(open_catalogue(data), data, day, [code])
         p = procedure_or_exit(cat, code, data)
@@ -128,8 +128,8 @@ def register(app: typer.Typer) -> None:
         console.print("Nguồn: " + "; ".join(f"{s.url} (truy cập {s.retrieved:%d/%m/%Y})" for s in p.provenance.sources), markup=False)
 
     @app.command()
-    def schema(out: Path = typer.Option(None, "--out", help="Write to this file instead of printing.")) -> None:
-        """JSON Schema of a procedure file, for editors that autocomplete YAML."""
+    def schema(out: Path = typer.Option(None, "--out", help="Ghi vào tệp này thay vì in ra.")) -> None:
+        """JSON Schema của tệp thủ tục, cho trình soạn thảo gợi ý khi viết YAML."""
         text = json.dumps(Procedure.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
         if out is None:
             console.print(text, markup=False, soft_wrap=True)

@@ -35,15 +35,15 @@ def _caches(data: Path, cache_dir: Path | None) -> Iterator[tuple[Path, Procedur
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Bộ nhớ đệm: compiled records and analysis results under .tthc-cache/.",
+    group = typer.Typer(help="Bộ nhớ đệm: bản ghi đã biên dịch và kết quả phân tích trong .tthc-cache/.",
                         no_args_is_help=True)
     app.add_typer(group, name="cache")
 
-    cache_option = typer.Option(None, "--cache-dir", help="Default: .tthc-cache/ beside the data folder.")
+    cache_option = typer.Option(None, "--cache-dir", help="Mặc định: .tthc-cache/ cạnh thư mục dữ liệu.")
 
     @group.command()
     def info(data: Path = DATA, cache_dir: Path | None = cache_option) -> None:
-        """Kích thước và nội dung bộ nhớ đệm: records, results by the day they were last used."""
+        """Kích thước và nội dung bộ nhớ đệm: bản ghi, kết quả theo ngày dùng gần nhất."""
         with _caches(data, cache_dir) as (folder, records, results):
             files, held = records.counts()
             table = Table(title=f"Bộ nhớ đệm {folder}")
@@ -62,9 +62,9 @@ def register(app: typer.Typer) -> None:
         data: Path = DATA,
         cache_dir: Path | None = cache_option,
         older_than: int = typer.Option(30, "--older-than", min=0,
-                                       help="Drop results no run has written or read for this many days."),
+                                       help="Bỏ kết quả không được ghi hay đọc trong số ngày này."),
     ) -> None:
-        """Dọn bộ nhớ đệm: records of edited or deleted files, results of other tthc versions or unused for --older-than days."""
+        """Dọn bộ nhớ đệm: bản ghi của tệp đã sửa hoặc đã xóa, kết quả của phiên bản tthc khác hoặc không dùng quá --older-than ngày."""
         with _caches(data, cache_dir) as (_, records, results):
             before = _size(records.path), _size(results.path)
             files, held = records.prune()

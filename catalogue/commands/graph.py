@@ -19,14 +19,14 @@ from catalogue.store import open_catalogue
 def register(app: typer.Typer) -> None:
     @app.command()
     def graph(
-        code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
-        out: Path = typer.Option(Path("build/graphs"), "--out", help="Folder for <code>.mmd, <code>.svg and <code>.png."),
+        code: str = typer.Argument(..., help="Mã thủ tục, ví dụ 1.001193."),
+        out: Path = typer.Option(Path("build/graphs"), "--out", help="Thư mục ghi <mã>.mmd, <mã>.svg và <mã>.png."),
         data: Path = DATA,
         direction: str = typer.Option("LR", "--direction",
-                                      help="LR: left to right (screens, slides); TB: top to bottom (a portrait page)."),
+                                      help="LR: từ trái sang phải (màn hình, trình chiếu); TB: từ trên xuống (trang dọc)."),
         as_of: str = LAW_AS_OF,
     ) -> None:
-        """Vẽ sơ đồ các bước: Mermaid (.mmd), SVG and PNG, agencies grouped, critical path highlighted."""
+        """Vẽ sơ đồ các bước: Mermaid (.mmd), SVG và PNG, nhóm theo cơ quan, tô đậm đường găng."""
         if direction.upper() not in ("LR", "TB"):
             errors.print(f"--direction phải là LR hoặc TB, không phải {direction!r}")
             raise typer.Exit(2)

@@ -66,10 +66,10 @@ EXPORTERS: dict[str, Callable[[Catalogue, list[str], Path | None, str], None]] =
 def register(app: typer.Typer) -> None:
     @app.command("export")
     def export(
-        fmt: str = typer.Argument(..., metavar="FORMAT", help=f"One of: {', '.join(EXPORTERS)}."),
-        codes: list[str] = typer.Argument(None, help="Procedure codes; all procedures when none."),
-        out: Path = typer.Option(None, "--out", help="Output file (or folder, for BPMN of several procedures)."),
-        base: str = typer.Option("urn:tthc:", "--base", help="Base IRI of exported resources (CPSV-AP)."),
+        fmt: str = typer.Argument(..., metavar="FORMAT", help=f"Một trong: {', '.join(EXPORTERS)}."),
+        codes: list[str] = typer.Argument(None, help="Mã thủ tục; không ghi thì xuất mọi thủ tục."),
+        out: Path = typer.Option(None, "--out", help="Tệp xuất (hoặc thư mục, khi xuất BPMN nhiều thủ tục)."),
+        base: str = typer.Option("urn:tthc:", "--base", help="IRI gốc của các tài nguyên xuất ra (CPSV-AP)."),
         data: Path = DATA,
     ) -> None:
         """Xuất danh mục: CPSV-AP (JSON-LD, Turtle), BPMN 2.0, Excel."""
@@ -86,11 +86,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command("import")
     def import_(
-        files: list[Path] = typer.Argument(..., help="Portal pages (.html, .htm, .doc saved as HTML), .docx, eRegulations .json, .xlsx."),
-        force: bool = typer.Option(False, "--force", help="Replace procedure files that already exist."),
-        code: str = typer.Option("", "--code", help="National code (d.dddddd) for a source that shows none."),
-        source_url: str = typer.Option("", "--source-url", help="Address of the page the file was saved from."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Read and validate, write nothing."),
+        files: list[Path] = typer.Argument(..., help="Trang của Cổng (.html, .htm, .doc lưu dạng HTML), .docx, .json của eRegulations, .xlsx."),
+        force: bool = typer.Option(False, "--force", help="Ghi đè tệp thủ tục đã có."),
+        code: str = typer.Option("", "--code", help="Mã quốc gia (d.dddddd) cho nguồn không ghi mã."),
+        source_url: str = typer.Option("", "--source-url", help="Địa chỉ trang web mà tệp được lưu từ đó."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Đọc và kiểm tra, không ghi gì."),
         data: Path = DATA,
     ) -> None:
         """Nhập thủ tục từ trang CSDL quốc gia, bản Word, eRegulations hoặc Excel: kiểm tra rồi mới ghi YAML."""

@@ -14,15 +14,15 @@ from models.catalogue import Catalogue, replaced_note
 from models.parameters import CostRates
 from models.procedure import Procedure
 
-DATA = typer.Option(DEFAULT_DATA, "--data", help="The catalogue folder.")
+DATA = typer.Option(DEFAULT_DATA, "--data", help="Thư mục danh mục.")
 """`--data`, the catalogue folder every command reads."""
 
-LAW_AS_OF = typer.Option(None, "--as-of", help="Show the procedures as the law stood that day (YYYY-MM-DD): the "
-                         "legal changes of data/changes/ in force applied; default today.")
+LAW_AS_OF = typer.Option(None, "--as-of", help="Xem thủ tục theo pháp luật tại ngày đó (YYYY-MM-DD): áp dụng các "
+                         "thay đổi pháp luật trong data/changes/ đã có hiệu lực; mặc định hôm nay.")
 """`--as-of` of the commands that show procedures without computing figures."""
 
-ANALYSIS_AS_OF = typer.Option(None, "--as-of", help="Day of the analysis (YYYY-MM-DD): the cost parameters and the "
-                              "legal changes of data/changes/ in force that day; default today.")
+ANALYSIS_AS_OF = typer.Option(None, "--as-of", help="Ngày phân tích (YYYY-MM-DD): tham số chi phí và "
+                              "thay đổi pháp luật trong data/changes/ có hiệu lực ngày đó; mặc định hôm nay.")
 """`--as-of` of the commands that analyse a procedure."""
 
 

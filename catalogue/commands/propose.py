@@ -78,10 +78,10 @@ def print_evaluation(result: PlanEvaluation) -> None:
 def register(app: typer.Typer) -> None:
     @app.command()
     def propose(
-        proposal_file: Path = typer.Argument(..., help="The plan, e.g. data/proposals/khai-sinh-lien-thong-dien-tu.yaml."),
-        as_of: str = typer.Option(None, "--as-of", help="Day of the evaluation (YYYY-MM-DD): the cost parameters, targets and legal changes of data/changes/ in force that day; default today."),
-        xlsx: Path = typer.Option(None, "--xlsx", help="Write the Điều 27 calculation workbook (live formulas)."),
-        docx: Path = typer.Option(None, "--docx", help="Write the plan as a Word document (Vietnamese)."),
+        proposal_file: Path = typer.Argument(..., help="Tệp phương án, ví dụ data/proposals/khai-sinh-lien-thong-dien-tu.yaml."),
+        as_of: str = typer.Option(None, "--as-of", help="Ngày đánh giá (YYYY-MM-DD): tham số chi phí, mục tiêu và thay đổi pháp luật trong data/changes/ có hiệu lực ngày đó; mặc định hôm nay."),
+        xlsx: Path = typer.Option(None, "--xlsx", help="Ghi bảng tính theo Điều 27 (có công thức)."),
+        docx: Path = typer.Option(None, "--docx", help="Ghi phương án thành văn bản Word."),
         data: Path = DATA,
     ) -> None:
         """Đánh giá phương án đơn giản hóa: trước / sau / chênh lệch, chi phí tiết kiệm, mục tiêu cắt giảm."""
@@ -118,9 +118,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def suggest(
-        code: str = typer.Argument(..., help="Procedure code, e.g. 1.001193."),
-        out: Path = typer.Option(None, "--out", help="Write the draft here (default: print it)."),
-        force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+        code: str = typer.Argument(..., help="Mã thủ tục, ví dụ 1.001193."),
+        out: Path = typer.Option(None, "--out", help="Ghi bản nháp vào tệp này (mặc định: in ra)."),
+        force: bool = typer.Option(False, "--force", help="Ghi đè tệp đã có."),
         as_of: str = ANALYSIS_AS_OF,
         data: Path = DATA,
     ) -> None:

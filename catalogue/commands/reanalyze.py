@@ -57,18 +57,18 @@ def _one_change(path: Path, loaded: LoadedChanges, catalogue: Catalogue) -> Lega
 def register(app: typer.Typer) -> None:
     @app.command()
     def reanalyze(
-        change: Path | None = typer.Option(None, "--change", help="A change file (data/changes/*.yaml)."),
-        since: str | None = typer.Option(None, "--since", help="A git revision: every change and procedure file changed since."),
-        everything: bool = typer.Option(False, "--all", help="Analyse the whole catalogue (fills the cache; no report)."),
-        as_of: str | None = typer.Option(None, "--as-of", help="The day (YYYY-MM-DD); default: the change's effective date, or today."),
+        change: Path | None = typer.Option(None, "--change", help="Tệp thay đổi pháp luật (data/changes/*.yaml)."),
+        since: str | None = typer.Option(None, "--since", help="Một phiên bản git: mọi tệp thay đổi và tệp thủ tục đã sửa từ đó."),
+        everything: bool = typer.Option(False, "--all", help="Phân tích cả danh mục (nạp bộ đệm; không lập báo cáo)."),
+        as_of: str | None = typer.Option(None, "--as-of", help="Ngày (YYYY-MM-DD); mặc định: ngày có hiệu lực của thay đổi, hoặc hôm nay."),
         data: Path = DATA,
-        out: Path | None = typer.Option(None, "--out", help="Report folder (default reports/<date>-<change>/)."),
-        executor: str = typer.Option("local", "--executor", help="local (processes on this machine) or dask."),
-        scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://host:8786."),
-        workers: int | None = typer.Option(None, "--workers", help="Local processes (default: every core)."),
-        chunk_size: int = typer.Option(DEFAULT_CHUNK, "--chunk-size", min=1, help="Procedures per task."),
-        cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Default: .tthc-cache/ beside the data folder."),
-        latest: bool = typer.Option(True, help="Also write reports/latest.json for the published site."),
+        out: Path | None = typer.Option(None, "--out", help="Thư mục báo cáo (mặc định reports/<ngày>-<thay đổi>/)."),
+        executor: str = typer.Option("local", "--executor", help="local (tiến trình trên máy này) hoặc dask."),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Địa chỉ bộ điều phối Dask, tcp://host:8786."),
+        workers: int | None = typer.Option(None, "--workers", help="Số tiến trình trên máy (mặc định: mọi lõi CPU)."),
+        chunk_size: int = typer.Option(DEFAULT_CHUNK, "--chunk-size", min=1, help="Số thủ tục mỗi phần việc."),
+        cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Mặc định: .tthc-cache/ cạnh thư mục dữ liệu."),
+        latest: bool = typer.Option(True, help="Ghi thêm reports/latest.json cho trang công khai."),
     ) -> None:
         """Phân tích lại sau thay đổi pháp luật: thủ tục bị ảnh hưởng, chỉ số trước/sau, thủ tục cần rà soát."""
         if sum((change is not None, since is not None, everything)) != 1:

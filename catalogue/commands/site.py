@@ -21,13 +21,13 @@ from catalogue.store import open_catalogue
 if TYPE_CHECKING:
     from catalogue.site.build import BuildReport
 
-OUT = typer.Option(DEFAULT_OUT, "--out", help="Where the built site goes (replaced as a whole when the build succeeds).")
-WORK = typer.Option(DEFAULT_WORK, "--work", help="Where the generated Markdown and mkdocs.yml go.")
-AS_OF = typer.Option(None, "--as-of", help="The day of the site (YYYY-MM-DD): procedures as the law stood, figures with the parameters in force; default today.")
+OUT = typer.Option(DEFAULT_OUT, "--out", help="Thư mục của trang đã dựng (thay toàn bộ khi dựng thành công).")
+WORK = typer.Option(DEFAULT_WORK, "--work", help="Thư mục chứa các tệp Markdown sinh ra và mkdocs.yml.")
+AS_OF = typer.Option(None, "--as-of", help="Ngày của trang (YYYY-MM-DD): thủ tục theo pháp luật ngày đó, số liệu theo tham số có hiệu lực; mặc định hôm nay.")
 REPORT = typer.Option(
     None, "--report",
-    help="A re-analysis report (report.json of `tthc reanalyze`) to publish; default reports/latest.json beside "
-         "the data folder, when it exists.",
+    help="Báo cáo phân tích lại cần đăng (report.json của `tthc reanalyze`); mặc định reports/latest.json cạnh "
+         "thư mục dữ liệu, nếu có.",
 )
 
 
@@ -80,19 +80,19 @@ def register(app: typer.Typer) -> None:
     @site.command("build")
     def build(
         out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF,
-        strict: bool = typer.Option(False, "--strict", help="Fail on any MkDocs warning (a broken link...)."),
+        strict: bool = typer.Option(False, "--strict", help="Dừng với lỗi khi MkDocs có bất kỳ cảnh báo nào (liên kết hỏng...)."),
         report: Path | None = REPORT,
     ) -> None:
-        """Xây dựng trang: generate the pages, build them with MkDocs, index them with Pagefind."""
+        """Xây dựng trang: sinh các trang, dựng bằng MkDocs, lập chỉ mục tìm kiếm bằng Pagefind."""
         _build(data, out, work, as_of, strict, report)
 
     @site.command("serve")
     def serve(
         out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF, report: Path | None = REPORT,
-        port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1."),
-        no_build: bool = typer.Option(False, "--no-build", help="Serve the site already built in --out."),
+        port: int = typer.Option(8000, "--port", help="Cổng trên 127.0.0.1."),
+        no_build: bool = typer.Option(False, "--no-build", help="Phục vụ trang đã dựng sẵn trong --out."),
     ) -> None:
-        """Xem trước trang tại http://127.0.0.1:PORT (search works: it needs http, not file://)."""
+        """Xem trước trang tại http://127.0.0.1:PORT (tìm kiếm chạy được: cần http, không phải file://)."""
         if not no_build:
             _build(data, out, work, as_of, strict=False, report=report)
         if not (out / "index.html").is_file():

@@ -28,12 +28,12 @@ def catalogue_problems(loaded: Loaded) -> list[Problem]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def validate(
-        folder: Path | None = typer.Argument(None, help="The catalogue folder (with procedures/, legal/, ...); "
-                                             "the same as --data."),
+        folder: Path | None = typer.Argument(None, help="Thư mục danh mục (có procedures/, legal/, ...); "
+                                             "như --data."),
         data: Path = DATA,
-        strict: bool = typer.Option(False, help="Treat warnings as errors."),
+        strict: bool = typer.Option(False, help="Coi cảnh báo là lỗi."),
     ) -> None:
-        """Kiểm tra danh mục: schema, references, step graphs, time limits. Exit 1 on any error."""
+        """Kiểm tra danh mục: cấu trúc, tham chiếu, sơ đồ các bước, thời hạn. Mã thoát 1 khi có lỗi."""
         path = folder or data
         if not path.is_dir():
             errors.print(f"{path}: không phải thư mục")

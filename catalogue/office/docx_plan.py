@@ -23,11 +23,12 @@ from models.catalogue import Catalogue
 from models.procedure import Procedure
 
 BENEFIT_ROWS = (
-    "steps", "visits", "documents", "certified_copies", "elapsed_working_days.likely", "time_limit_working_days",
+    "steps", "agencies", "agency_hops", "applicant_contacts", "visits", "documents", "certified_copies", "elapsed_working_days.likely", "time_limit_working_days",
     "applicant_hours", "per_case_vnd", "frequency_per_subject", "subjects_per_year", "annual_cost_vnd",
 )
-"""The rows of the benefit table: C_year = C1 × f × N, so f and N stand beside the annual cost (a plan that changes
-who must apply moves the year, not C1)."""
+"""The rows of the benefit table: what a liên thông plan cuts (agencies, hand-overs between them, the applicant's
+contacts) beside the visits and papers; and C_year = C1 × f × N, so f and N stand beside the annual cost (a plan that
+changes who must apply moves the year, not C1)."""
 
 
 GRAPH_MAX_WIDTH, GRAPH_MAX_HEIGHT = Cm(7.9), Cm(21)
