@@ -7,6 +7,7 @@ from typing import Any
 
 from analysis.calendar import calendar_days
 from analysis.cost import compliance_cost
+from analysis.critical_path import StepGraphError
 from analysis.findings import review
 from analysis.metrics import compute_metrics
 from models.analysis import ProcedureAnalysis, trusted
@@ -29,7 +30,10 @@ def analyse(
     >>> a.metrics.critical_path, a.metrics.elapsed_calendar_days.likely
     (['a', 'b', 'c'], 4)
     """
-    metrics = compute_metrics(procedure, catalogue, start or rates.as_of, rates=rates)
+    try:
+        metrics = compute_metrics(procedure, catalogue, start or rates.as_of, rates=rates)
+    except StepGraphError as exc:  # name the record: a batch meets it among thousands
+        raise StepGraphError(f"thủ tục {procedure.code}: {exc}") from None
     cost = compliance_cost(procedure, catalogue, rates, method, explain=explain)
     findings, saving = review(procedure, catalogue, rates, cost) if with_findings else ([], None)
     return trusted(ProcedureAnalysis, dict(

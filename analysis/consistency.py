@@ -13,7 +13,7 @@ import networkx as nx
 from analysis.critical_path import days_in_time_limit
 from analysis.graph import step_graph
 from models.catalogue import Catalogue
-from models.procedure import APPLICANT, Procedure
+from models.procedure import APPLICANT, CHANNEL_LABELS_VI, Procedure
 
 Location = tuple[int | str, ...]
 
@@ -51,12 +51,12 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
     kinds = Counter(c.kind for c in p.channels)
     for kind, n in kinds.items():
         if n > 1:
-            err(("channels",), f"kênh {kind} ghi {n} lần")
+            err(("channels",), f"kênh {CHANNEL_LABELS_VI[kind].lower()} ({kind}) được ghi {n} lần")
 
     doc_ids = Counter(d.id for d in p.documents)
     for i, d in enumerate(p.documents):
         if doc_ids[d.id] > 1:
-            err(("documents", i, "id"), f"mã giấy tờ {d.id!r} dùng hai lần")
+            err(("documents", i, "id"), f"mã giấy tờ {d.id!r} bị trùng")
         if d.issuer.agency is not None and d.issuer.agency not in cat.agencies:
             err(("documents", i, "issuer", "agency"), f"không có cơ quan {d.issuer.agency!r} trong data/agencies/")
         for li, cite in enumerate(d.legal_basis):
@@ -69,9 +69,9 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
     used: set[str] = set()
     for i, s in enumerate(p.steps):
         if step_ids[s.id] > 1:
-            err(("steps", i, "id"), f"mã bước {s.id!r} dùng hai lần")
+            err(("steps", i, "id"), f"mã bước {s.id!r} bị trùng")
         if s.actor != APPLICANT and s.actor not in cat.agencies:
-            err(("steps", i, "actor"), f"không có người thực hiện {s.actor!r}: ghi `applicant` hoặc mã một cơ quan")
+            err(("steps", i, "actor"), f"không rõ ai thực hiện {s.actor!r}: ghi `applicant` hoặc mã một cơ quan trong data/agencies/")
         if s.office is not None and s.office not in cat.agencies:
             err(("steps", i, "office"), f"không có cơ quan {s.office!r} trong data/agencies/")
         if s.in_person and s.office is None and s.actor == APPLICANT:
@@ -98,9 +98,9 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
     for i, code in enumerate(p.replaces):
         old = cat.procedures.get(code)
         if code == p.code:
-            err(("replaces", i), "hồ sơ không thể thay thế chính mã của nó")
+            err(("replaces", i), "thủ tục không thể thay thế chính mã của mình")
         elif old is not None and old.status != "abolished":
-            err(("replaces", i), f"thay thế {code}, mà danh mục vẫn ghi đang hiệu lực: xóa tệp của nó hoặc ghi "
+            err(("replaces", i), f"thay thế {code} nhưng danh mục vẫn ghi {code} đang có hiệu lực: xóa tệp của {code} hoặc ghi "
                                  "`status: abolished`")
 
     if any(m.severity == "error" and m.location[:1] == ("steps",) for m in out):
@@ -121,8 +121,8 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
     if likely > limit:
         err(
             ("channels", p.channels.index(p.main_channel), "time_limit", "working_days"),
-            f"từ khi cơ quan nhận hồ sơ đến khi trả kết quả mất {likely:g} ngày làm việc (khả dĩ), quá thời hạn "
-            f"luật định {limit:g} ngày",
+            f"từ khi cơ quan nhận hồ sơ đến khi trả kết quả mất {likely:g} ngày làm việc (khả dĩ), vượt thời hạn "
+            f"giải quyết {limit:g} ngày làm việc",
             "warning",
         )
     return out

@@ -39,7 +39,7 @@ def topological_order(steps: Sequence[Step]) -> list[Step]:
     for step in steps:
         for before in step.after:
             if before not in successors:
-                raise StepGraphError(f"bước {step.id!r} đứng sau bước không có {before!r}")
+                raise StepGraphError(f"bước {step.id!r} đứng sau bước {before!r}, nhưng thủ tục không có bước này")
             successors[before].append(step.id)
     ready = [s.id for s in steps if not s.after]
     order: list[Step] = []
@@ -90,7 +90,7 @@ def longest_paths(steps: Sequence[Step]) -> LongestPaths:
             try:
                 f = finish_likely[before]
             except KeyError:
-                raise StepGraphError(f"bước {step.id!r} đứng sau bước không có {before!r}") from None
+                raise StepGraphError(f"bước {step.id!r} đứng sau bước {before!r}, nhưng thủ tục không có bước này") from None
             if chosen is None or f > start_likely:
                 start_likely = f
                 chosen = before

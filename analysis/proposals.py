@@ -25,6 +25,7 @@ from models.common import WorkingDays
 from models.parameters import CostRates
 from models.procedure import (
     APPLICANT,
+    CHANNEL_LABELS_VI,
     RECEIVING_KINDS,
     AnnualVolume,
     ApplicantTime,
@@ -273,9 +274,9 @@ class ProcedureDraft:
                 made_by = producers.get(d)
                 if made_by:
                     if s.id not in made_by and not any(mask & bit[p] for p in made_by):
-                        out[(s.id, d)] = f"bước {s.id!r} cần giấy tờ {d!r}, mà không còn bước nào trước nó tạo ra"
+                        out[(s.id, d)] = f"bước {s.id!r} cần giấy tờ {d!r}, nhưng không còn bước nào trước đó tạo ra giấy tờ này"
                 elif d in self.base_produced:
-                    out[(s.id, d)] = f"bước {s.id!r} cần giấy tờ {d!r}, mà chỉ bước đã bỏ tạo ra"
+                    out[(s.id, d)] = f"bước {s.id!r} cần giấy tờ {d!r}, nhưng giấy tờ này chỉ do bước đã bỏ tạo ra"
         return out
 
     # -- the result ------------------------------------------------------------------------------------------
@@ -488,13 +489,13 @@ def _shorten_time_limit(draft: ProcedureDraft, op: ShortenTimeLimit) -> None:
     kinds = set(op.channels) or {c.kind for c in draft.channels}
     missing = kinds - {c.kind for c in draft.channels}
     if missing:
-        raise draft.fail(f"thủ tục không có kênh {', '.join(sorted(missing))}")
+        raise draft.fail(f"thủ tục không có kênh {', '.join(CHANNEL_LABELS_VI[k].lower() for k in sorted(missing))}")
     channels = []
     for c in draft.channels:
         if c.kind in kinds:
             if op.working_days > c.time_limit.working_days:
                 raise draft.fail(
-                    f"{op.working_days:g} ngày làm việc dài hơn thời hạn hiện nay của kênh {c.kind} ({c.time_limit.working_days:g} ngày)"
+                    f"{op.working_days:g} ngày làm việc dài hơn thời hạn giải quyết hiện nay của kênh {CHANNEL_LABELS_VI[c.kind].lower()} ({c.time_limit.working_days:g} ngày)"
                 )
             c = c.model_copy(update={"time_limit": TimeLimit(working_days=op.working_days, text=f"{op.working_days:g} ngày làm việc")})
         channels.append(c)

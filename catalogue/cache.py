@@ -207,8 +207,8 @@ class PayloadReader:
                 marks = ",".join("?" * len(part))
                 out.update(self.db.execute(f"SELECT sha256, payload FROM payloads WHERE sha256 IN ({marks})", part))
         if len(out) < len(set(shas)):
-            raise RuntimeError(f"{self.path}: một bản ghi bị xóa khỏi bộ đệm trong lúc lệnh chạy "
-                               "(một phiên bản tthc khác vừa dựng lại bộ đệm?): chạy lại lệnh")
+            raise RuntimeError(f"{self.path}: một bản ghi bị xóa khỏi bộ nhớ đệm trong lúc lệnh chạy "
+                               "(một phiên bản tthc khác vừa dựng lại bộ nhớ đệm?): chạy lại lệnh")
         return out
 
 

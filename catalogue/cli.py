@@ -13,6 +13,7 @@ import sys
 
 import typer
 
+from analysis.critical_path import StepGraphError
 from catalogue.console import errors
 from catalogue.problems import CatalogueError
 
@@ -66,4 +67,7 @@ def main() -> None:
         for problem in exc.problems:
             errors.print(str(problem))
         errors.print(f"danh mục có {len(exc.problems)} lỗi: chạy `tthc validate` để xem đầy đủ")
+        raise SystemExit(1) from None
+    except StepGraphError as exc:  # a record that loads but whose steps do not form a graph (validate says where)
+        errors.print(f"{exc}: chạy `tthc validate` để xem tệp, dòng và trường")
         raise SystemExit(1) from None

@@ -126,7 +126,7 @@ def load_parameters(folder: Path, loaded: Loaded) -> ParameterSet:
         if parsed is None:
             continue
         if not isinstance(parsed.data, dict):
-            loaded.problems.append(Problem(path, 1, "", "tệp tham số phải là bảng tên tham số: các giá trị theo ngày"))
+            loaded.problems.append(Problem(path, 1, "", "tệp tham số phải gồm các cặp «tên tham số: các giá trị theo ngày»"))
             continue
         for name, body in parsed.data.items():
             record, problems = validate_record(Parameter, {"name": name, **(body or {})}, path, parsed, (name,))
@@ -144,7 +144,7 @@ def load_procedure_file(path: Path, problems: list[Problem]) -> tuple[Procedure 
     if parsed is None:
         return None, None
     if not isinstance(parsed.data, dict):
-        problems.append(Problem(path, 1, "", "tệp thủ tục phải là một bảng (code, name, steps...)"))
+        problems.append(Problem(path, 1, "", "tệp thủ tục phải gồm các cặp «tên: giá trị» (code, name, steps...)"))
         return None, parsed
     record, found = validate_record(Procedure, parsed.data, path, parsed)
     problems += found

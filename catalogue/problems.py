@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
+
+from models.common import CODE_PATTERN, SLUG_PATTERN
 
 Severity = Literal["error", "warning"]
 
@@ -47,6 +50,13 @@ def _choices(expected: object) -> str:
     return str(expected).replace(" or ", " hoặc ")
 
 
+# What the catalogue's identifier patterns mean, in words (a regular expression means nothing to an editor).
+_PATTERNS_VI = {
+    CODE_PATTERN: "phải có dạng d.dddddd (ví dụ 1.001193)",
+    SLUG_PATTERN: "chỉ gồm chữ thường không dấu, chữ số, «-» và «_», bắt đầu bằng chữ hoặc số (ví dụ to-khai)",
+}
+
+
 def _bound(value: object) -> str:
     """A bound as written in a record: 0, not 0.0."""
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -57,8 +67,8 @@ def _bound(value: object) -> str:
 # models cannot raise keep pydantic's own message.
 _PYDANTIC_VI: dict[str, Callable[[dict[str, Any]], str]] = {
     "missing": lambda c: "thiếu trường bắt buộc",
-    "extra_forbidden": lambda c: "trường không có trong mẫu (gõ nhầm tên?)",
-    "string_type": lambda c: "phải là văn bản",
+    "extra_forbidden": lambda c: "không có trường này (gõ nhầm tên?)",
+    "string_type": lambda c: "phải là chuỗi ký tự",
     "int_type": lambda c: "phải là số nguyên",
     "int_parsing": lambda c: "phải là số nguyên",
     "int_from_float": lambda c: "phải là số nguyên, không có phần thập phân",
@@ -73,18 +83,18 @@ _PYDANTIC_VI: dict[str, Callable[[dict[str, Any]], str]] = {
     "greater_than": lambda c: f"phải lớn hơn {_bound(c['gt'])}",
     "greater_than_equal": lambda c: f"phải từ {_bound(c['ge'])} trở lên",
     "less_than": lambda c: f"phải nhỏ hơn {_bound(c['lt'])}",
-    "less_than_equal": lambda c: f"phải không quá {_bound(c['le'])}",
+    "less_than_equal": lambda c: f"không được vượt quá {_bound(c['le'])}",
     "string_too_short": lambda c: "không được để trống" if c["min_length"] == 1 else f"phải có ít nhất {c['min_length']} ký tự",
-    "string_too_long": lambda c: f"dài quá {c['max_length']} ký tự",
-    "string_pattern_mismatch": lambda c: f"không đúng dạng {c['pattern']}",
+    "string_too_long": lambda c: f"không được dài quá {c['max_length']} ký tự",
+    "string_pattern_mismatch": lambda c: _PATTERNS_VI.get(c["pattern"], f"không đúng dạng {c['pattern']}"),
     "too_short": lambda c: f"phải có ít nhất {c['min_length']} mục",
-    "too_long": lambda c: f"nhiều quá {c['max_length']} mục",
+    "too_long": lambda c: f"không được quá {c['max_length']} mục",
     "list_type": lambda c: "phải là một danh sách",
     "tuple_type": lambda c: "phải là một danh sách",
     "set_type": lambda c: "phải là một danh sách",
-    "dict_type": lambda c: "phải là một bảng tên: giá trị",
-    "model_type": lambda c: "phải là một bảng tên: giá trị",
-    "model_attributes_type": lambda c: "phải là một bảng tên: giá trị",
+    "dict_type": lambda c: "phải gồm các cặp «tên: giá trị»",
+    "model_type": lambda c: "phải gồm các cặp «tên: giá trị»",
+    "model_attributes_type": lambda c: "phải gồm các cặp «tên: giá trị»",
     "date_type": lambda c: "phải là ngày dạng YYYY-MM-DD",
     "date_parsing": lambda c: "phải là ngày dạng YYYY-MM-DD",
     "date_from_datetime_parsing": lambda c: "phải là ngày dạng YYYY-MM-DD",
@@ -126,6 +136,12 @@ def pydantic_summary_vi(exc: ValidationError, limit: int = 1) -> str:
     return shown + (f" (và {more} lỗi khác)" if more > 0 else "")
 
 
+_OS_ERRORS_VI = {
+    errno.ENOENT: "không có tệp này", errno.EACCES: "không có quyền đọc", errno.EPERM: "không có quyền đọc",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+}
+
+
 def cannot_read(exc: OSError) -> str:
     """The message for a file the system would not read (missing, no permission, a folder)."""
-    return f"không đọc được tệp: {exc.strerror}"
+    return f"không đọc được tệp: {_OS_ERRORS_VI.get(exc.errno or 0, exc.strerror)}"

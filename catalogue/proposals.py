@@ -30,7 +30,7 @@ def load_proposal_file(path: Path) -> tuple[Proposal | None, Parsed | None, list
     except OSError as exc:
         return None, None, [Problem(path, None, "", cannot_read(exc))]
     if not isinstance(parsed.data, dict):
-        return None, parsed, [Problem(path, 1, "", "tệp phương án phải là một bảng (id, title, procedures...)")]
+        return None, parsed, [Problem(path, 1, "", "tệp phương án phải gồm các cặp «tên: giá trị» (id, title, procedures...)")]
     proposal, problems = validate_record(Proposal, parsed.data, path, parsed)
     return proposal, parsed, problems
 
@@ -84,10 +84,10 @@ def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed:
             index = getattr(cause, "index", None)
             loc = (*base, "operations", index) if index is not None else (*base, "code")
             message = getattr(cause, "message", exc.message)
-            if index is not None:
-                message = f"{changes.code}: {cause}"
+            if index is not None:  # the field path says which operation; the message says what it does
+                message = f"{changes.code}, {getattr(cause, 'kind', '')}: {message}"
             elif changes.code in unreadable:
-                message = f"không đọc được hồ sơ thủ tục {changes.code}: xem các lỗi trong tệp của nó"
+                message = f"không đọc được tệp của thủ tục {changes.code}: xem các lỗi trong tệp đó"
             elif changes.code not in catalogue.procedures:
                 message += replaced_note(every if every is not None else catalogue.procedures, changes.code)
             out.append(_at(path, parsed, loc, message))

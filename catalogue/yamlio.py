@@ -68,14 +68,14 @@ def _build(node: yaml.Node, location: Location, lines: dict[Location, int], path
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlError(path, key_node.start_mark.line + 1, "danh mục không dùng khóa gộp (<<)")
+                raise YamlError(path, key_node.start_mark.line + 1, "danh mục không cho phép khóa gộp (<<)")
             key = _build(key_node, location + ("<key>",), {}, path)
             if not isinstance(key, (str, int)):
-                raise YamlError(path, key_node.start_mark.line + 1, f"tên trường phải là văn bản, không phải {type(key).__name__}")
+                raise YamlError(path, key_node.start_mark.line + 1, "tên trường phải là chuỗi ký tự")
             if key in result:
                 raise YamlError(
                     path, key_node.start_mark.line + 1,
-                    f"trường {key!r} ghi hai lần (lần đầu ở dòng {lines[location + (key,)]})",
+                    f"trường {key!r} được ghi hai lần (lần đầu ở dòng {lines[location + (key,)]})",
                 )
             result[key] = _build(value_node, location + (key,), lines, path)
         return result
@@ -95,7 +95,7 @@ def _build(node: yaml.Node, location: Location, lines: dict[Location, int], path
         case "tag:yaml.org,2002:null":
             return None
         case other:
-            raise YamlError(path, node.start_mark.line + 1, f"danh mục không dùng thẻ YAML {other}")
+            raise YamlError(path, node.start_mark.line + 1, f"danh mục không cho phép thẻ YAML {other}")
 
 
 def parse_yaml(text: str, path: Path) -> Parsed:

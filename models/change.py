@@ -40,9 +40,9 @@ class LegalTextChange(Model):
     @model_validator(mode="after")
     def _by_named(self) -> LegalTextChange:
         if self.op in ("amend", "replace") and self.by is None:
-            raise ValueError(f"thao tác `{self.op}` phải ghi văn bản thực hiện nó (`by`)")
+            raise ValueError(f"thao tác `{self.op}` phải ghi văn bản sửa đổi, thay thế (`by`)")
         if self.by is not None and self.by == self.text:
-            raise ValueError("một văn bản không thể tự thay đổi chính nó")
+            raise ValueError("văn bản không thể tự sửa đổi, thay thế chính mình")
         return self
 
 
@@ -93,7 +93,7 @@ class MoveLevel(Model):
         if self.from_level == self.to_level:
             raise ValueError("`from_level` và `to_level` phải khác nhau")
         if self.from_level in self.procedures.values():
-            raise ValueError(f"thủ tục không thể chuyển về cấp bị bỏ {self.from_level}")
+            raise ValueError(f"thủ tục không thể chuyển sang cấp đã bãi bỏ {self.from_level}")
         return self
 
 

@@ -19,11 +19,13 @@ NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 
 # Identifiers used inside the catalogue (step ids, document ids, agency ids): ASCII slugs so they survive
 # YAML, URLs, Mermaid and BPMN ids unchanged.
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 
 # National procedure code, `d.dddddd` (e.g. 1.000894 đăng ký kết hôn). YAML reads an unquoted code as a float,
 # which the strict string type refuses, so the loader can tell the editor to quote it.
-ProcedureCode = Annotated[str, StringConstraints(pattern=r"^\d\.\d{6}$", strict=True)]
+CODE_PATTERN = r"^\d\.\d{6}$"
+ProcedureCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN, strict=True)]
 
 # Money is integer đồng, never float.
 Dong = Annotated[int, Field(ge=0, strict=True)]

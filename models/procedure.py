@@ -134,7 +134,7 @@ class Document(Model):
         if self.surrendered and (not self.originals or self.presented):
             raise ValueError("giấy tờ phải nộp lại là bản chính giao cho cơ quan: ghi `originals`, không ghi `presented`")
         if self.fallback and self.issuer.kind not in ("national_database", "agency"):
-            raise ValueError("giấy tờ thay thế (`fallback`) thay cho thông tin Nhà nước đã có: `issuer` phải là "
+            raise ValueError("giấy tờ dự phòng (`fallback`) thay cho thông tin cơ quan nhà nước đã có: `issuer` phải là "
                              "cơ sở dữ liệu quốc gia hoặc cơ quan đang lưu giữ thông tin đó")
         if self.identity and not self.presented:
             raise ValueError("giấy tờ tùy thân được xuất trình để chứng minh nhân thân: ghi `presented` (bản sao nộp "
@@ -219,7 +219,7 @@ class Step(Model):
         if self.presence_required and not self.in_person:
             raise ValueError("bước mà pháp luật yêu cầu có mặt phải làm trực tiếp: ghi `in_person: true`")
         if self.automated and (self.actor == APPLICANT or self.in_person):
-            raise ValueError("bước tự động do hệ thống thông tin của cơ quan thực hiện, không phải người dân, không làm trực tiếp")
+            raise ValueError("bước tự động do hệ thống thông tin của cơ quan thực hiện: không do người dân làm và không làm trực tiếp")
         return self
 
 

@@ -193,7 +193,7 @@ def test_analyze_all_reads_its_rows_again_and_works_without_a_usable_cache(data:
     result = runner.invoke(app, ["analyze", "--all", "--data", str(data), "--as-of", "2025-06-01", "--out",
                                  str(tmp_path / "uncached"), "--cache-dir", str(blocked / "cache")], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
-    assert "không dùng được bộ đệm kết quả" in result.output and "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in result.output
+    assert "không dùng được bộ nhớ đệm kết quả" in result.output and "7 thủ tục (7 phân tích mới, 0 từ bộ nhớ đệm)" in result.output
     assert (tmp_path / "uncached" / "analysis.csv").read_bytes() == (first / "analysis.csv").read_bytes()
 
 
@@ -263,7 +263,7 @@ def test_mermaid_of_the_bundled_record() -> None:
     (["analyze", "1.999999"], 1, "không có thủ tục 1.999999"),
     (["analyze", "9.233448", "--as-of", "20/4/2026"], 2, "không phải ngày dạng YYYY-MM-DD"),
     (["analyze", "9.233448", "--as-of", "1990-01-01"], 1, "chưa có giá trị vào ngày 01/01/1990"),
-    (["analyze", "9.233448", "--method", "xyz"], 2, "không phải tt02 hay scm"),
+    (["analyze", "9.233448", "--method", "xyz"], 2, "--method phải là tt02 hoặc scm"),
     (["analyze"], 2, "ghi một mã thủ tục hoặc --all"),
     (["graph", "1.999999"], 1, "không có thủ tục 1.999999"),
     (["graph", "9.233448", "--direction", "up"], 2, "--direction phải là LR hoặc TB"),
@@ -418,3 +418,21 @@ def test_a_table_longer_than_a_sheet_goes_on_over_numbered_sheets(tmp_path: Path
     assert workbook.sheetnames == ["Phân tích", "Phát hiện", "Phát hiện (2)", "Phát hiện (3)"]
     codes = [row[0] for name in workbook.sheetnames[1:] for row in workbook[name].iter_rows(min_row=2, values_only=True)]
     assert codes == list(findings["code"]) and workbook["Phát hiện (3)"]["A1"].value == "Mã thủ tục"
+
+
+def test_a_record_whose_steps_loop_is_refused_with_a_message_not_a_traceback(data_copy: Path) -> None:
+    """A record that loads but whose steps form a cycle: the command names the procedure and the loop and sends
+    the editor to `tthc validate` (file, line, field), in the batch as for one procedure."""
+    import subprocess
+    import sys
+
+    path = data_copy / "procedures" / "1.001193.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("after: [chuan-bi]", "after: [chuan-bi, kiem-tra]", 1),
+                    encoding="utf-8")
+    for args in (["analyze", "1.001193"], ["analyze", "--all", "--out", str(data_copy / "out"), "--workers", "1"]):
+        script = f"import sys\nsys.argv = {['tthc', *args, '--data', str(data_copy)]!r}\nfrom catalogue.cli import main\nmain()\n"
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        said = " ".join((done.stdout + done.stderr).split())
+        assert done.returncode == 1, said
+        assert "thủ tục 1.001193: các bước tạo thành vòng lặp qua kiem-tra" in said and "tthc validate" in said, said
+        assert "Traceback" not in said

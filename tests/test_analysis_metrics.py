@@ -120,5 +120,5 @@ def test_steps_listed_out_of_order_and_cycles() -> None:
     first = p.steps[0].model_copy(update={"after": ["nhan"]})
     with pytest.raises(StepGraphError, match="vòng lặp"):
         longest_paths([first, *p.steps[1:]])
-    with pytest.raises(StepGraphError, match="bước không có 'khong-co'"):
+    with pytest.raises(StepGraphError, match="bước 'khong-co', nhưng thủ tục không có bước này"):
         longest_paths([p.steps[0].model_copy(update={"after": ["khong-co"]})])

@@ -78,12 +78,12 @@ def test_results_are_reused_until_a_procedure_file_changes(workspace: Path) -> N
     for analysed, cached in ((n, 0), (0, n)):
         code, output = reanalyze(workspace, "--all", "--as-of", "2026-01-01")
         assert code == 0, output
-        assert f"{analysed} thủ tục phân tích, {cached} lấy từ bộ đệm" in output
+        assert f"phân tích {analysed} thủ tục, lấy {cached} kết quả từ bộ nhớ đệm" in output
     path = workspace / "data" / "procedures" / "1.001193.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("subjects_per_year: 1400000", "subjects_per_year: 1500000"),
                     encoding="utf-8")
     code, output = reanalyze(workspace, "--all", "--as-of", "2026-01-01")
-    assert f"1 thủ tục phân tích, {n - 1} lấy từ bộ đệm" in output
+    assert f"phân tích 1 thủ tục, lấy {n - 1} kết quả từ bộ nhớ đệm" in output
 
 
 def test_a_broken_change_file_is_refused_with_file_line_and_field(workspace: Path) -> None:

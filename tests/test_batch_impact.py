@@ -160,7 +160,7 @@ def test_fee_change_and_parameter_change() -> None:
 
 
 def test_change_models_refuse_inconsistent_operations() -> None:
-    with pytest.raises(ValidationError, match="phải ghi văn bản thực hiện nó \\(`by`\\)"):
+    with pytest.raises(ValidationError, match="phải ghi văn bản sửa đổi, thay thế \\(`by`\\)"):
         change([{"op": "replace", "text": "61/2018/NĐ-CP"}])
     with pytest.raises(ValidationError, match="phải khác nhau"):
         change([{"op": "move_level", "from_level": "district", "to_level": "district"}])

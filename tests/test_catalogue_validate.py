@@ -75,7 +75,7 @@ def test_duplicate_key_is_refused(data_copy: Path) -> None:
     edit(path, "field: Hộ tịch\n", "field: Hộ tịch\nfield: Cư trú\n")
     code, out = validate(data_copy)
     assert code == 1
-    assert "trường 'field' ghi hai lần" in out
+    assert "trường 'field' được ghi hai lần" in out
     assert f"{EXEMPLAR}:{line_of(path, 'field: Cư trú')}" in out
 
 
@@ -146,7 +146,7 @@ def test_time_limit_overrun_is_a_warning_not_an_error(data_copy: Path) -> None:
     edit(path, "duration: {low: 0, likely: 0.25, high: 0.5}", "duration: {low: 0, likely: 3, high: 5}")
     code, out = validate(data_copy)
     assert code == 0
-    assert "warning" in out and "quá thời hạn luật định" in out
+    assert "warning" in out and "vượt thời hạn giải quyết 1 ngày làm việc" in out
 
 
 def test_yaml_1_1_surprises_are_off(tmp_path: Path) -> None:
@@ -166,9 +166,9 @@ def test_a_replaced_code_must_have_left_the_catalogue(data_copy: Path) -> None:
     edit(path, "levels: [commune]", 'levels: [commune]\nreplaces: ["1.001193"]')
     code, out = validate(data_copy)
     assert code == 1
-    assert "thay thế 1.001193, mà danh mục vẫn ghi đang hiệu lực" in out
+    assert "thay thế 1.001193 nhưng danh mục vẫn ghi 1.001193 đang có hiệu lực" in out
     assert "1.001193 đã được 1.999998 thay thế" in out
-    assert "hồ sơ không thể thay thế chính mã của nó" in out
+    assert "thủ tục không thể thay thế chính mã của mình" in out
 
 
 def test_a_broken_record_is_reported_once_not_as_missing_wherever_it_is_cited(tmp_path: Path) -> None:
@@ -184,7 +184,7 @@ def test_a_broken_record_is_reported_once_not_as_missing_wherever_it_is_cited(tm
     assert f"{EXEMPLAR}:{line_of(data / 'procedures' / EXEMPLAR, 'subjects_per_year')}: error: " \
            "annual_volume.subjects_per_year:" in out
     assert "thủ tục liên quan 1.001193 không có trong danh mục" not in out and re.search(r"\b0 cảnh báo", out)
-    assert "khai-sinh-lien-thong-dien-tu.yaml" in out and "không đọc được hồ sơ thủ tục 1.001193" in out
+    assert "khai-sinh-lien-thong-dien-tu.yaml" in out and "không đọc được tệp của thủ tục 1.001193" in out
 
 
 def test_schema_errors_are_explained_in_vietnamese(data_copy: Path) -> None:
@@ -196,7 +196,7 @@ def test_schema_errors_are_explained_in_vietnamese(data_copy: Path) -> None:
     edit(path, "subjects: [citizen]\n", "")                                  # a required field left out
     code, out = validate(data_copy)
     assert code == 1
-    assert f"{EXEMPLAR}:{line_of(path, 'feild:')}: error: feild: trường không có trong mẫu (gõ nhầm tên?)" in out
+    assert f"{EXEMPLAR}:{line_of(path, 'feild:')}: error: feild: không có trường này (gõ nhầm tên?)" in out
     assert "levels[0]: phải là một trong: 'central', " in out and "hoặc 'commune'" in out
     assert "annual_volume.subjects_per_year: phải từ 0 trở lên" in out
     assert "error: subjects: thiếu trường bắt buộc" in out

@@ -122,7 +122,7 @@ def test_once_only_is_silent_on_the_fallback_of_a_lookup() -> None:
     assert by_rule(findings(p), "once-only") == []
     assert "ban-chup-cccd" not in [d.id for d in usual_case_documents(p)]  # the usual case: the lookup works
     assert by_rule(findings(with_document(p, "ban-chup-cccd", fallback=False)), "once-only")[0].documents == ["ban-chup-cccd"]
-    with pytest.raises(ValueError, match="giấy tờ thay thế \\(`fallback`\\) thay cho thông tin Nhà nước đã có"):
+    with pytest.raises(ValueError, match="giấy tờ dự phòng \\(`fallback`\\) thay cho thông tin cơ quan nhà nước đã có"):
         with_document(p, "ban-chup-cccd", issuer={"kind": "applicant"})
 
 

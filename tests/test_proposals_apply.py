@@ -164,7 +164,7 @@ def test_time_fee_and_volume_operations() -> None:
     ([op("parallelize", step="ky-cap", after="nop-ho-so")], "không đứng ngay sau bước 'nop-ho-so'"),
     ([op("change_fee", fee="Phí không có", amount_vnd=0)], "không có khoản phí, lệ phí tên 'Phí không có'"),
     ([op("lower_frequency", frequency_per_subject=2)], "không thấp hơn tần suất hiện nay 1"),
-    ([op("shorten_time_limit", working_days=3)], "dài hơn thời hạn hiện nay của kênh in_person (1 ngày)"),
+    ([op("shorten_time_limit", working_days=3)], "dài hơn thời hạn giải quyết hiện nay của kênh trực tiếp (1 ngày)"),
     ([op("go_online", steps=["kiem-tra"])], "bước 'kiem-tra' do 'ubnd-xa' thực hiện, không phải người dân"),
 ])
 def test_refused_operations_name_their_index_and_kind(operations: list[Operation], message: str) -> None:

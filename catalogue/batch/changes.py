@@ -63,7 +63,7 @@ def read_change_file(path: Path, into: LoadedChanges) -> LegalChange | None:
 
 def _validated(parsed: Parsed, path: Path, into: LoadedChanges) -> LegalChange | None:
     if not isinstance(parsed.data, dict):
-        into.problems.append(Problem(path, 1, "", "tệp thay đổi pháp luật phải là một bảng (id, title, effective, sources, operations)"))
+        into.problems.append(Problem(path, 1, "", "tệp thay đổi pháp luật phải gồm các cặp «tên: giá trị» (id, title, effective, sources, operations)"))
         return None
     change, problems = validate_record(LegalChange, parsed.data, path, parsed)
     into.problems += [_without_tag(p, parsed) for p in problems]
@@ -144,9 +144,9 @@ def reference_problems(change: LegalChange, catalogue: Catalogue) -> list[tuple[
                 agency((*at, "agencies", old), old)
                 agency((*at, "agencies", old), new)
                 if old in catalogue.agencies and catalogue.agencies[old].level != op.from_level:
-                    out.append(((*at, "agencies", old), f"cơ quan {old!r} không thuộc cấp bị bỏ {op.from_level}"))
+                    out.append(((*at, "agencies", old), f"cơ quan {old!r} không thuộc cấp đã bãi bỏ {op.from_level}"))
                 if new in catalogue.agencies and catalogue.agencies[new].level == op.from_level:
-                    out.append(((*at, "agencies", old), f"cơ quan {new!r} lại thuộc chính cấp bị bỏ {op.from_level}"))
+                    out.append(((*at, "agencies", old), f"cơ quan {new!r} lại thuộc chính cấp đã bãi bỏ {op.from_level}"))
             for code in op.procedures:
                 procedure((*at, "procedures", code), code)
         elif isinstance(op, FeeChange):

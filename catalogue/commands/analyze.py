@@ -298,7 +298,7 @@ def open_results(folder: Path) -> Iterator[ResultCache | None]:
     try:
         cache = ResultCache(folder)
     except (OSError, sqlite3.Error) as exc:
-        errors.print(f"không dùng được bộ đệm kết quả {folder} ({exc}): phân tích lại mọi thủ tục")
+        errors.print(f"không dùng được bộ nhớ đệm kết quả {folder} ({exc}): phân tích lại mọi thủ tục")
         yield None
         return
     with cache:
@@ -319,9 +319,9 @@ def register(app: typer.Typer) -> None:
         workers: int | None = typer.Option(None, "--workers", min=1, help="Số tiến trình cho --all (mặc định: mọi lõi CPU)."),
         cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Nơi giữ kết quả của --all cho lần chạy sau; mặc định .tthc-cache/ cạnh thư mục dữ liệu."),
     ) -> None:
-        """Phân tích thủ tục: chỉ số, đường găng, chi phí tuân thủ từng dòng, các phát hiện."""
+        """Phân tích thủ tục: chỉ số, đường găng, chi tiết chi phí tuân thủ từng khoản, các phát hiện."""
         if method not in ("tt02", "scm"):
-            errors.print(f"--method: {method!r} không phải tt02 hay scm")
+            errors.print(f"--method phải là tt02 hoặc scm, không phải {method!r}")
             raise typer.Exit(2)
         if (code is None) == (not all_):
             errors.print("ghi một mã thủ tục hoặc --all (không ghi cả hai)")

@@ -66,7 +66,7 @@ EXPORTERS: dict[str, Callable[[Catalogue, list[str], Path | None, str], None]] =
 def register(app: typer.Typer) -> None:
     @app.command("export")
     def export(
-        fmt: str = typer.Argument(..., metavar="FORMAT", help=f"Một trong: {', '.join(EXPORTERS)}."),
+        fmt: str = typer.Argument(..., metavar="ĐỊNH-DẠNG", help=f"Một trong: {', '.join(EXPORTERS)}."),
         codes: list[str] = typer.Argument(None, help="Mã thủ tục; không ghi thì xuất mọi thủ tục."),
         out: Path = typer.Option(None, "--out", help="Tệp xuất (hoặc thư mục, khi xuất BPMN nhiều thủ tục)."),
         base: str = typer.Option("urn:tthc:", "--base", help="IRI gốc của các tài nguyên xuất ra (CPSV-AP)."),
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
     def import_(
         files: list[Path] = typer.Argument(..., help="Trang của Cổng (.html, .htm, .doc lưu dạng HTML), .docx, .json của eRegulations, .xlsx."),
         force: bool = typer.Option(False, "--force", help="Ghi đè tệp thủ tục đã có."),
-        code: str = typer.Option("", "--code", help="Mã quốc gia (d.dddddd) cho nguồn không ghi mã."),
+        code: str = typer.Option("", "--code", help="Mã thủ tục (d.dddddd) cho nguồn không ghi mã."),
         source_url: str = typer.Option("", "--source-url", help="Địa chỉ trang web mà tệp được lưu từ đó."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Đọc và kiểm tra, không ghi gì."),
         data: Path = DATA,

@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         proposal_file: Path = typer.Argument(..., help="Tệp phương án, ví dụ data/proposals/khai-sinh-lien-thong-dien-tu.yaml."),
         as_of: str = typer.Option(None, "--as-of", help="Ngày đánh giá (YYYY-MM-DD): tham số chi phí, mục tiêu và thay đổi pháp luật trong data/changes/ có hiệu lực ngày đó; mặc định hôm nay."),
         xlsx: Path = typer.Option(None, "--xlsx", help="Ghi bảng tính theo Điều 27 (có công thức)."),
-        docx: Path = typer.Option(None, "--docx", help="Ghi phương án thành văn bản Word."),
+        docx: Path = typer.Option(None, "--docx", help="Ghi phương án thành tệp Word."),
         data: Path = DATA,
     ) -> None:
         """Đánh giá phương án đơn giản hóa: trước / sau / chênh lệch, chi phí tiết kiệm, mục tiêu cắt giảm."""

@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
     def reanalyze(
         change: Path | None = typer.Option(None, "--change", help="Tệp thay đổi pháp luật (data/changes/*.yaml)."),
         since: str | None = typer.Option(None, "--since", help="Một phiên bản git: mọi tệp thay đổi và tệp thủ tục đã sửa từ đó."),
-        everything: bool = typer.Option(False, "--all", help="Phân tích cả danh mục (nạp bộ đệm; không lập báo cáo)."),
+        everything: bool = typer.Option(False, "--all", help="Phân tích cả danh mục (làm đầy bộ nhớ đệm; không lập báo cáo)."),
         as_of: str | None = typer.Option(None, "--as-of", help="Ngày (YYYY-MM-DD); mặc định: ngày có hiệu lực của thay đổi, hoặc hôm nay."),
         data: Path = DATA,
         out: Path | None = typer.Option(None, "--out", help="Thư mục báo cáo (mặc định reports/<ngày>-<thay đổi>/)."),
@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
         if sum((change is not None, since is not None, everything)) != 1:
             raise _fail("chọn đúng một trong --change TỆP, --since PHIÊN-BẢN hoặc --all", 2)
         if executor not in ("local", "dask"):
-            raise _fail("--executor là local hoặc dask", 2)
+            raise _fail("--executor phải là local hoặc dask", 2)
         day = parse_day(as_of, "--as-of")
         catalogue = open_catalogue(data)
         gc.freeze()  # the catalogue lives until the command ends: keep the collector from walking it again and again
@@ -89,8 +89,8 @@ def register(app: typer.Typer) -> None:
                     settings = Settings(cache, lambda: open_executor(kind, scheduler, workers), chunk_size, chunk_size,
                                         progress=advance)
                     outcome = analyse_all(current, when, settings)
-                console.print(f"{len(current.procedures)} thủ tục tại ngày {when:%d/%m/%Y}: {outcome.computed} thủ tục phân tích, "
-                              f"{outcome.from_cache} lấy từ bộ đệm ({cache.path})")
+                console.print(f"{len(current.procedures)} thủ tục tại ngày {when:%d/%m/%Y}: phân tích {outcome.computed} thủ tục, "
+                              f"lấy {outcome.from_cache} kết quả từ bộ nhớ đệm ({cache.path})")
                 return
             scope: Scope
             if change is not None:

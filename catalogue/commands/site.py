@@ -26,7 +26,7 @@ WORK = typer.Option(DEFAULT_WORK, "--work", help="Thư mục chứa các tệp M
 AS_OF = typer.Option(None, "--as-of", help="Ngày của trang (YYYY-MM-DD): thủ tục theo pháp luật ngày đó, số liệu theo tham số có hiệu lực; mặc định hôm nay.")
 REPORT = typer.Option(
     None, "--report",
-    help="Báo cáo phân tích lại cần đăng (report.json của `tthc reanalyze`); mặc định reports/latest.json cạnh "
+    help="Báo cáo phân tích lại cần đưa lên trang (report.json của `tthc reanalyze`); mặc định reports/latest.json cạnh "
          "thư mục dữ liệu, nếu có.",
 )
 
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
     @site.command("build")
     def build(
         out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF,
-        strict: bool = typer.Option(False, "--strict", help="Dừng với lỗi khi MkDocs có bất kỳ cảnh báo nào (liên kết hỏng...)."),
+        strict: bool = typer.Option(False, "--strict", help="Báo lỗi và dừng khi MkDocs có bất kỳ cảnh báo nào (liên kết hỏng...)."),
         report: Path | None = REPORT,
     ) -> None:
         """Xây dựng trang: sinh các trang, dựng bằng MkDocs, lập chỉ mục tìm kiếm bằng Pagefind."""
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF, report: Path | None = REPORT,
         port: int = typer.Option(8000, "--port", help="Cổng trên 127.0.0.1."),
-        no_build: bool = typer.Option(False, "--no-build", help="Phục vụ trang đã dựng sẵn trong --out."),
+        no_build: bool = typer.Option(False, "--no-build", help="Mở trang đã dựng sẵn trong --out, không dựng lại."),
     ) -> None:
         """Xem trước trang tại http://127.0.0.1:PORT (tìm kiếm chạy được: cần http, không phải file://)."""
         if not no_build:

@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def validate(
         folder: Path | None = typer.Argument(None, help="Thư mục danh mục (có procedures/, legal/, ...); "
-                                             "như --data."),
+                                             "giống --data."),
         data: Path = DATA,
         strict: bool = typer.Option(False, help="Coi cảnh báo là lỗi."),
     ) -> None:

@@ -211,7 +211,7 @@ def docx_document(data: bytes, source: str | Path, is_label: LabelTest) -> Docum
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types on a damaged package
-        raise InterchangeError(source, f"không đọc được văn bản Word: {type(exc).__name__}: {exc}") from None
+        raise InterchangeError(source, f"không đọc được tệp Word: {exc}") from None
     blocks: list[Block] = []
     headings: list[str] = []
 
@@ -256,7 +256,7 @@ def docx_document(data: bytes, source: str | Path, is_label: LabelTest) -> Docum
     try:
         inner(document.iter_inner_content())
     except (KeyError, ValueError, AttributeError) as exc:
-        raise InterchangeError(source, f"văn bản Word bị hỏng: {exc}") from None
+        raise InterchangeError(source, f"tệp Word bị hỏng: {exc}") from None
     reject_legacy_encoding("\n".join(b.text or " ".join(" ".join(r) for r in b.rows) for b in blocks), source)
     title = clean(document.core_properties.title or "")
     return Document(blocks, title=title, headings=headings)

@@ -116,7 +116,7 @@ def _procedure(path: Path, item: dict[str, Any], catalogue: Catalogue, retrieved
     found = re.search(r"\b\d\.\d{6}\b", f"{name} {description}")
     code = given_code or (found.group(0) if found else "")
     if not code:
-        raise InterchangeError(path, f"thủ tục {name!r}: eRegulations không có mã quốc gia: ghi mã bằng --code d.dddddd")
+        raise InterchangeError(path, f"thủ tục {name!r}: eRegulations không có mã thủ tục: ghi mã bằng --code d.dddddd")
     if not name:
         raise InterchangeError(path, "thủ tục không có tên")
     url = _text(item.get("url")) or f"file:{path.name}"

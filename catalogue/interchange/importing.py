@@ -41,7 +41,7 @@ def detect_format(path: Path, data: bytes) -> str:
             return "xlsx"
         if "word/document.xml" in names:
             return "docx"
-        raise InterchangeError(path, "tệp zip không phải văn bản Word (.docx) hay bảng tính Excel (.xlsx)")
+        raise InterchangeError(path, "tệp zip không phải tệp Word (.docx) hay bảng tính Excel (.xlsx)")
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if path.suffix.lower() == ".json" or head[:1] in (b"{", b"["):
         return "eregulations"
@@ -147,6 +147,6 @@ def _append_registry(path: Path, model: Any, items: list[Any], key: str) -> Path
         existing = [model.model_validate(item) for item in (parsed.data or [])]
     known = {getattr(item, key) for item in existing}
     merged = existing + [item for item in items if getattr(item, key) not in known]
-    header = "# Drafted by `tthc import` from the sources of imported procedures: review each entry, then move it.\n"
+    header = "# Bản nháp do `tthc import` lập từ nguồn của các thủ tục đã nhập: rà soát từng mục rồi mới chuyển vào danh mục.\n"
     write_atomic(path, (header + _registry_yaml(merged)).encode())
     return path

@@ -36,8 +36,13 @@ class InterchangeError(ValueError):
         super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
 
 
+def _mb(size: int) -> str:
+    """Megabytes as Vietnamese write a decimal: 12,3 MB."""
+    return f"{size / 1e6:.1f} MB".replace(".", ",")
+
+
 def _too_big(size: int, limit: int) -> str:
-    return f"{size / 1e6:.1f} MB, quá giới hạn {limit / 1e6:.1f} MB của một lần nhập"
+    return f"{_mb(size)}, quá giới hạn {_mb(limit)} của một lần nhập"
 
 
 def read_limited(path: Path, limit: int | None = None) -> bytes:
@@ -67,7 +72,7 @@ def reject_doctype(data: bytes, source: str | Path) -> None:
     """XML with entity declarations is refused outright: no billion laughs, no external entities."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
     if _ENTITY.search(data):
-        raise InterchangeError(source, "tệp khai báo thực thể XML (<!ENTITY>): từ chối, văn bản nhập không cần đến chúng")
+        raise InterchangeError(source, "tệp khai báo thực thể XML (<!ENTITY>): từ chối, tệp cần nhập không cần đến chúng")
     if _DOCTYPE.search(head) and not head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
         raise InterchangeError(source, "tệp có khai báo DOCTYPE: từ chối, XML để nhập không được có khai báo này")
 
@@ -102,7 +107,7 @@ def check_zip(data: bytes, source: str | Path, required: str) -> None:
             total = sum(m.file_size for m in members)
             ratio = total / max(1, sum(m.compress_size for m in members))
             if total > MAX_UNZIPPED_BYTES or (total > 50_000_000 and ratio > MAX_ZIP_RATIO):
-                raise InterchangeError(source, f"tệp nén giải ra {total / 1e6:.1f} MB ({ratio:.0f} lần kích thước tệp): "
+                raise InterchangeError(source, f"tệp nén giải ra {_mb(total)} ({ratio:.0f} lần kích thước tệp): "
                                        "từ chối vì có thể là bom zip")
             names = {m.filename for m in members}
             if required not in names:

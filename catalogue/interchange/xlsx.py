@@ -195,7 +195,7 @@ def _write(ws: Any, r: int, c: int, value: Any, as_text: Any, plain: Any, sheet:
     else:
         text = str(value)
         if len(text) > EXCEL_CELL_LIMIT:
-            raise InterchangeError(sheet, f"dòng {r + 1}, cột {column}: văn bản {len(text)} ký tự không vừa một ô Excel")
+            raise InterchangeError(sheet, f"dòng {r + 1}, cột {column}: nội dung dài {len(text)} ký tự, vượt giới hạn một ô Excel")
         # A leading = + - @ would make Excel (or a CSV export of the sheet) read the text as a formula.
         ws.write_string(r, c, text, as_text if looks_like_formula(text) else plain)
 
@@ -204,7 +204,7 @@ def _write(ws: Any, r: int, c: int, value: Any, as_text: Any, plain: Any, sheet:
 
 def _sheet_rows(workbook: Any, name: str, source: Path) -> list[tuple[int, dict[str, Any]]]:
     if name not in workbook.sheetnames:
-        raise InterchangeError(source, f"bảng tính không có trang {name!r}: đây có phải bảng tính xuất bằng `tthc export xlsx` không?")
+        raise InterchangeError(source, f"bảng tính không có trang tính {name!r}: đây có phải bảng tính xuất bằng `tthc export xlsx` không?")
     rows = workbook[name].iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
@@ -226,7 +226,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on a damaged package
-        raise InterchangeError(source, f"không đọc được bảng tính Excel: {type(exc).__name__}: {exc}") from None
+        raise InterchangeError(source, f"không đọc được bảng tính Excel: {exc}") from None
     p_lists, _ = _shape(Procedure)
     bodies: dict[str, dict[str, Any]] = {}
     rows_of: dict[str, int] = {}
@@ -246,7 +246,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
         for row_number, row in _sheet_rows(workbook, sheet, source):
             code = row.pop(CODE, None)
             if code not in bodies:
-                raise InterchangeError(source, f"{sheet}, dòng {row_number}, cột {CODE}: trang {SHEET_PROCEDURES} không có thủ tục {code!r}")
+                raise InterchangeError(source, f"{sheet}, dòng {row_number}, cột {CODE}: trang tính {SHEET_PROCEDURES} không có thủ tục {code!r}")
             item = _decode(row, lists, source, sheet, row_number)
             if field == "channels":
                 item["fees"] = []
@@ -257,7 +257,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
         code, kind = row.pop(CODE, None), row.pop(CHANNEL, None)
         channel = next((c for c in bodies.get(str(code), {}).get("channels", []) if c.get("kind") == kind), None)
         if channel is None:
-            raise InterchangeError(source, f"{SHEET_FEES}, dòng {row_number}: trang {SHEET_CHANNELS} không có kênh {kind!r} của thủ tục {code!r}")
+            raise InterchangeError(source, f"{SHEET_FEES}, dòng {row_number}: trang tính {SHEET_CHANNELS} không có kênh {kind!r} của thủ tục {code!r}")
         channel_index = bodies[str(code)]["channels"].index(channel)
         where[(str(code), f"channels.{channel_index}.fees", len(channel["fees"]))] = (SHEET_FEES, row_number)
         channel["fees"].append(_decode(row, f_lists, source, SHEET_FEES, row_number))

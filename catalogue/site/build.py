@@ -268,7 +268,7 @@ def build_site(
         if search:
             run_pagefind(building)
         indexed = time.perf_counter()
-        (building / MARKER).write_text("Built by `tthc site build`; the next build replaces this folder.\n")
+        (building / MARKER).write_text("Dựng bằng `tthc site build`; lần dựng sau sẽ thay toàn bộ thư mục này.\n")
         html_pages = sum(1 for _ in building.rglob("*.html"))
         _publish(building, out)
     except BaseException:
