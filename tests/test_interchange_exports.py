@@ -12,7 +12,9 @@ import SpiffWorkflow
 from lxml import etree
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
+from typer.testing import CliRunner
 
+from catalogue.cli import app
 from catalogue.interchange.bpmn import bpmn_xml
 from catalogue.interchange.cpsv import CV, TTHC, cpsv_graph, export_cpsv
 from catalogue.interchange.safety import InterchangeError
@@ -20,6 +22,8 @@ from catalogue.interchange.xlsx import SHEET_PROCEDURES, SHEET_STEPS, export_xls
 from catalogue.loader import DEFAULT_DATA, load
 from models.catalogue import Catalogue
 from tests.factories import tiny_procedure
+
+runner = CliRunner()
 
 FIXTURES = Path(__file__).parent / "fixtures" / "interchange"
 XSD_DIR = Path(SpiffWorkflow.__file__).parent / "bpmn" / "parser" / "schema"
@@ -175,13 +179,8 @@ def test_xlsx_error_names_sheet_row_and_column(cat: Catalogue, tmp_path: Path) -
 def test_cli_exports_and_reimports_the_workbook(tmp_path: Path) -> None:
     import shutil
 
-    from typer.testing import CliRunner
-
-    from catalogue.cli import app
-
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, data)
-    runner = CliRunner()
     code = "1.001193"
     target = data / "procedures" / f"{code}.yaml"
     before = target.read_bytes()
@@ -198,3 +197,26 @@ def test_cli_exports_and_reimports_the_workbook(tmp_path: Path) -> None:
     assert load(data).catalogue.procedures[code] == expected
     assert runner.invoke(app, ["export", "pdf", "--data", str(data)]).exit_code == 2
     assert runner.invoke(app, ["export", "bpmn", "9.999999", "--out", str(tmp_path), "--data", str(data)]).exit_code == 1
+
+
+def test_cpsv_and_bpmn_publish_the_procedure_as_the_law_stands(tmp_path: Path) -> None:
+    """What other systems publish is the procedure of the day, as `tthc show` and the site give it: after the
+    2025 reform the district offices are gone (khai tử liên thông, 2.000986); `--as-of` gives an earlier day."""
+    def export(fmt: str, out: str, *extra: str) -> str:
+        result = runner.invoke(app, ["export", fmt, "2.000986", "--out", str(tmp_path / out), *extra])
+        assert result.exit_code == 0, result.output
+        return (tmp_path / out).read_text(encoding="utf-8")
+
+    assert "agency/bhxh-huyen" not in export("cpsv-ttl", "now.ttl", "--as-of", "2026-12-07")
+    assert "agency/bhxh-huyen" in export("cpsv-ttl", "then.ttl", "--as-of", "2025-06-01")
+    assert 'id="Lane_bhxh-huyen"' not in export("bpmn", "now.bpmn", "--as-of", "2026-12-07")
+    # The workbook is the records as written, to edit and import back: a day makes no sense there.
+    refused = runner.invoke(app, ["export", "xlsx", "--as-of", "2026-12-07", "--out", str(tmp_path / "c.xlsx")])
+    assert refused.exit_code == 2 and "--as-of không dùng cho xlsx" in refused.output
+
+
+@pytest.mark.parametrize("base", ["https://example.gov.vn", "not an iri/", "https://example.gov.vn/a b/"])
+def test_a_base_iri_the_ids_would_run_into_is_refused(base: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", "cpsv-ttl", "1.001193", "--base", base, "--out", str(tmp_path / "x.ttl")])
+    assert result.exit_code == 2 and "phải là một IRI" in " ".join(result.output.split())
+    assert not (tmp_path / "x.ttl").exists()

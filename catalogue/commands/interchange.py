@@ -3,6 +3,7 @@ the national database's published records)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from catalogue.commands.options import DATA
+from catalogue.batch.changes import catalogue_with_changes
+from catalogue.commands.options import DATA, parse_day
 from catalogue.console import console, errors
 from catalogue.files import write_atomic
 from catalogue.interchange.safety import InterchangeError
@@ -55,6 +57,11 @@ def _export_xlsx(cat: Catalogue, codes: list[str], out: Path | None, base: str) 
     console.print(f"Đã ghi {out} ({len(codes)} thủ tục)", markup=False)
 
 
+BASE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*[/#:]")
+"""A base the resources' ids are appended to (`<base>procedure/1.001193`): a scheme, no characters an IRI forbids,
+and a separator at the end so the id does not run into the host name."""
+
+
 EXPORTERS: dict[str, Callable[[Catalogue, list[str], Path | None, str], None]] = {
     "cpsv-jsonld": _export_cpsv("json-ld"),
     "cpsv-ttl": _export_cpsv("turtle"),
@@ -69,12 +76,24 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Argument(..., metavar="ĐỊNH-DẠNG", help=f"Một trong: {', '.join(EXPORTERS)}."),
         codes: list[str] = typer.Argument(None, help="Mã thủ tục; không ghi thì xuất mọi thủ tục."),
         out: Path = typer.Option(None, "--out", help="Tệp xuất (hoặc thư mục, khi xuất BPMN nhiều thủ tục)."),
-        base: str = typer.Option("urn:tthc:", "--base", help="IRI gốc của các tài nguyên xuất ra (CPSV-AP)."),
+        base: str = typer.Option("urn:tthc:", "--base", help="IRI gốc của các tài nguyên xuất ra (CPSV-AP), ví dụ "
+                                 "https://dichvucong.example.gov.vn/ hoặc urn:tthc:."),
         data: Path = DATA,
+        as_of: str = typer.Option(None, "--as-of", help="CPSV-AP và BPMN: thủ tục theo pháp luật tại ngày đó (YYYY-MM-DD), "
+                                  "áp dụng các thay đổi trong data/changes/ đã có hiệu lực; mặc định hôm nay. Excel "
+                                  "xuất hồ sơ như đã ghi, để sửa rồi nhập lại."),
     ) -> None:
         """Xuất danh mục: CPSV-AP (JSON-LD, Turtle), BPMN 2.0, Excel."""
         if fmt not in EXPORTERS:
             errors.print(f"không có định dạng {fmt!r}: dùng một trong {', '.join(EXPORTERS)}")
+            raise typer.Exit(2)
+        day = parse_day(as_of, "--as-of")
+        if fmt == "xlsx" and day is not None:
+            errors.print("--as-of không dùng cho xlsx: bảng tính giữ hồ sơ như đã ghi, để sửa rồi nhập lại")
+            raise typer.Exit(2)
+        if fmt.startswith("cpsv") and not BASE_IRI.fullmatch(base):
+            errors.print(f"--base {base!r} phải là một IRI không có dấu cách, có lược đồ (https:, urn:...) và kết thúc "
+                         "bằng «/», «#» hoặc «:» (ví dụ https://dichvucong.example.gov.vn/)")
             raise typer.Exit(2)
         cat = open_catalogue(data)
         chosen = list(codes) if codes else sorted(cat.procedures)
@@ -82,6 +101,8 @@ def register(app: typer.Typer) -> None:
         if unknown:
             errors.print(f"không có thủ tục {', '.join(unknown)} trong {data}")
             raise typer.Exit(1)
+        if fmt != "xlsx":  # what other systems publish is the procedure as the law stands, as list, show and the site
+            cat = catalogue_with_changes(cat, data, day or date.today(), codes or None)
         EXPORTERS[fmt](cat, chosen, out, base)
 
     @app.command("import")
