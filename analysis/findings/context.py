@@ -175,18 +175,34 @@ class Context:
         """The kiến nghị thực thi for a requirement: amend the provisions it cites (a provision usually lists more
         than the one requirement, so it is amended, not repealed).
 
-        A requirement the record cites no provision for: with `uncited`, the procedure's first legal basis, as a
-        whole text, with a note that the provision is still to be found (a document the record lists without
-        its article); without, nothing (an agency's own step that no text sets is changed in its internal process,
-        quy trình nội bộ, not in law)."""
+        A requirement the record cites no provision for: with `uncited`, the procedure's first legal basis in force
+        (`current_text`), as a whole text, with a note that the provision is still to be found (a document the
+        record lists without its article); without, nothing (an agency's own step that no text sets is changed in
+        its internal process, quy trình nội bộ, not in law)."""
         # Built from validated records and fixed texts: constructed without re-validation (the batch runs
         # 100,000 procedures); tests validate whole findings.
         if citations:
             return [build(LegalChange, ref=c.ref, articles=list(c.articles), text=text) for c in citations]
         if not uncited:
             return []
-        return [build(LegalChange, ref=c.ref, text=f"{text} (Bản ghi không dẫn điều khoản quy định yêu cầu này: cần "
-                      "xác định điều khoản.)") for c in self.procedure.legal_basis[:1]]
+        return [build(LegalChange, ref=ref, text=f"{text} (Bản ghi không dẫn điều khoản quy định yêu cầu này: cần "
+                      "xác định điều khoản.)") for ref in self._basis_in_force[:1]]
+
+    def current_text(self, number: str) -> str:
+        """`number`, or the text in force that replaced it on the analysis day: a plan changes the law as it stands,
+        not a decree that ended (45/2020/NĐ-CP → 118/2025/NĐ-CP from 1/7/2025)."""
+        legal, day = self.catalogue.legal, self.rates.as_of
+        text = legal.get(number)
+        if text is None or text.in_force_on(day):
+            return number
+        return next((d.number for d in legal.values() if number in d.replaces and d.in_force_on(day)), number)
+
+    @cached_property
+    def _basis_in_force(self) -> list[str]:
+        """The procedure's legal bases as they stand (`current_text`), those out of force with no successor last."""
+        texts = dict.fromkeys(self.current_text(c.ref) for c in self.procedure.legal_basis)
+        legal, day = self.catalogue.legal, self.rates.as_of
+        return sorted(texts, key=lambda n: n in legal and not legal[n].in_force_on(day))
 
     def agency_name(self, agency_id: str | None) -> str:
         if agency_id is None:

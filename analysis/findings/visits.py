@@ -38,7 +38,8 @@ def find(ctx: Context) -> list[Draft]:
         steps=[s.id for s in movable], rationale=rationale,
         # Where an online channel exists the law already allows it: the change is the agencies' to make.
         legal_change=[] if online else ctx.legal_change(
-            [], f"{law}; kết quả điện tử có giá trị như bản giấy (Nghị định 45/2020/NĐ-CP; Nghị định 42/2022/NĐ-CP)."),
+            [], f"{law}; kết quả điện tử có giá trị như bản giấy (Nghị định {ctx.current_text('45/2020/NĐ-CP')}; "
+            f"Nghị định {ctx.current_text('42/2022/NĐ-CP')})."),
     )] if movable else []
     return [Draft(
         rule=RULE, title=f"Phải đến trực tiếp {len(visits)} lần",
