@@ -34,6 +34,8 @@ def test_steps_requirements_costs_and_times() -> None:
     receipt = docs["Giấy biên nhận hồ sơ"]
     assert receipt.issuer.kind == "agency" and receipt.id in submit.produces and receipt.id in collect.consumes
     assert [f.amount_vnd for f in p.channels[0].fees] == [100_000, 50_000]
+    assert {f.name: f.kind for f in p.channels[0].fees} == {
+        "Phí công bố nội dung đăng ký doanh nghiệp": "phi", "Lệ phí đăng ký doanh nghiệp": "le_phi"}
     assert [r.name for r in p.results] == ["Giấy chứng nhận đăng ký doanh nghiệp"]
     assert [c.ref for c in p.legal_basis] == ["59/2020/QH14", "01/2021/NĐ-CP", "47/2019/TT-BTC"]
     assert p.levels == ["province"]  # "Phòng Đăng ký kinh doanh, Sở Tài chính"

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from catalogue.interchange.drafting import guess_kind
 from catalogue.interchange.record import AgencyResolver, ImportedRecord, level_of_agency
 from catalogue.interchange.safety import InterchangeError, check_size
-from catalogue.interchange.vntext import legal_numbers, one_line, parse_subjects, unique_slug
+from catalogue.interchange.vntext import fee_kind, legal_numbers, one_line, parse_subjects, unique_slug
 from catalogue.problems import pydantic_summary_vi
 from models.catalogue import Catalogue
 from models.common import Level, Source
@@ -184,7 +184,7 @@ def _procedure(path: Path, item: dict[str, Any], catalogue: Catalogue, retrieved
             if unit_text not in ("", "VND", "VNĐ", "Đ", "ĐỒNG", "DONG"):
                 notes.append(f"chi phí {label[:60]!r} tính bằng {unit_text}, không phải đồng: không đưa vào phí")
                 continue
-            fees.append({"kind": "phi", "name": label[:200], "amount_vnd": round(amount), "note": f"Bước {step_name}"})
+            fees.append({"kind": fee_kind(label), "name": label[:200], "amount_vnd": round(amount), "note": f"Bước {step_name}"})
         for law in _list(raw.get("laws")):
             laws += [n for n in legal_numbers(_text(law.get("name"))) if n not in laws]
         note_parts = [f"Thời gian tại quầy {counter[0]:g}–{counter[1]:g} phút, chờ xếp hàng {queue[0]:g}–{queue[1]:g} phút, "

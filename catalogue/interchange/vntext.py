@@ -110,6 +110,15 @@ _FEE_LINE = re.compile(r"^\s*(Lệ phí|Phí|Le phi|Phi)\s*:?\s*(.*)$", re.IGNOR
 _AMOUNT = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đ|Đ|đồng|Đồng|VNĐ|VND|vnđ|dong)?", re.IGNORECASE)
 
 
+def fee_kind(name: str) -> Literal["phi", "le_phi"]:
+    """A charge named «Lệ phí …» is a lệ phí (a state charge for the service), anything else a phí.
+
+    >>> fee_kind("Lệ phí đăng ký doanh nghiệp"), fee_kind("Phí công bố nội dung đăng ký doanh nghiệp")
+    ('le_phi', 'phi')
+    """
+    return "le_phi" if re.search(r"\ble phi\b", fold(name)) else "phi"
+
+
 def parse_amount_vnd(text: str) -> int | None:
     """Integer đồng from "8.000đ", "1.000.000 Đồng", "2000 Đồng"; None when there is no amount.
 
