@@ -220,3 +220,22 @@ def test_a_base_iri_the_ids_would_run_into_is_refused(base: str, tmp_path: Path)
     result = runner.invoke(app, ["export", "cpsv-ttl", "1.001193", "--base", base, "--out", str(tmp_path / "x.ttl")])
     assert result.exit_code == 2 and "phải là một IRI" in " ".join(result.output.split())
     assert not (tmp_path / "x.ttl").exists()
+
+
+def test_xlsx_keeps_codes_as_text_and_names_a_code_excel_turned_into_a_number(cat: Catalogue, tmp_path: Path) -> None:
+    """The code columns are text cells, so a code typed into the workbook stays a code; a code Excel already
+    converted (1.001193 → the number 1.001193, a trailing zero lost for 2.000590) is named as such."""
+    import openpyxl
+
+    path = tmp_path / "c.xlsx"
+    export_xlsx(cat, path, ["1.001193"])
+    workbook = openpyxl.load_workbook(path)
+    for name in (SHEET_PROCEDURES, SHEET_STEPS):
+        header = [c.value for c in workbook[name][1]]
+        column = header.index("code" if name == SHEET_PROCEDURES else "procedure") + 1
+        assert workbook[name].cell(row=2, column=column).number_format == "@", name
+    sheet = workbook[SHEET_STEPS]
+    sheet.cell(row=2, column=[c.value for c in sheet[1]].index("procedure") + 1, value=1.001193)
+    workbook.save(path)
+    with pytest.raises(InterchangeError, match=r"Bước, dòng 2, cột procedure: Excel đã đổi mã thủ tục thành số"):
+        read_workbook(path, path.read_bytes())

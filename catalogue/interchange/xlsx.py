@@ -35,6 +35,9 @@ SHEET_FEES = "Phí, lệ phí"
 SHEET_LEGAL = "Căn cứ pháp lý"
 SHEET_HELP = "Hướng dẫn"
 CODE = "procedure"
+CODE_COLUMNS = frozenset({"code", CODE})
+"""Columns holding procedure codes: formatted as text, or Excel turns a code typed in (1.001190) into a number
+(1,00119)."""
 CHANNEL = "channel"
 EXCEL_CELL_LIMIT = 32_767
 
@@ -168,15 +171,17 @@ def export_xlsx(catalogue: Catalogue, path: Path, codes: Iterable[str] | None = 
         header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
         as_text = workbook.add_format({"quote_prefix": True})
         wrap = workbook.add_format({"text_wrap": False})
+        text = workbook.add_format({"num_format": "@"})
         for name, rows in sheets.items():
             ws = workbook.add_worksheet(name)
             columns: list[str] = list(dict.fromkeys(k for row in rows for k in row))
             for c, column in enumerate(columns):
                 ws.write_string(0, c, column, header)
-                ws.set_column(c, c, 14 if len(column) < 14 else min(40, len(column) + 2))
+                ws.set_column(c, c, 14 if len(column) < 14 else min(40, len(column) + 2),
+                              text if column in CODE_COLUMNS else None)
             for r, row in enumerate(rows, 1):
                 for c, column in enumerate(columns):
-                    _write(ws, r, c, row.get(column), as_text, wrap, name, column)
+                    _write(ws, r, c, row.get(column), as_text, text if column in CODE_COLUMNS else wrap, name, column)
             ws.freeze_panes(1, 1 if name != SHEET_PROCEDURES else 2)
         ws = workbook.add_worksheet(SHEET_HELP)
         ws.set_column(0, 0, 120)
@@ -218,6 +223,14 @@ def _sheet_rows(workbook: Any, name: str, source: Path) -> list[tuple[int, dict[
     return out
 
 
+def _code(value: Any, source: Path, sheet: str, row_number: int, column: str) -> Any:
+    """A procedure code cell as written; a number there is a code Excel converted (its trailing zeros are lost)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise InterchangeError(source, f"{sheet}, dòng {row_number}, cột {column}: Excel đã đổi mã thủ tục thành số "
+                               f"({value}): định dạng ô là Văn bản (Text) rồi gõ lại mã, ví dụ 1.001190")
+    return value
+
+
 def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
     """Procedures from a workbook exported by `export_xlsx` (possibly edited); errors name sheet, row and column."""
     check_zip(data, source, "xl/workbook.xml")
@@ -234,7 +247,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
     """(code, field, index) → (sheet, row) of each child item, for error messages."""
     for row_number, row in _sheet_rows(workbook, SHEET_PROCEDURES, source):
         body = _decode(row, p_lists, source, SHEET_PROCEDURES, row_number)
-        code = body.get("code")
+        code = _code(body.get("code"), source, SHEET_PROCEDURES, row_number, "code")
         if not isinstance(code, str) or code in bodies:
             raise InterchangeError(source, f"{SHEET_PROCEDURES}, dòng {row_number}: mã thủ tục {code!r} bị thiếu hoặc lặp lại")
         body.update({"steps": [], "documents": [], "channels": [], "legal_basis": []})
@@ -244,7 +257,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
     for sheet, model, field in children:
         lists, _ = _shape(model)
         for row_number, row in _sheet_rows(workbook, sheet, source):
-            code = row.pop(CODE, None)
+            code = _code(row.pop(CODE, None), source, sheet, row_number, CODE)
             if code not in bodies:
                 raise InterchangeError(source, f"{sheet}, dòng {row_number}, cột {CODE}: trang tính {SHEET_PROCEDURES} không có thủ tục {code!r}")
             item = _decode(row, lists, source, sheet, row_number)
@@ -254,7 +267,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
             bodies[str(code)][field].append(item)
     f_lists, _ = _shape(Fee)
     for row_number, row in _sheet_rows(workbook, SHEET_FEES, source):
-        code, kind = row.pop(CODE, None), row.pop(CHANNEL, None)
+        code, kind = _code(row.pop(CODE, None), source, SHEET_FEES, row_number, CODE), row.pop(CHANNEL, None)
         channel = next((c for c in bodies.get(str(code), {}).get("channels", []) if c.get("kind") == kind), None)
         if channel is None:
             raise InterchangeError(source, f"{SHEET_FEES}, dòng {row_number}: trang tính {SHEET_CHANNELS} không có kênh {kind!r} của thủ tục {code!r}")
