@@ -136,6 +136,7 @@ def test_suggest_drafts_a_plan_staff_can_load_and_never_overwrites(data: Path) -
     assert result.exit_code == 0, result.output
     proposal, parsed, problems = load_proposal_file(out)
     assert proposal is not None and problems == []
+    assert proposal.id == "nhap"  # named as its file, which `tthc validate` checks
     ops = [op.op for op in proposal.procedures[0].operations]
     assert ops[0] == "go_online"  # the largest saving first
     assert "accept_plain_copy" in ops

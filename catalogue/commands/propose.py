@@ -3,6 +3,7 @@ files; `tthc suggest`: draft a plan from the findings of one procedure."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from catalogue.files import write_atomic
 from catalogue.problems import Problem
 from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
 from catalogue.store import open_catalogue
+from models.common import SLUG_PATTERN
 from models.proposal import Comparison, PlanComparison
 
 
@@ -138,6 +140,9 @@ def register(app: typer.Typer) -> None:
         if proposal is None:
             errors.print(f"{code}: không có phát hiện nào tiết kiệm được để lập phương án ({len(findings)} phát hiện)")
             raise typer.Exit(1)
+        if out is not None and re.fullmatch(SLUG_PATTERN, out.stem):
+            # A plan is checked against its file's name (tthc validate): the draft takes the name it is written to.
+            proposal = proposal.model_copy(update={"id": out.stem})
         text = draft_yaml(proposal, [f for f in findings if f.suggestion])
         if out is None:
             console.print(text, markup=False, end="")
