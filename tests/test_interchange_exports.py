@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyshacl
@@ -239,3 +240,27 @@ def test_xlsx_keeps_codes_as_text_and_names_a_code_excel_turned_into_a_number(ca
     workbook.save(path)
     with pytest.raises(InterchangeError, match=r"Bước, dòng 2, cột procedure: Excel đã đổi mã thủ tục thành số"):
         read_workbook(path, path.read_bytes())
+
+
+def test_dry_run_of_an_edited_workbook_lists_every_field_the_staff_changed(cat: Catalogue, tmp_path: Path) -> None:
+    """Before `--force`, staff see what their edits change: every field of the record, not only what a portal page
+    states (a workbook is the whole record)."""
+    import openpyxl
+
+    path = tmp_path / "c.xlsx"
+    export_xlsx(cat, path, ["1.001193"])
+    workbook = openpyxl.load_workbook(path)
+    procedures, steps = workbook[SHEET_PROCEDURES], workbook[SHEET_STEPS]
+    procedures.cell(row=2, column=[c.value for c in procedures[1]].index("annual_volume.subjects_per_year") + 1, value=1)
+    steps.cell(row=3, column=[c.value for c in steps[1]].index("duration.high") + 1, value=3)
+    workbook.save(path)
+    result = runner.invoke(app, ["import", str(path), "--dry-run"], terminal_width=200)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert "khác hồ sơ trong danh mục ở 2 điểm" in said
+    assert re.search(r"annual_volume\.subjects_per_year │ 1400000 │ 1 ", said), said
+    assert "steps[1].duration.high" in said
+    unchanged = tmp_path / "same.xlsx"
+    export_xlsx(cat, unchanged, ["1.001193"])
+    said = " ".join(runner.invoke(app, ["import", str(unchanged), "--dry-run"]).output.split())
+    assert "1.001193 không khác hồ sơ trong danh mục" in said and "ở những nội dung nguồn ghi" not in said

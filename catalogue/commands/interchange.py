@@ -15,10 +15,10 @@ from catalogue.batch.changes import catalogue_with_changes
 from catalogue.commands.options import DATA, parse_day
 from catalogue.console import console, errors
 from catalogue.files import write_atomic
+from catalogue.interchange.record import ImportedRecord
 from catalogue.interchange.safety import InterchangeError
 from catalogue.store import open_catalogue
 from models.catalogue import Catalogue
-from models.procedure import Procedure
 
 
 def _export_cpsv(fmt: str) -> Callable[[Catalogue, list[str], Path | None, str], None]:
@@ -134,14 +134,14 @@ def register(app: typer.Typer) -> None:
                 problems = validate(record, cat)
                 failed += bool(problems)
                 _report(record.procedure.code, record.source, record.notes, problems, None)
-                _show_differences(cat, record.procedure, record.source)
+                _show_differences(cat, record)
         else:
             report = write_records(records, cat, data, force)
             for outcome in report.outcomes:
                 failed += bool(outcome.problems)
                 r = outcome.record
                 _report(r.procedure.code, r.source, r.notes, outcome.problems, outcome.written[0] if outcome.written else None)
-                _show_differences(cat, r.procedure, r.source)
+                _show_differences(cat, r)
             for path in report.registry_files:
                 console.print(f"Đã thêm bản nháp cơ quan / văn bản vào {path}: cần rà soát", markup=False)
         console.print(f"{len(records)} hồ sơ đọc được, {failed} lỗi")
@@ -149,18 +149,21 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _show_differences(cat: Catalogue, imported: Procedure, source: str) -> None:
-    """For a code the catalogue has: what the source states otherwise than its record (catalogue/interchange/compare.py)."""
+def _show_differences(cat: Catalogue, imported: ImportedRecord) -> None:
+    """For a code the catalogue has: what the source states otherwise than its record (catalogue/interchange/compare.py):
+    every field for a record read back from the workbook, the transcribed facts for a source page."""
     from rich.table import Table
 
-    from catalogue.interchange.compare import differences
+    from catalogue.interchange.compare import differences, field_differences
 
-    current = cat.procedures.get(imported.code)
+    source = imported.source
+    current = cat.procedures.get(imported.procedure.code)
     if current is None:
         return
-    found = differences(current, imported)
+    found = (field_differences if imported.whole else differences)(current, imported.procedure)
     if not found:
-        console.print(f"{source}: {current.code} không khác hồ sơ trong danh mục ở những nội dung nguồn ghi", markup=False)
+        scope = "" if imported.whole else " ở những nội dung nguồn ghi"
+        console.print(f"{source}: {current.code} không khác hồ sơ trong danh mục{scope}", markup=False)
         return
     table = Table(title=f"{current.code}: nguồn {source} khác hồ sơ trong danh mục ở {len(found)} điểm", title_justify="left")
     for header in ("Nội dung", "Trong danh mục", "Theo nguồn"):

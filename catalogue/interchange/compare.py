@@ -9,12 +9,16 @@ the step graph, durations and volumes are the editors' model, which no source pa
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from catalogue.console import vnd
 from catalogue.interchange.vntext import one_line
-from models.common import fold
+from catalogue.problems import field_path
+from models.common import fold, shorten
 from models.procedure import CHANNEL_LABELS_VI, Channel, Document, Procedure, RecordIndex
 
 
@@ -105,4 +109,31 @@ def differences(record: Procedure, source: Procedure) -> list[Difference]:
     return out
 
 
-__all__ = ["Difference", "differences"]
+def _leaves(value: Any, path: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list) and value:
+        for i, item in enumerate(value):
+            yield from _leaves(item, (*path, i))
+    else:
+        yield path, value
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == []:
+        return "không có"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return shorten(one_line(text), 120)
+
+
+def field_differences(record: Procedure, edited: Procedure) -> list[Difference]:
+    """Every field of `edited` (a whole record read back from the workbook staff edit) that differs from the
+    catalogue's `record`, by field path as the workbook's columns name them (`steps[2].duration.likely`)."""
+    ours = dict(_leaves(record.model_dump(mode="json")))
+    theirs = dict(_leaves(edited.model_dump(mode="json")))
+    return [Difference(field_path(path), _shown(ours.get(path)), _shown(theirs.get(path)))
+            for path in dict.fromkeys([*ours, *theirs]) if ours.get(path) != theirs.get(path)]
+
+
+__all__ = ["Difference", "differences", "field_differences"]

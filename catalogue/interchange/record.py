@@ -25,6 +25,8 @@ class ImportedRecord:
     """Legal texts not in the registry, drafted from the legal-basis table."""
     notes: list[str] = field(default_factory=list)
     """What could not be parsed, or was guessed, in Vietnamese for the staff who review the import."""
+    whole: bool = False
+    """The whole record, as the workbook export gives it (every field compares), not a source page's transcription."""
 
 
 def _agency_key(name: str) -> str:

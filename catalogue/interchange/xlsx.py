@@ -280,7 +280,7 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
             procedure = Procedure.model_validate(body)
         except ValidationError as exc:
             raise InterchangeError(source, _locate(exc, code, rows_of[code], where)) from None
-        records.append(ImportedRecord(procedure, f"{source} ({SHEET_PROCEDURES}, row {rows_of[code]})"))
+        records.append(ImportedRecord(procedure, f"{source} ({SHEET_PROCEDURES}, dòng {rows_of[code]})", whole=True))
     workbook.close()
     return records
 
