@@ -53,8 +53,14 @@ def actor_name(actor: str, catalogue: Catalogue) -> str:
     return agency.name if agency is not None else actor
 
 
+HOW_VI = {"in_person": "trực tiếp", "online": "trực tuyến", "post": "bưu chính"}
+"""How the applicant deals with the agency on a step, under its days: a plan that moves visits online shows it."""
+
+
 def _days(step: Step) -> str:
-    return f"{num(step.duration.likely)} ngày LV"
+    """«2 ngày LV», and how the applicant takes part: «· trực tiếp» for a visit, «· trực tuyến», «· bưu chính»."""
+    how = "in_person" if step.in_person else step.channel if step.actor == APPLICANT else None
+    return f"{num(step.duration.likely)} ngày LV" + (f" · {HOW_VI[how]}" if how in HOW_VI else "")
 
 
 def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],

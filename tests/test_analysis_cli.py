@@ -436,3 +436,18 @@ def test_a_record_whose_steps_loop_is_refused_with_a_message_not_a_traceback(dat
         assert done.returncode == 1, said
         assert "thủ tục 1.001193: các bước tạo thành vòng lặp qua kiem-tra" in said and "tthc validate" in said, said
         assert "Traceback" not in said
+
+
+def test_each_step_says_how_the_applicant_takes_part_so_a_plan_that_goes_online_shows_it() -> None:
+    """Under its days a box says «trực tiếp» for a visit, «trực tuyến» or «bưu chính» for the applicant's other
+    steps: the before and after drawings of a plan that moves the visits online differ where the plan acts."""
+    from analysis.proposals import apply_operations
+    from models.proposal import GoOnline
+    from tests.analysis_records import catalogue, khai_sinh
+
+    before = khai_sinh()
+    after = apply_operations(before, [GoOnline(op="go_online", rationale="Nộp trực tuyến")])
+    drawn_before, drawn_after = (" ".join(b.days for b in graph_layout(p, catalogue(), []).boxes) for p in (before, after))
+    assert "· trực tiếp" in drawn_before and "· trực tiếp" not in drawn_after
+    assert "· trực tuyến" in drawn_after or "· bưu chính" in drawn_after
+    assert "trực tiếp" in mermaid_step_graph(before, catalogue(), [])
