@@ -65,6 +65,12 @@ def test_doc_saved_as_html_channels_fees_and_legal_table(cat: Catalogue) -> None
     assert set(by_kind) == {"in_person", "online"}
     fees = [(f.kind, f.amount_vnd, f.per) for f in by_kind["in_person"].fees]
     assert fees == [("le_phi", 8000, "case"), ("phi", 8000, "copy")]  # "8.000 đ/bản sao" is per copy
+    # The copy is paid only on request: out of the usual case's cost; the exemption is left to the reviewer.
+    copy = by_kind["in_person"].fees[1]
+    assert copy.quantity == 0 and copy.name == "Phí: Phí cấp bản sao Giấy khai sinh (nếu có yêu cầu)"
+    assert by_kind["in_person"].fees[0].name == "Lệ phí"  # the bracket states an exemption, not the fee's name
+    assert any("có trường hợp miễn" in n and "đúng hạn" in n for n in r.notes)
+    assert any("chỉ thu khi có yêu cầu" in n for n in r.notes)
     assert [(f.kind, f.amount_vnd) for f in by_kind["online"].fees] == [("le_phi", 8000)]
     assert [c.ref for c in p.legal_basis] == ["60/2014/QH13"]
     assert r.legal == []  # already in the registry: nothing drafted

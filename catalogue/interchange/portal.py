@@ -18,16 +18,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from catalogue.console import vnd
 from catalogue.interchange.blocks import Block, Document, docx_document, html_document
 from catalogue.interchange.drafting import StepContext, draft_steps
 from catalogue.interchange.record import AgencyResolver, ImportedRecord, draft_legal, parse_day
 from catalogue.interchange.safety import InterchangeError
 from catalogue.interchange.vntext import (
+    ParsedFee,
     channel_kind,
     clean,
     legal_numbers,
     normalise_legal_number,
     one_line,
+    parse_amount_vnd,
     parse_fee_line,
     parse_levels,
     parse_quantity,
@@ -38,7 +41,7 @@ from catalogue.interchange.vntext import (
 )
 from catalogue.problems import pydantic_summary_vi
 from models.catalogue import Catalogue
-from models.common import Level, Source, fold
+from models.common import Level, Source, fold, shorten
 from models.procedure import Channel, Fee, Procedure
 from models.procedure import Document as Doc
 
@@ -245,11 +248,31 @@ class _Reader:
             if amount is None:
                 self.notes.append(f"phí, lệ phí không có mức thu bằng đồng: {line[:120]!r} (ghi 0 đ, giữ nguyên văn)")
                 amount = 0
-            label = "Lệ phí" if parsed.kind == "le_phi" else "Phí"
-            detail = parsed.detail.split(";")[0].strip(" -+.")
-            name = f"{label}: {detail}" if detail and len(detail) <= 120 else label
-            fees.append(Fee(kind=parsed.kind, name=name, amount_vnd=amount, per=parsed.per, note=parsed.verbatim))
+            fees.append(self._fee(parsed, amount))
         return fees
+
+    def _fee(self, parsed: ParsedFee, amount: int) -> Fee:
+        """A fee as the usual case pays it, with a note for each thing the portal's wording leaves to the reviewer."""
+        label = "Lệ phí" if parsed.kind == "le_phi" else "Phí"
+        detail = parsed.detail.split(";")[0].strip(" -+.")
+        folded = fold(parsed.detail)
+        # The bracket names the fee, unless it only restates an amount or an exemption.
+        named = detail and len(detail) <= 120 and not detail[0].isdigit() and not fold(detail).startswith("mien")
+        quantity = 1
+        if "neu co yeu cau" in folded or "neu co nhu cau" in folded:
+            quantity = 0  # paid only on request: not in the usual case
+            self.notes.append(f"{label.lower()} {vnd(amount)} chỉ thu khi có yêu cầu: không tính vào trường hợp thông thường")
+        if "mien" in folded:
+            self.notes.append(f"{label.lower()} {vnd(amount)} có trường hợp miễn («{shorten(parsed.detail, 90)}»): kiểm tra "
+                              "mức của trường hợp thông thường")
+        if amount == 0 and parse_amount_vnd(parsed.detail):
+            self.notes.append(f"{label.lower()} ghi 0 đ nhưng phần ghi chú nêu mức thu («{shorten(parsed.detail, 90)}»): "
+                              "kiểm tra")
+        if parsed.per == "case" and re.search(r"/\s*trang\b|toi da", fold(parsed.verbatim)):
+            self.notes.append(f"{label.lower()} tính theo trang hoặc có mức tối đa («{shorten(parsed.verbatim, 90)}»): "
+                              "kiểm tra cách tính (per: page, copy) và số lượng")
+        return Fee(kind=parsed.kind, name=f"{label}: {detail}" if named else label, amount_vnd=amount, per=parsed.per,
+                   quantity=quantity, note=parsed.verbatim)
 
     def time_limit(self, text: str) -> float:
         parsed = parse_working_days(text)
@@ -344,13 +367,15 @@ class _Reader:
         return self._document(name, form, quantity, case, " | ".join(one_line(c) for c in row), taken)
 
     def document_from_text(self, line: str, case: str, taken: set[str]) -> Doc:
-        name = re.sub(r"^[-+•*]\s*", "", line)
+        name = line
         folded = fold(name)
         quantity = (0, 1) if "ban sao" in folded or "ban chup" in folded else (1, 0)
         self.notes.append(f"giấy tờ {name[:60]!r}: không có bảng số lượng, đoán {'1 bản sao' if quantity[1] else '1 bản chính'}")
         return self._document(name, "", quantity, case, line, taken)
 
     def _document(self, name: str, form: str, quantity: tuple[int, int], case: str, verbatim: str, taken: set[str]) -> Doc:
+        # The portal's cells keep the list marks of the legal text («- Bản chính …;»): the name is the paper's.
+        name = re.sub(r"^(?:[-+•*–]|[a-zđ]\)|\d+[.)])\s*", "", name).rstrip(" ;,.") or name
         originals, copies = quantity
         folded = fold(name)
         certified = copies if copies and re.search(r"chung thuc|sao y", folded) and "hoac ban sao" not in folded else 0

@@ -138,6 +138,13 @@ def split_fee_lines(cell: str) -> list[str]:
     return [one_line(p) for p in parts if one_line(p)]
 
 
+def _outer_bracket(inner: str) -> str:
+    """The text of the bracket a fee's amount is followed by, without its closing bracket only (a bracket inside
+    it keeps its own: «Phí cấp bản sao (nếu có yêu cầu)»)."""
+    inner = inner.rstrip(" .;")
+    return (inner[:-1] if inner.endswith(")") else inner).strip()
+
+
 def parse_fee_line(line: str) -> ParsedFee | None:
     """One "Phí : 8.000 đ/bản sao (Phí cấp bản sao ...)" entry; None for "Không" and lines that are no fee."""
     match = _FEE_LINE.match(line)
@@ -146,7 +153,7 @@ def parse_fee_line(line: str) -> ParsedFee | None:
     kind: Literal["phi", "le_phi"] = "le_phi" if fold(match.group(1)).startswith("le") else "phi"
     rest = match.group(2).strip()
     bracket = rest.find("(")
-    head, detail = (rest[:bracket], rest[bracket + 1:].rstrip(") ").strip()) if bracket >= 0 else (rest, "")
+    head, detail = (rest[:bracket], _outer_bracket(rest[bracket + 1:])) if bracket >= 0 else (rest, "")
     per: Literal["case", "copy", "page"] = "case"
     folded_head = fold(head)
     if re.search(r"/\s*(ban sao|ban)\b", folded_head):
