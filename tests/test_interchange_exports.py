@@ -170,9 +170,14 @@ def test_xlsx_error_names_sheet_row_and_column(cat: Catalogue, tmp_path: Path) -
     sheet = workbook[SHEET_STEPS]
     header = [c.value for c in sheet[1]]
     sheet.cell(row=4, column=header.index("duration.low") + 1, value=-1)
+    sheet.cell(row=5, column=header.index("kind") + 1, value="xem")
     workbook.save(path)
-    with pytest.raises(InterchangeError, match=r"Bước, dòng 4, cột duration.low: thủ tục 1.001193: phải từ 0 trở lên"):
+    with pytest.raises(InterchangeError) as raised:
         read_workbook(path, path.read_bytes())
+    # Every cell to mend, in one run.
+    assert "2 lỗi, không nhập thủ tục nào" in str(raised.value)
+    assert "Bước, dòng 4, cột duration.low: thủ tục 1.001193: phải từ 0 trở lên" in str(raised.value)
+    assert "Bước, dòng 5, cột kind: thủ tục 1.001193: phải là một trong:" in str(raised.value)
 
 
 # --- CLI ---

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from catalogue.interchange.record import ImportedRecord
 from catalogue.interchange.safety import InterchangeError, check_zip
@@ -275,19 +276,22 @@ def read_workbook(source: Path, data: bytes) -> list[ImportedRecord]:
         where[(str(code), f"channels.{channel_index}.fees", len(channel["fees"]))] = (SHEET_FEES, row_number)
         channel["fees"].append(_decode(row, f_lists, source, SHEET_FEES, row_number))
     records = []
+    wrong: list[str] = []
     for code, body in bodies.items():
         try:
             procedure = Procedure.model_validate(body)
         except ValidationError as exc:
-            raise InterchangeError(source, _locate(exc, code, rows_of[code], where)) from None
+            wrong += [_locate(err, code, rows_of[code], where) for err in exc.errors()]
+            continue
         records.append(ImportedRecord(procedure, f"{source} ({SHEET_PROCEDURES}, dòng {rows_of[code]})", whole=True))
     workbook.close()
+    if wrong:  # every cell to mend in one run: the workbook is imported whole or not at all
+        raise InterchangeError(source, f"{len(wrong)} lỗi, không nhập thủ tục nào:\n  " + "\n  ".join(wrong))
     return records
 
 
-def _locate(exc: ValidationError, code: str, row: int, where: dict[tuple[str, str, int], tuple[str, int]]) -> str:
-    """"Bước, row 7, column duration.low: …" for the first validation error."""
-    err = exc.errors()[0]
+def _locate(err: ErrorDetails, code: str, row: int, where: dict[tuple[str, str, int], tuple[str, int]]) -> str:
+    """"Bước, dòng 7, cột duration.low: …" for a validation error."""
     loc = [str(p) for p in err["loc"]]
     sheet, line, column = SHEET_PROCEDURES, row, ".".join(loc)
     for depth in (4, 2):
