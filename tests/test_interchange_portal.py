@@ -86,6 +86,10 @@ def test_portal_html_three_channels_documents_and_scripts_ignored(cat: Catalogue
     assert [(d.originals, d.copies) for d in p.documents] == [(1, 1), (1, 1)]
     assert p.documents[0].form == "Don de nghi dieu chinh, gia han, cap lai GPXD.docx"
     assert p.levels == ["district"]
+    # The page predates the 2025 reorganisation: the reviewer is told the district office is gone, and where to.
+    assert any("«Ủy ban nhân dân cấp huyện» không còn từ 01/07/2025, việc chuyển cho «Ủy ban nhân dân cấp xã»" in n
+               for n in r.notes)
+    assert [d.name for d in p.documents][1] == "Bản chính giấy phép xây dựng đã được cấp"  # no list mark
     assert "injected" not in p.verbatim_steps  # the page's <script> text never becomes data
     assert any("script" in n for n in r.notes)  # and the user is told it was dropped
     assert [c.ref for c in p.legal_basis] == ["15/2021/NĐ-CP"]  # no legal table: the number cited in the documents

@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
                 _show_differences(cat, r)
             for path in report.registry_files:
                 console.print(f"Đã thêm bản nháp cơ quan / văn bản vào {path}: cần rà soát", markup=False)
-        console.print(f"{len(records)} hồ sơ đọc được, {failed} lỗi")
+        console.print(f"{len(records)} thủ tục đọc được, {failed} lỗi")
         if failed:
             raise typer.Exit(1)
 

@@ -478,6 +478,14 @@ def import_portal(
     competent = list(dict.fromkeys(r.agencies.resolve(n, level) for n in competent_names))
     implementing = list(dict.fromkeys(r.agencies.resolve(n, level) for n in implementing_names))
     coordinating = list(dict.fromkeys(r.agencies.resolve(n, level) for n in r.agency_names("coordinating")))
+    for agency_id in dict.fromkeys([*competent, *implementing, *coordinating]):
+        known = catalogue.agencies.get(agency_id)
+        if known is not None and known.abolished is not None and known.abolished <= r.source.retrieved:
+            # A page saved from an old record, or a record not yet republished after a reorganisation.
+            successor = catalogue.agencies.get(known.successor or "")
+            r.notes.append(f"cơ quan «{known.name}» không còn từ {known.abolished:%d/%m/%Y}"
+                           + (f", việc chuyển cho «{successor.name}»" if successor else "")
+                           + ": nguồn có thể là bản ghi cũ; kiểm tra cơ quan và cấp thực hiện")
     channels = r.channels()
     documents = r.documents()
     numbers, legal_rows = r.legal()
