@@ -196,11 +196,24 @@ def test_cli_exports_and_reimports_the_workbook(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     assert rdflib.Graph().parse(tmp_path / "c.ttl").value(predicate=RDF.type, object=rdflib.URIRef("http://purl.org/vocab/cpsv#PublicService"))
     assert (tmp_path / "c.bpmn").read_bytes().startswith(b"<?xml")
+    # Read back unchanged: the file keeps the editors' comments and layout, even with --force.
+    for force in ([], ["--force"]):
+        result = runner.invoke(app, ["import", str(tmp_path / "c.xlsx"), "--data", str(data), *force])
+        assert result.exit_code == 0 and "không đổi, giữ nguyên tệp" in result.output, result.output
+        assert target.read_bytes() == before
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    sheet = workbook[SHEET_PROCEDURES]
+    sheet.cell(row=2, column=[c.value for c in sheet[1]].index("annual_volume.subjects_per_year") + 1, value=1_300_000)
+    workbook.save(tmp_path / "c.xlsx")
     result = runner.invoke(app, ["import", str(tmp_path / "c.xlsx"), "--data", str(data)])
-    assert result.exit_code == 1 and target.read_bytes() == before  # exists: not replaced without --force
+    assert result.exit_code == 1 and target.read_bytes() == before  # edited, and exists: not replaced without --force
     result = runner.invoke(app, ["import", str(tmp_path / "c.xlsx"), "--data", str(data), "--force"])
     assert result.exit_code == 0, result.output
-    assert load(data).catalogue.procedures[code] == expected
+    edited = load(data).catalogue.procedures[code]
+    assert edited.annual_volume.subjects_per_year == 1_300_000
+    assert edited.model_copy(update={"annual_volume": expected.annual_volume}) == expected
     assert runner.invoke(app, ["export", "pdf", "--data", str(data)]).exit_code == 2
     assert runner.invoke(app, ["export", "bpmn", "9.999999", "--out", str(tmp_path), "--data", str(data)]).exit_code == 1
 

@@ -140,7 +140,8 @@ def register(app: typer.Typer) -> None:
             for outcome in report.outcomes:
                 failed += bool(outcome.problems)
                 r = outcome.record
-                _report(r.procedure.code, r.source, r.notes, outcome.problems, outcome.written[0] if outcome.written else None)
+                _report(r.procedure.code, r.source, r.notes, outcome.problems, outcome.written[0] if outcome.written else None,
+                        outcome.unchanged)
                 _show_differences(cat, r)
             for path in report.registry_files:
                 console.print(f"Đã thêm bản nháp cơ quan / văn bản vào {path}: cần rà soát", markup=False)
@@ -173,12 +174,14 @@ def _show_differences(cat: Catalogue, imported: ImportedRecord) -> None:
     console.print(table)
 
 
-def _report(code: str, source: str, notes: list[str], problems: list[str], written: Path | None) -> None:
+def _report(code: str, source: str, notes: list[str], problems: list[str], written: Path | None,
+            unchanged: bool = False) -> None:
     if problems:
         errors.print(f"✗ {source}: {code} không ghi:")
         for problem in problems:
             errors.print(f"    {problem}")
     else:
-        console.print(f"✓ {source}: {code}" + (f" → {written}" if written else " hợp lệ"), markup=False)
+        outcome = " không đổi, giữ nguyên tệp" if unchanged else f" → {written}" if written else " hợp lệ"
+        console.print(f"✓ {source}: {code}{outcome}", markup=False)
     for note in notes:
         console.print(f"    – {note}", markup=False)

@@ -85,6 +85,8 @@ class Outcome:
     record: ImportedRecord
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unchanged: bool = False
+    """The record read back equals the catalogue's: its file is kept as the editors wrote it (comments, layout)."""
 
 
 def validate(record: ImportedRecord, catalogue: Catalogue) -> list[str]:
@@ -124,9 +126,11 @@ def write_records(records: list[ImportedRecord], catalogue: Catalogue, data: Pat
     for record in records:
         outcome = Outcome(record, problems=validate(record, catalogue))
         target = data / "procedures" / f"{record.procedure.code}.yaml"
-        if target.exists() and not force:
+        if target.exists() and catalogue.procedures.get(record.procedure.code) == record.procedure:
+            outcome.unchanged = True  # a workbook row nobody edited: rewriting would only lose the file's comments
+        elif target.exists() and not force:
             outcome.problems.append(f"{target} đã có: dùng --force để ghi đè")
-        if not outcome.problems:
+        if not outcome.problems and not outcome.unchanged:
             write_atomic(target, procedure_yaml(record.procedure).encode())
             outcome.written.append(target)
             new_agencies.update({a.id: a for a in record.agencies if a.id not in catalogue.agencies})
