@@ -134,7 +134,19 @@ def load_yaml_file(path: Path) -> Parsed:
     return parse_yaml(read_text(path), path)
 
 
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):
+    """Quotes what YAML 1.1 would read as another type (a code as a float, `no` as false), but not a date: the
+    catalogue writes dates plain (`retrieved: 2026-11-23`), and its loader reads them as text for the models."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseDumper.yaml_implicit_resolvers.items()
+    }
+
+
 def dump_yaml(data: Any) -> str:
     """Write YAML that reads back to the same data with the loader above (codes stay quoted strings)."""
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)

@@ -193,3 +193,16 @@ def test_documents_grouped_by_case(cat: Catalogue, tmp_path: Path) -> None:
     assert p.provenance.publishing_decision == "163/QĐ-BTP"
     assert [(r.name, r.code) for r in p.results] == [("Giấy xác nhận", "KQ.G15.000032")]
     assert p.subjects == ["citizen", "organisation"] and p.conditions == [] and p.related == ["1.001193"]
+
+
+def test_import_records_the_day_the_page_was_saved(tmp_path: Path) -> None:
+    """`--retrieved` is the day the file was saved from the portal: the record's source says so, the warning about
+    agencies gone by then is not given for a page saved before they went, and the YAML writes dates plain."""
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, data)
+    result = CliRunner().invoke(app, ["import", str(PORTAL / "dvc-276461-gia-han-gpxd.html"), "--code", "9.999001",
+                                      "--retrieved", "2024-05-02", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "không còn từ" not in result.output
+    text = (data / "procedures" / "9.999001.yaml").read_text(encoding="utf-8")
+    assert "retrieved: 2024-05-02\n" in text and "code: '9.999001'" in text

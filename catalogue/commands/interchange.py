@@ -111,6 +111,8 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Ghi đè tệp thủ tục đã có."),
         code: str = typer.Option("", "--code", help="Mã thủ tục (d.dddddd) cho nguồn không ghi mã."),
         source_url: str = typer.Option("", "--source-url", help="Địa chỉ trang web mà tệp được lưu từ đó."),
+        retrieved: str = typer.Option(None, "--retrieved", help="Ngày lưu tệp từ nguồn (YYYY-MM-DD), ghi vào nguồn của "
+                                      "hồ sơ; mặc định hôm nay."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Đọc và kiểm tra, không ghi gì."),
         data: Path = DATA,
     ) -> None:
@@ -120,12 +122,13 @@ def register(app: typer.Typer) -> None:
         if code and len(files) > 1:
             errors.print("--code chỉ dùng cho một tệp")
             raise typer.Exit(2)
+        saved = parse_day(retrieved, "--retrieved") or date.today()
         cat = open_catalogue(data)
         records = []
         failed = 0
         for path in files:
             try:
-                records += read_file(path, cat, code=code, source_url=source_url, retrieved=date.today())
+                records += read_file(path, cat, code=code, source_url=source_url, retrieved=saved)
             except InterchangeError as exc:
                 errors.print(f"✗ {exc}")
                 failed += 1
