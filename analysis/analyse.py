@@ -35,7 +35,7 @@ def analyse(
     except StepGraphError as exc:  # name the record: a batch meets it among thousands
         raise StepGraphError(f"thủ tục {procedure.code}: {exc}") from None
     cost = compliance_cost(procedure, catalogue, rates, method, explain=explain)
-    findings, saving = review(procedure, catalogue, rates, cost) if with_findings else ([], None)
+    findings, saving = review(procedure, catalogue, rates, cost, metrics) if with_findings else ([], None)
     return trusted(ProcedureAnalysis, dict(
         code=procedure.code, name=procedure.name, metrics=metrics, cost=cost, findings=findings, saving=saving))
 

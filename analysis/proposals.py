@@ -115,9 +115,10 @@ class ProcedureDraft:
     """
 
     def __init__(self, procedure: Procedure) -> None:
+        base = _base_index(procedure)
         self.base = procedure
-        self.steps: dict[str, Step] = {s.id: s for s in procedure.steps}
-        self.documents: dict[str, Document] = {d.id: d for d in procedure.documents}
+        self.steps: dict[str, Step] = dict(base.steps)
+        self.documents: dict[str, Document] = dict(base.documents)
         self.channels: list[Channel] = list(procedure.channels)
         self.online = procedure.online
         self.annual_volume = procedure.annual_volume
@@ -128,7 +129,7 @@ class ProcedureDraft:
         """How many operations were applied."""
         self.index = 0
         self.kind = ""
-        self.base_produced = {d for s in procedure.steps for d in s.produces}
+        self.base_produced = base.produced
         self.removed_produced = False
         """Whether the step removed last produced documents (only then can a later step lose an input)."""
 
@@ -405,11 +406,11 @@ def _accept_plain_copy(draft: ProcedureDraft, op: AcceptPlainCopy) -> None:
 def _obtain_from_state(draft: ProcedureDraft, op: ObtainFromState) -> None:
     doc = draft.document(op.document)
     produced = doc.id in draft.base_produced and any(doc.id in s.produces for s in draft.steps.values())
-    supplied_by = [s for s in draft.steps.values()
-                   if s.actor == APPLICANT and doc.id in s.consumes and s.kind not in RECEIVING_KINDS]
-    if produced and not supplied_by:
-        raise draft.fail(f"người dân không nộp giấy tờ {doc.id!r}")
     if produced:
+        supplied_by = [s for s in draft.steps.values()
+                       if s.actor == APPLICANT and doc.id in s.consumes and s.kind not in RECEIVING_KINDS]
+        if not supplied_by:
+            raise draft.fail(f"người dân không nộp giấy tờ {doc.id!r}")
         # Made by an earlier step of this procedure: the agency keeps its own original; the applicant no longer
         # carries it nor copies it, nor goes to ask for it.
         for s in supplied_by:
@@ -445,8 +446,8 @@ def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
     if not targets:
         raise draft.fail("không có bước nào của người dân vừa làm trực tiếp hoặc qua bưu chính vừa được pháp luật cho làm trực tuyến")
     paper_result = not draft.base.results[0].electronic  # the usual result; the others are refusals and notices
-    named = {d for s in draft.steps.values() for d in (*s.consumes, *s.produces)}
     kept_originals = {d.id for d in draft.documents.values() if d.surrendered and not d.case}
+    named = {d for s in draft.steps.values() for d in (*s.consumes, *s.produces)} if kept_originals else set()
     for s in targets:
         time = s.applicant_time or ApplicantTime()
         # A card, a booklet or a paper certificate still has to reach the applicant, and an original the agency
@@ -549,17 +550,37 @@ _APPLY = {
 _MAY_CYCLE = frozenset({"merge_steps", "one_desk"})
 """Operations that can close a cycle (removing a step or an ordering edge cannot)."""
 
-_BASELINE: list[tuple[Procedure, dict[tuple[str, str], str]]] = []
+class _BaseIndex:
+    """What every draft of one procedure starts from: its steps and documents by id, the documents its steps
+    produce, and (when a draft first asks) what is already missing in it."""
+
+    def __init__(self, procedure: Procedure) -> None:
+        self.procedure = procedure
+        self.steps = {s.id: s for s in procedure.steps}
+        self.documents = {d.id: d for d in procedure.documents}
+        self.produced = frozenset(d for s in procedure.steps for d in s.produces)
+        self.missing: dict[tuple[str, str], str] | None = None
+
+
+_LAST_BASE: list[_BaseIndex] = []
+"""The findings make many drafts of one procedure in a row (each suggestion, then all of them together): the last
+procedure's index is kept."""
+
+
+def _base_index(procedure: Procedure) -> _BaseIndex:
+    last = _LAST_BASE[0] if _LAST_BASE else None
+    if last is None or last.procedure is not procedure:
+        last = _BaseIndex(procedure)
+        _LAST_BASE[:] = [last]
+    return last
 
 
 def _baseline_missing(procedure: Procedure) -> dict[tuple[str, str], str]:
-    """What is already missing in the baseline (refused only when an operation adds to it). The findings apply
-    many suggestions to one procedure in a row, so the last answer is kept."""
-    if _BASELINE and _BASELINE[0][0] is procedure:
-        return _BASELINE[0][1]
-    found = ProcedureDraft(procedure).missing_inputs()
-    _BASELINE[:] = [(procedure, found)]
-    return found
+    """What is already missing in the baseline (refused only when an operation adds to it)."""
+    base = _base_index(procedure)
+    if base.missing is None:
+        base.missing = ProcedureDraft(procedure).missing_inputs()
+    return base.missing
 
 
 def apply_operations(procedure: Procedure, operations: Sequence[Operation]) -> Procedure:

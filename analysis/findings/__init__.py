@@ -30,9 +30,9 @@ from analysis.findings import (
     repeated_review,
     visits,
 )
-from analysis.findings.context import Context, Draft, cost_inputs
+from analysis.findings.context import Context, Draft
 from analysis.proposals import ProcedureDraft, ProposalError, apply_operations
-from models.analysis import CostBreakdown, trusted
+from models.analysis import CostBreakdown, Metrics, trusted
 from models.catalogue import Catalogue
 from models.findings import Finding, Saving
 from models.parameters import CostRates
@@ -76,18 +76,16 @@ def same_timing(before: Procedure, after: Procedure) -> bool:
 
 
 def suggestion_saving(ctx: Context, operations: list[Operation], after: Procedure | None = None) -> Saving:
-    """The saving of applying `operations` (giving `after`): baseline minus re-computed cost and critical path."""
+    """The saving of applying `operations` (giving `after`): baseline minus re-computed cost and critical path.
+
+    The cost is always re-run: telling first whether a suggestion changes anything the cost reads took as long as
+    the re-run it sometimes spared (the steps and documents are read either way)."""
     if after is None:
         after = apply_operations(ctx.procedure, operations)
     days = 0.0 if same_timing(ctx.procedure, after) else ctx.baseline_likely_days - likely_days(after.steps)
-    base = ctx.baseline_cost
-    if cost_inputs(after) == ctx.baseline_cost_inputs:
-        per_case = annual = 0
-    else:
-        cost = cost_totals(after, ctx.catalogue, ctx.rates)
-        per_case = base.per_case_vnd - cost.per_case_vnd
-        annual = base.annual_cost_vnd - cost.annual_cost_vnd
-    return trusted(Saving, {"working_days_likely": round(days, 4), "per_case_vnd": per_case, "annual_vnd": annual})
+    base, cost = ctx.baseline_cost, cost_totals(after, ctx.catalogue, ctx.rates)
+    return trusted(Saving, {"working_days_likely": round(days, 4), "per_case_vnd": base.per_case_vnd - cost.per_case_vnd,
+                            "annual_vnd": base.annual_cost_vnd - cost.annual_cost_vnd})
 
 
 def _measured_against(cost: CostBreakdown | None, rates: CostRates) -> CostBreakdown | None:
@@ -137,10 +135,11 @@ def find_all(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
     return _findings(Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates)))
 
 
-def review(procedure: Procedure, catalogue: Catalogue, rates: CostRates,
-           baseline_cost: CostBreakdown | None = None) -> tuple[list[Finding], Saving | None]:
-    """`find_all` and `combined_saving` together, sharing the procedure's indexes and baseline."""
-    ctx = Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates))
+def review(procedure: Procedure, catalogue: Catalogue, rates: CostRates, baseline_cost: CostBreakdown | None = None,
+           metrics: Metrics | None = None) -> tuple[list[Finding], Saving | None]:
+    """`find_all` and `combined_saving` together, sharing the procedure's indexes and baseline (`metrics`: the
+    procedure's, when the caller has them)."""
+    ctx = Context(procedure, catalogue, rates, _measured_against(baseline_cost, rates), metrics)
     findings = _findings(ctx)
     return findings, _combined(ctx, findings)
 

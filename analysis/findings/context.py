@@ -10,9 +10,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from analysis.cost import CostTotals, cost_totals
-from analysis.critical_path import likely_days, topological_order
-from analysis.metrics import usual_case_documents
-from models.analysis import CostBreakdown, trusted
+from analysis.critical_path import days_in_time_limit, likely_days, topological_order
+from models.analysis import CostBreakdown, Metrics, trusted
 from models.catalogue import Catalogue
 from models.parameters import CostRates
 from models.procedure import APPLICANT, NOT_HANDING_OVER, Citation, Document, Procedure, Step
@@ -56,35 +55,15 @@ class Draft:
     """Report the finding only when its suggestion saves time or money (its point is the saving)."""
 
 
-def cost_inputs(procedure: Procedure) -> tuple[object, ...]:
-    """Everything `analysis.cost.compliance_cost` (method tt02) reads from a procedure, in a comparable form.
-
-    Two procedures with equal inputs have equal costs, so a suggestion that leaves them unchanged (an ordering
-    edge moved, an agency-only step removed, a document that is only shown dropped) needs no cost re-run.
-    tests/test_findings_properties.py checks every saving against a full re-run.
-    """
-    steps = tuple(
-        (s.actor, s.office, s.in_person, s.channel, s.other_costs_vnd, s.applicant_time, s.origin)
-        for s in procedure.steps
-        if s.applicant_time is not None or s.in_person or s.other_costs_vnd or s.channel == "post"
-    )
-    documents = tuple(  # a document only shown, or handed over as an original, costs nothing to copy or certify
-        (d.copies, d.certified_copies, d.pages) for d in usual_case_documents(procedure)
-        if not d.presented and (d.copies or d.certified_copies)
-    )
-    channel = procedure.main_channel
-    fees = (channel.kind, tuple((f.amount_vnd, f.quantity) for f in channel.fees))
-    volume = (procedure.annual_volume.frequency_per_subject, procedure.annual_volume.subjects_per_year)
-    return steps, documents, fees, volume, tuple(procedure.levels), tuple(procedure.subjects)
-
-
 class Context:
     """A procedure's indexes, shared by the rules of one `find_all` call."""
 
     def __init__(self, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
-                 baseline_cost: CostTotals | CostBreakdown | None = None) -> None:
+                 baseline_cost: CostTotals | CostBreakdown | None = None, metrics: Metrics | None = None) -> None:
         if baseline_cost is not None:  # the caller's tt02 cost of this procedure with these rates
             self.__dict__["baseline_cost"] = baseline_cost
+        if metrics is not None:  # the caller's metrics of this procedure
+            self.__dict__["days_in_time_limit"] = metrics.working_days_in_time_limit
         self.procedure = procedure
         self.catalogue = catalogue
         self.rates = rates
@@ -107,8 +86,9 @@ class Context:
         return cost_totals(self.procedure, self.catalogue, self.rates)
 
     @cached_property
-    def baseline_cost_inputs(self) -> tuple[object, ...]:
-        return cost_inputs(self.procedure)
+    def days_in_time_limit(self) -> float:
+        """Likely working days the legal time limit counts (`analysis.critical_path.days_in_time_limit`)."""
+        return days_in_time_limit(self.procedure, self.order)
 
     @cached_property
     def bit(self) -> dict[str, int]:

@@ -19,7 +19,6 @@ the record may have been updated ahead of it.
 
 from __future__ import annotations
 
-from analysis.critical_path import days_in_time_limit
 from analysis.findings.context import Context, Draft
 from models.procedure import APPLICANT, Citation
 from models.registry import LegalDocument
@@ -66,12 +65,18 @@ def _ended(ctx: Context, citations: list[Citation]) -> tuple[list[LegalDocument]
 
 def _ended_basis(ctx: Context) -> list[Draft]:
     p = ctx.procedure
+    supplied = [d for d in p.documents if ctx.applicant_supplies(d.id)]
+    fees = {f.name: f for c in p.channels for f in c.fees}  # one line per fee, whichever channel it is on
+    # Most records cite no text that has ended: look at every citation at once before describing each requirement.
+    lists: list[list[Citation]] = [p.legal_basis, *(d.legal_basis for d in supplied), *(s.legal_basis for s in p.steps),
+                                   *(f.legal_basis for f in fees.values())]
+    if not _ended(ctx, [c for cited in lists for c in cited])[0]:
+        return []
     # (where, its citations, document id, step id); the procedure's own list names every text it rests on, so an
     # ended text there is a stale citation, never the only basis of a requirement.
     requirements: list[tuple[str, list[Citation], str | None, str | None]] = []
-    requirements += [(f"giấy tờ «{d.name}»", d.legal_basis, d.id, None) for d in p.documents if ctx.applicant_supplies(d.id)]
+    requirements += [(f"giấy tờ «{d.name}»", d.legal_basis, d.id, None) for d in supplied]
     requirements += [(f"bước «{s.name}»", s.legal_basis, None, s.id) for s in p.steps]
-    fees = {f.name: f for c in p.channels for f in c.fees}  # one line per fee, whichever channel it is on
     requirements += [(f"phí, lệ phí «{fee.name}»", fee.legal_basis, None, None) for fee in fees.values()]
     without_basis: list[tuple[str, list[LegalDocument]]] = []
     stale: list[tuple[str, list[LegalDocument]]] = []
@@ -117,7 +122,7 @@ def _ended_basis(ctx: Context) -> list[Draft]:
 
 def _over_limit(ctx: Context) -> list[Draft]:
     limit = ctx.procedure.time_limit_working_days
-    days = days_in_time_limit(ctx.procedure, ctx.order)
+    days = ctx.days_in_time_limit
     if days <= limit:
         return []
     return [Draft(
