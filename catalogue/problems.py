@@ -65,19 +65,35 @@ def _bound(value: object) -> str:
 # A validation error in the editor's language, by pydantic's error type (https://docs.pydantic.dev/latest/errors/
 # validation_errors/); the context values (bounds, choices) come from the error itself. Types the catalogue's
 # models cannot raise keep pydantic's own message.
-_PYDANTIC_VI: dict[str, Callable[[dict[str, Any]], str]] = {
-    "missing": lambda c: "thiếu trường bắt buộc",
-    "extra_forbidden": lambda c: "không có trường này (gõ nhầm tên?)",
-    "string_type": lambda c: "phải là chuỗi ký tự",
-    "int_type": lambda c: "phải là số nguyên",
-    "int_parsing": lambda c: "phải là số nguyên",
-    "int_from_float": lambda c: "phải là số nguyên, không có phần thập phân",
-    "float_type": lambda c: "phải là số",
-    "float_parsing": lambda c: "phải là số",
-    "decimal_type": lambda c: "phải là số",
-    "decimal_parsing": lambda c: "phải là số",
-    "bool_type": lambda c: "phải là true hoặc false",
-    "bool_parsing": lambda c: "phải là true hoặc false",
+_FIXED_VI: dict[str, str] = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "không có trường này (gõ nhầm tên?)",
+    "string_type": "phải là chuỗi ký tự",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên, không có phần thập phân",
+    "float_type": "phải là số",
+    "float_parsing": "phải là số",
+    "decimal_type": "phải là số",
+    "decimal_parsing": "phải là số",
+    "bool_type": "phải là true hoặc false",
+    "bool_parsing": "phải là true hoặc false",
+    "list_type": "phải là một danh sách",
+    "tuple_type": "phải là một danh sách",
+    "set_type": "phải là một danh sách",
+    "dict_type": "phải gồm các cặp «tên: giá trị»",
+    "model_type": "phải gồm các cặp «tên: giá trị»",
+    "model_attributes_type": "phải gồm các cặp «tên: giá trị»",
+    "date_type": "phải là ngày dạng YYYY-MM-DD",
+    "date_parsing": "phải là ngày dạng YYYY-MM-DD",
+    "date_from_datetime_parsing": "phải là ngày dạng YYYY-MM-DD",
+    "date_from_datetime_inexact": "phải là ngày dạng YYYY-MM-DD, không kèm giờ",
+    "datetime_type": "phải là ngày giờ dạng YYYY-MM-DDTHH:MM",
+    "datetime_parsing": "phải là ngày giờ dạng YYYY-MM-DDTHH:MM",
+    "url_type": "phải là một địa chỉ web",
+    "url_parsing": "phải là một địa chỉ web (https://…)",
+}
+_WITH_CONTEXT_VI: dict[str, Callable[[dict[str, Any]], str]] = {
     "literal_error": lambda c: f"phải là một trong: {_choices(c['expected'])}",
     "enum": lambda c: f"phải là một trong: {_choices(c['expected'])}",
     "greater_than": lambda c: f"phải lớn hơn {_bound(c['gt'])}",
@@ -89,20 +105,6 @@ _PYDANTIC_VI: dict[str, Callable[[dict[str, Any]], str]] = {
     "string_pattern_mismatch": lambda c: _PATTERNS_VI.get(c["pattern"], f"không đúng dạng {c['pattern']}"),
     "too_short": lambda c: f"phải có ít nhất {c['min_length']} mục",
     "too_long": lambda c: f"không được quá {c['max_length']} mục",
-    "list_type": lambda c: "phải là một danh sách",
-    "tuple_type": lambda c: "phải là một danh sách",
-    "set_type": lambda c: "phải là một danh sách",
-    "dict_type": lambda c: "phải gồm các cặp «tên: giá trị»",
-    "model_type": lambda c: "phải gồm các cặp «tên: giá trị»",
-    "model_attributes_type": lambda c: "phải gồm các cặp «tên: giá trị»",
-    "date_type": lambda c: "phải là ngày dạng YYYY-MM-DD",
-    "date_parsing": lambda c: "phải là ngày dạng YYYY-MM-DD",
-    "date_from_datetime_parsing": lambda c: "phải là ngày dạng YYYY-MM-DD",
-    "date_from_datetime_inexact": lambda c: "phải là ngày dạng YYYY-MM-DD, không kèm giờ",
-    "datetime_type": lambda c: "phải là ngày giờ dạng YYYY-MM-DDTHH:MM",
-    "datetime_parsing": lambda c: "phải là ngày giờ dạng YYYY-MM-DDTHH:MM",
-    "url_type": lambda c: "phải là một địa chỉ web",
-    "url_parsing": lambda c: "phải là một địa chỉ web (https://…)",
     "url_scheme": lambda c: f"địa chỉ web phải bắt đầu bằng {_choices(c['expected_schemes'])}",
     "union_tag_invalid": lambda c: f"không có loại {c['tag']!r}: dùng một trong {_choices(c['expected_tags'])}",
     "union_tag_not_found": lambda c: f"thiếu trường {c['discriminator']}",
@@ -117,7 +119,10 @@ def pydantic_message_vi(error: Mapping[str, Any]) -> str:
     >>> pydantic_message_vi({"type": "literal_error", "msg": "…", "ctx": {"expected": "'citizen' or 'business'"}})
     "phải là một trong: 'citizen' hoặc 'business'"
     """
-    translate = _PYDANTIC_VI.get(error["type"])
+    fixed = _FIXED_VI.get(error["type"])
+    if fixed is not None:
+        return fixed
+    translate = _WITH_CONTEXT_VI.get(error["type"])
     if translate is None:
         return str(error["msg"])
     try:
