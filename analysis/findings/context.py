@@ -175,7 +175,16 @@ class Context:
         text = legal.get(number)
         if text is None or text.in_force_on(day):
             return number
-        return next((d.number for d in legal.values() if number in d.replaces and d.in_force_on(day)), number)
+        return next((n for n in self.replaced_by.get(number, []) if legal[n].in_force_on(day)), number)
+
+    @cached_property
+    def replaced_by(self) -> dict[str, list[str]]:
+        """Legal text number → the numbers of the texts that replace it, in registry order (`LegalDocument.replaces`)."""
+        out: dict[str, list[str]] = {}
+        for text in self.catalogue.legal.values():
+            for old in text.replaces:
+                out.setdefault(old, []).append(text.number)
+        return out
 
     @cached_property
     def _basis_in_force(self) -> list[str]:

@@ -93,14 +93,9 @@ def _ended_basis(ctx: Context) -> list[Draft]:
         steps += [step] if step else []
     if not without_basis and not stale:
         return []
-    replaced_by: dict[str, list[str]] = {}
-    for text in ctx.catalogue.legal.values():
-        for old in text.replaces:
-            replaced_by.setdefault(old, []).append(text.number)
-
     def ended_text(t: LegalDocument) -> str:
         assert t.ended is not None
-        by = replaced_by.get(t.number)
+        by = ctx.replaced_by.get(t.number)
         return f"{t.number} hết hiệu lực từ {t.ended:%d/%m/%Y}" + (f", thay bằng {', '.join(by)}" if by else "")
 
     def listed(found: list[tuple[str, list[LegalDocument]]]) -> str:
