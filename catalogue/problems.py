@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import errno
+import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import ValidationError
 
 from models.common import CODE_PATTERN, SLUG_PATTERN
@@ -150,3 +153,98 @@ _OS_ERRORS_VI = {
 def cannot_read(exc: OSError) -> str:
     """The message for a file the system would not read (missing, no permission, a folder)."""
     return f"không đọc được tệp: {_OS_ERRORS_VI.get(exc.errno or 0, exc.strerror)}"
+
+
+# A YAML syntax error in the editor's language. libyaml (the parser the catalogue uses) and PyYAML's pure-Python
+# parser word their problems differently, so each entry matches both; a problem not listed keeps its own words.
+# The third item says the line to show is where the construct began (the context's mark: the key missing its «:»,
+# the quote never closed), not where the parser noticed.
+_YAML_PROBLEMS_VI: list[tuple[str, str, bool]] = [
+    (r"mapping values are not allowed",
+     "dấu «:» không được đứng ở đây: giá trị có «: » phải đặt trong dấu nháy, hoặc dòng này thụt lề sai", False),
+    (r"could not find expected ':'", "thiếu dấu «:» sau tên trường", True),
+    (r"tab character", "thụt lề bằng dấu cách, không dùng tab", False),
+    (r"did not find expected key|expected <block end>",
+     "thụt lề không khớp với các dòng trên, hoặc sau giá trị trong dấu nháy còn chữ thừa", False),
+    (r"did not find expected '-' indicator", "mỗi mục của danh sách phải bắt đầu bằng «- » (thụt lề sai?)", False),
+    (r"expected ',' or '\]'", "danh sách trong «[ ]» thiếu dấu phẩy hoặc dấu «]»", True),
+    (r"expected ',' or '\}'", "nhóm trong «{ }» thiếu dấu phẩy hoặc dấu «}»", True),
+    (r"invalid indentation or unclosed", "thụt lề sai, hoặc «[» hay «{» chưa được đóng", False),
+    (r"unknown escape character",
+     "ký tự thoát «\\…» không hợp lệ trong dấu nháy kép: dùng dấu nháy đơn, hoặc viết «\\\\»", False),
+    (r"undefined alias", "tham chiếu «*…» không có neo «&…» tương ứng", False),
+    (r"alphabetic or numeric character",
+     "sau «&» hay «*» phải là tên neo: giá trị bắt đầu bằng «&» hay «*» thì đặt trong dấu nháy", False),
+    (r"sequence entries are not allowed", "không được mở mục danh sách «- » ở đây (thụt lề sai?)", False),
+    (r"mapping keys are not allowed", "không được mở khóa «? » ở đây", False),
+    (r"comment or (a )?line break",
+     "sau giá trị này chỉ được có chú thích hoặc xuống dòng: đặt cả giá trị trong dấu nháy", False),
+    (r"node content", "thiếu giá trị", False),
+    (r"another document|document (separator|indicator)",
+     "tệp chỉ có một tài liệu YAML: dòng «---» hay «...» không được đứng ở đây", False),
+]
+
+
+def yaml_problem_vi(exc: Exception, text: str) -> tuple[int | None, str]:
+    """(1-based line, message) of a YAML syntax error raised while parsing `text`.
+
+    >>> import yaml
+    >>> try:
+    ...     yaml.safe_load("ten: 'Tờ khai\\nma: 1\\n")
+    ... except yaml.YAMLError as exc:
+    ...     yaml_problem_vi(exc, "")
+    (1, 'dấu nháy mở ở đây chưa được đóng')
+    """
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow, with its place in the text
+        line = text[:exc.position].count("\n") + 1 if text else None
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return line, f"ký tự {character} không được phép trong tệp YAML (ký tự điều khiển?)"
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return None, str(exc)
+    problem, context = exc.problem or "", exc.context or ""
+    start = exc.context_mark.line + 1 if exc.context_mark else None
+    where = exc.problem_mark.line + 1 if exc.problem_mark else start
+    if "end of stream" in problem:
+        if "quoted" in context:
+            return start, "dấu nháy mở ở đây chưa được đóng"
+        return start or where, "tệp kết thúc giữa chừng"
+    if "cannot start any token" in problem:  # libyaml does not say which character: read it from the text
+        mark = exc.problem_mark
+        lines = text.split("\n")
+        row = lines[mark.line] if mark and mark.line < len(lines) else ""
+        found = row[mark.column] if mark and mark.column < len(row) else ""
+        if found == "\t":
+            return where, "thụt lề bằng dấu cách, không dùng tab"
+        return where, (f"ký tự «{found}» không được mở đầu một giá trị: đặt cả giá trị trong dấu nháy" if found
+                       else "có ký tự không được mở đầu một giá trị: đặt cả giá trị trong dấu nháy")
+    for pattern, message, at_start in _YAML_PROBLEMS_VI:
+        if re.search(pattern, problem) or re.search(pattern, context):
+            return (start or where) if at_start else where, message
+    return where, problem or str(exc)
+
+
+_JSON_PROBLEMS_VI = {
+    "Expecting value": "thiếu giá trị (hoặc thừa dấu phẩy)",
+    "Expecting property name enclosed in double quotes": "tên trường phải trong dấu nháy kép (hoặc thừa dấu phẩy)",
+    "Expecting ':' delimiter": "thiếu dấu «:»",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Unterminated string starting at": "chuỗi mở ở đây chưa đóng dấu nháy",
+    "Invalid control character at": "ký tự điều khiển trong chuỗi (xuống dòng trong chuỗi viết là \\n)",
+    "Invalid \\escape": "ký tự thoát «\\…» không hợp lệ",
+    "Invalid \\uXXXX escape": "ký tự thoát «\\u» phải có 4 chữ số hệ 16",
+    "Extra data": "thừa dữ liệu sau giá trị JSON",
+    "Illegal trailing comma before end of object": "thừa dấu phẩy trước «}»",
+    "Illegal trailing comma before end of array": "thừa dấu phẩy trước «]»",
+}
+
+
+def json_problem_vi(exc: json.JSONDecodeError) -> str:
+    """The message of a JSON syntax error (the caller says where: a file's line, a cell).
+
+    >>> try:
+    ...     json.loads('{"a": 1,}')
+    ... except json.JSONDecodeError as exc:
+    ...     json_problem_vi(exc)
+    'tên trường phải trong dấu nháy kép (hoặc thừa dấu phẩy)'
+    """
+    return _JSON_PROBLEMS_VI.get(exc.msg, exc.msg)

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from catalogue.problems import yaml_problem_vi
+
 Location = tuple[int | str, ...]
 
 try:
@@ -102,12 +104,9 @@ def parse_yaml(text: str, path: Path) -> Parsed:
     """Parse one YAML document, keeping the line of every value. Raises YamlError with the line."""
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise YamlError(path, line, f"YAML sai cú pháp: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
-        raise YamlError(path, None, f"YAML sai cú pháp: {exc}") from None
+        line, message = yaml_problem_vi(exc, text)
+        raise YamlError(path, line, f"YAML sai cú pháp: {message}") from None
     if node is None:
         raise YamlError(path, 1, "tệp rỗng")
     lines: dict[Location, int] = {}

@@ -9,7 +9,7 @@ import pytest
 
 MODULES = [
     "analysis.analyse", "analysis.calendar", "analysis.cost", "analysis.critical_path", "analysis.metrics",
-    "catalogue.console", "catalogue.diagrams",
+    "catalogue.console", "catalogue.diagrams", "catalogue.problems",
 ]
 
 

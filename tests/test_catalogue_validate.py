@@ -61,6 +61,33 @@ def test_malformed_yaml_names_file_and_line(data_copy: Path) -> None:
     assert f"{EXEMPLAR}:" in out and "YAML sai cú pháp" in out
 
 
+# Slips editors make, the line they are reported on and what the message tells them to do.
+YAML_SLIPS = [
+    ("name: Đăng ký khai sinh: cấp bản chính\n", 1, "giá trị có «: » phải đặt trong dấu nháy"),
+    ("name: x\nfield\nsector: y\n", 2, "thiếu dấu «:» sau tên trường"),
+    ("steps:\n\t- id: a\n", 2, "thụt lề bằng dấu cách, không dùng tab"),
+    ("name: `Tờ khai`\n", 1, "ký tự «`» không được mở đầu một giá trị"),
+    ("sector: x\nname: 'Tờ khai\n", 2, "dấu nháy mở ở đây chưa được đóng"),
+    ("name: 'Tờ khai\ncode: '1.001193'\n", 2, "sau giá trị trong dấu nháy còn chữ thừa"),  # line 2's ' closed it
+    ("agencies:\n  competent: a\n implementing: b\n", 3, "thụt lề không khớp với các dòng trên"),
+    ("levels: [province, commune\ncode: x\n", 1, "thiếu dấu phẩy hoặc dấu «]»"),
+    ("name: \"C:\\qua\"\n", 1, "ký tự thoát"),
+    ("name: x\n---\nname: y\n", 2, "một tài liệu YAML"),
+    ("name: x\x07\n", 1, "U+0007"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "advice"), YAML_SLIPS)
+def test_yaml_slips_are_explained_in_vietnamese_at_their_line(tmp_path: Path, text: str, line: int, advice: str) -> None:
+    from catalogue.yamlio import YamlError, parse_yaml
+
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, tmp_path / "x.yaml")
+    assert caught.value.line == line
+    assert advice in caught.value.message
+    assert not re.search(r"\b(found|expected|while|allowed|could not)\b", caught.value.message)
+
+
 def test_wrong_type_names_field_path_and_line(data_copy: Path) -> None:
     path = data_copy / "procedures" / EXEMPLAR
     edit(path, "subjects_per_year: 1200000", "subjects_per_year: nhiều")

@@ -21,7 +21,7 @@ from catalogue.interchange.drafting import guess_kind
 from catalogue.interchange.record import AgencyResolver, ImportedRecord, level_of_agency
 from catalogue.interchange.safety import InterchangeError, check_size
 from catalogue.interchange.vntext import fee_kind, legal_numbers, one_line, parse_subjects, unique_slug
-from catalogue.problems import pydantic_summary_vi
+from catalogue.problems import json_problem_vi, pydantic_summary_vi
 from models.catalogue import Catalogue
 from models.common import Level, Source
 from models.procedure import APPLICANT, Procedure
@@ -96,9 +96,10 @@ def import_eregulations(
         parsed = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InterchangeError(path, "không phải JSON UTF-8: API eRegulations trả về UTF-8") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise InterchangeError(path, f"JSON không hợp lệ ({getattr(exc, 'msg', 'lồng nhau quá sâu')}); tệp có bị cắt cụt không?",
-                               getattr(exc, "lineno", None)) from None
+    except json.JSONDecodeError as exc:
+        raise InterchangeError(path, f"JSON không hợp lệ ở cột {exc.colno}: {json_problem_vi(exc)}; tệp có bị cắt cụt không?", exc.lineno) from None
+    except RecursionError:
+        raise InterchangeError(path, "JSON lồng nhau quá sâu, không thể là một thủ tục eRegulations") from None
     if _depth(parsed) > _DEPTH_LIMIT:
         raise InterchangeError(path, "JSON lồng nhau quá sâu, không thể là một thủ tục eRegulations")
     items = parsed if isinstance(parsed, list) else [parsed]

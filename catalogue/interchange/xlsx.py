@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 
 from catalogue.interchange.record import ImportedRecord
 from catalogue.interchange.safety import InterchangeError, check_zip
-from catalogue.problems import pydantic_message_vi
+from catalogue.problems import json_problem_vi, pydantic_message_vi
 from catalogue.spreadsheet import looks_like_formula
 from models.catalogue import Catalogue
 from models.procedure import Channel, Citation, Document, Fee, Procedure, Step
@@ -310,5 +310,6 @@ def _decode(row: dict[str, Any], lists: set[str], source: Path, sheet: str, row_
             try:
                 _decode_list(cell)
             except ValueError as exc:
-                raise InterchangeError(source, f"{sheet}, dòng {row_number}, cột {column}: không phải danh sách hợp lệ ({exc})") from None
+                why = f"ký tự {exc.pos + 1}: {json_problem_vi(exc)}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                raise InterchangeError(source, f"{sheet}, dòng {row_number}, cột {column}: không phải danh sách hợp lệ ({why})") from None
     return _unflatten(row, lists)

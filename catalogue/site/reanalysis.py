@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from analysis.legal_impact import Amendment
 from catalogue.batch.report import LATEST, reports_folder
 from catalogue.console import vnd
-from catalogue.problems import pydantic_summary_vi
+from catalogue.problems import json_problem_vi, pydantic_summary_vi
 from catalogue.site.escape import h, md
 from catalogue.site.pages import PROCEDURES, REANALYSIS, day, front_matter, num, rel, source_item, table
 from models.catalogue import Catalogue
@@ -56,7 +56,7 @@ def load_report(path: Path) -> ImpactReport:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReportError(f"{path}:{exc.lineno}:{exc.colno}: không phải JSON: {exc.msg}") from None
+        raise ReportError(f"{path}:{exc.lineno}:{exc.colno}: không phải JSON: {json_problem_vi(exc)}") from None
     try:
         return ImpactReport.model_validate(raw)
     except ValidationError as exc:
