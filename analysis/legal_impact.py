@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import date, timedelta
+from functools import cache
 from typing import NamedTuple
 
 from models.catalogue import Catalogue, Procedures, index_of
@@ -27,7 +28,7 @@ from models.change import (
 )
 from models.common import LEVEL_LABELS_VI, Level, level_in_sentence
 from models.parameters import Parameter, ParameterSet
-from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure, RecordIndex
+from models.procedure import CHANNEL_LABELS_VI, Channel, Fee, Procedure, RecordIndex, Step
 from models.registry import Agency, LegalDocument
 
 OP_VERBS_VI = {"amend": "sửa đổi, bổ sung", "replace": "thay thế", "repeal": "bãi bỏ"}
@@ -94,17 +95,22 @@ def apply_changes(catalogue: Catalogue, changes: Iterable[LegalChange], as_of: d
         for op in change.operations:
             if isinstance(op, MergeAgencies):
                 mapping = dict.fromkeys(op.agencies, op.into)
+                wording = agency_wording(mapping, agencies)
                 _retire_agencies(mapping, change.effective, agencies)
-                _rename_in_procedures(procedures, mapping)
+                _rename_in_procedures(procedures, mapping, wording)
             elif isinstance(op, RenameAgency):
+                old = agencies.get(op.agency)
                 if op.new_id is None:
-                    if op.agency in agencies:
-                        agencies[op.agency] = agencies[op.agency].model_copy(update={"name": op.name})
+                    if old is not None:
+                        agencies[op.agency] = old.model_copy(update={"name": op.name})
+                        _rename_in_procedures(procedures, {op.agency: op.agency},
+                                              agency_wording({op.agency: op.agency}, {op.agency: old}, agencies))
                 else:
                     _retire_agencies({op.agency: op.new_id}, change.effective, agencies)
                     if op.new_id in agencies:
                         agencies[op.new_id] = agencies[op.new_id].model_copy(update={"name": op.name})
-                    _rename_in_procedures(procedures, {op.agency: op.new_id})
+                    _rename_in_procedures(procedures, {op.agency: op.new_id},
+                                          agency_wording({op.agency: op.new_id}, {op.agency: old} if old else {}, agencies))
             elif isinstance(op, MoveLevel):
                 _apply_move(op, change.effective, agencies, procedures)
             elif isinstance(op, ParameterChange):
@@ -167,8 +173,62 @@ def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def rename_agencies(procedure: Procedure, mapping: dict[str, str]) -> Procedure:
-    """The procedure with every agency it names (roles, step actors and offices, document issuers) renamed."""
+# How records write an agency's name besides the registry's words.
+_SHORT_FORMS = (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"))
+
+
+def _forms(name: str) -> list[str]:
+    """The ways a step name may write the agency called `name`: the name, its two parts when it carries another
+    name in brackets («Phòng Tài chính - Kế hoạch cấp huyện (Cơ quan đăng ký kinh doanh cấp huyện)»), and each with
+    «Ủy ban nhân dân» shortened to «UBND»."""
+    forms = [name]
+    if match := re.fullmatch(r"(.+?)\s*\((.+)\)", name):
+        forms += [match.group(2), match.group(1)]
+    for long, short in _SHORT_FORMS:
+        forms += [f.replace(long, short) for f in forms if long in f]
+    return forms
+
+
+def agency_wording(mapping: dict[str, str], before: dict[str, Agency], after: dict[str, Agency] | None = None) -> dict[str, str]:
+    """How step names should now read for the agencies of `mapping` (old id → new id): each way of writing the old
+    agency's name (`before`, the registry before the change) → the new agency's name (`after`, default `before`),
+    shortened as it was. Steps keep the source's words in `verbatim`; their names say who acts today, so that a
+    step moved to the commune is not still called «… UBND cấp huyện»."""
+    after = before if after is None else after
+    wording: dict[str, str] = {}
+    for old_id, new_id in mapping.items():
+        old, new = before.get(old_id), after.get(new_id)
+        if old is None or new is None or old.name == new.name:
+            continue
+        for form in _forms(old.name):
+            short = next((s for long, s in _SHORT_FORMS if s in form and long not in form), None)
+            wording.setdefault(form, new.name.replace("Ủy ban nhân dân", short) if short else new.name)
+    return wording
+
+
+@cache
+def _forms_pattern(forms: frozenset[str]) -> re.Pattern[str]:
+    longest_first = sorted(forms, key=len, reverse=True)  # the whole name before its parts
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in longest_first) + r")(?!\w)")
+
+
+def _reworded(name: str, wording: dict[str, str]) -> str:
+    if not wording:
+        return name
+    return _forms_pattern(frozenset(wording)).sub(lambda m: wording[m.group(0)], name)
+
+
+def _renamed_step(step: Step, mapping: dict[str, str], wording: dict[str, str]) -> Step:
+    name = _reworded(step.name, wording)
+    if step.actor not in mapping and step.office not in mapping and name == step.name:
+        return step
+    office = _rename(step.office, mapping) if step.office else step.office
+    return step.model_copy(update={"actor": _rename(step.actor, mapping), "office": office, "name": name})
+
+
+def rename_agencies(procedure: Procedure, mapping: dict[str, str], wording: dict[str, str] | None = None) -> Procedure:
+    """The procedure with every agency it names (roles, step actors and offices, document issuers) renamed, and the
+    step names that write an old agency's name reworded by `wording` (`agency_wording`)."""
     if not mapping or not (procedure.agencies_named & mapping.keys()):
         return procedure
     a = procedure.agencies
@@ -177,12 +237,7 @@ def rename_agencies(procedure: Procedure, mapping: dict[str, str]) -> Procedure:
         "implementing": _unique(_rename(x, mapping) for x in a.implementing),
         "coordinating": _unique(_rename(x, mapping) for x in a.coordinating),
     })
-    steps = [
-        s.model_copy(update={"actor": _rename(s.actor, mapping),
-                             "office": _rename(s.office, mapping) if s.office else s.office})
-        if s.actor in mapping or s.office in mapping else s
-        for s in procedure.steps
-    ]
+    steps = [_renamed_step(s, mapping, wording or {}) for s in procedure.steps]
     documents = [
         d.model_copy(update={"issuer": d.issuer.model_copy(update={"agency": _rename(d.issuer.agency, mapping)})})
         if d.issuer.agency in mapping else d
@@ -191,10 +246,11 @@ def rename_agencies(procedure: Procedure, mapping: dict[str, str]) -> Procedure:
     return procedure.model_copy(update={"agencies": roles, "steps": steps, "documents": documents})
 
 
-def _rename_in_procedures(procedures: MutableMapping[str, Procedure], mapping: dict[str, str]) -> None:
+def _rename_in_procedures(procedures: MutableMapping[str, Procedure], mapping: dict[str, str],
+                          wording: dict[str, str]) -> None:
     for code in list(procedures):
         if index_of(procedures, code).agencies & mapping.keys():  # only these are decoded
-            procedures[code] = rename_agencies(procedures[code], mapping)
+            procedures[code] = rename_agencies(procedures[code], mapping, wording)
 
 
 def move_mapping(op: MoveLevel, agencies: dict[str, Agency]) -> dict[str, str]:
@@ -221,6 +277,7 @@ def new_levels(procedure: Procedure, op: MoveLevel, mapping: dict[str, str], age
 
 def _apply_move(op: MoveLevel, effective: date, agencies: dict[str, Agency], procedures: MutableMapping[str, Procedure]) -> None:
     mapping = move_mapping(op, agencies)
+    wording = agency_wording(mapping, agencies)
     for code in list(procedures):
         refs = index_of(procedures, code)
         if op.from_level not in refs.levels and not refs.agencies & mapping.keys():
@@ -228,7 +285,7 @@ def _apply_move(op: MoveLevel, effective: date, agencies: dict[str, Agency], pro
         procedure = moved = procedures[code]
         if op.from_level in procedure.levels:
             moved = moved.model_copy(update={"levels": new_levels(procedure, op, mapping, agencies)})
-        moved = rename_agencies(moved, mapping)
+        moved = rename_agencies(moved, mapping, wording)
         if moved is not procedure:
             procedures[code] = moved
     _retire_agencies(mapping, effective, agencies)
@@ -500,6 +557,7 @@ def _agency_name(catalogue: Catalogue, agency_id: str) -> str:
 __all__ = [
     "Amendment",
     "affected",
+    "agency_wording",
     "amendments_ahead",
     "amendments_in_force",
     "apply_changes",

@@ -107,13 +107,13 @@ def test_report_gives_each_finding_its_suggestion_and_saving() -> None:
     findings = json.loads(run(*args, "--json"))["findings"]
     out = " ".join(run(*args).split())
     assert out.count("Đề xuất: ") == sum(len(f["suggestion"]) for f in findings) == 4
-    assert "Đề xuất: Bỏ bước thực hiện: «Lập hồ sơ đăng ký thường trú kèm lệ phí, chuyển cho Công an cấp huyện" in out
+    # District police ended on 2025-03-01 (data/changes/): the step's name says who receives the dossier that day.
+    assert "Đề xuất: Bỏ bước thực hiện: «Lập hồ sơ đăng ký thường trú kèm lệ phí, chuyển cho Công an cấp xã" in out
     assert "Bỏ bước thực hiện: «Công an chuyển trả kết quả" not in out  # the one-stop desk returns the results
     assert "Tiết kiệm ước tính: 0 đ mỗi lần, 0 đ mỗi năm, 1 ngày làm việc" in out  # the pass-through steps
     visits = next(f for f in findings if f["rule"] == "visits")["saving"]
     assert f"Tiết kiệm ước tính: {visits['per_case_vnd']:,} đ mỗi lần".replace(",", ".") in out
-    # The agency by its name, as it stood that day: district police ended on 2025-03-01 (data/changes/).
-    assert "(khai thác từ Công an cấp xã)" in out
+    assert "(khai thác từ Công an cấp xã)" in out  # the agency by its name, as it stood that day
 
 
 def test_today_is_the_default_day_for_the_law_as_for_the_parameters() -> None:

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from analysis.analyse import analyse
-from analysis.legal_impact import affected, apply_changes, citation_touched, legal_status_on, related_texts
+from analysis.legal_impact import (
+    affected,
+    agency_wording,
+    apply_changes,
+    citation_touched,
+    legal_status_on,
+    related_texts,
+)
 from catalogue.batch.changes import load_changes
 from catalogue.batch.engine import change_scope
 from catalogue.cache import load_cached
@@ -22,6 +29,7 @@ from catalogue.synthetic import synthetic_catalogue
 from models.catalogue import Procedures
 from models.parameters import CostRates
 from models.procedure import RecordIndex
+from models.registry import Agency
 from tests.batch_helpers import SOURCE, TWO_LEVEL, change, small_catalogue
 
 JULY = date(2025, 7, 1)
@@ -142,6 +150,28 @@ def test_merge_and_rename_agencies() -> None:
     assert renamed.agencies["ubnd-xa"].name == "Ủy ban nhân dân phường"
     assert renamed.procedures["9.000001"] == cat.procedures["9.000001"]
     assert list(affected(cat, rename)) == ["9.000001"]
+
+
+def test_step_names_follow_a_rename_as_they_were_written() -> None:
+    cat = small_catalogue()
+    p = cat.procedures["9.000001"]
+    steps = [p.steps[0].model_copy(update={"name": "Nộp tại Bộ phận một cửa UBND cấp xã"}),
+             p.steps[1].model_copy(update={"name": "Ủy ban nhân dân cấp xã xem xét", "verbatim": "UBND cấp xã xem xét"}),
+             *p.steps[2:]]
+    cat.procedures["9.000001"] = p.model_copy(update={"steps": steps})
+    rename = change([{"op": "rename_agency", "agency": "ubnd-xa", "name": "Ủy ban nhân dân phường"}])
+    renamed = apply_changes(cat, [rename], JULY).procedures["9.000001"]
+    assert [s.name for s in renamed.steps[:2]] == ["Nộp tại Bộ phận một cửa UBND phường", "Ủy ban nhân dân phường xem xét"]
+    assert renamed.steps[1].verbatim == "UBND cấp xã xem xét"  # the source's words stay
+    assert renamed.steps[2:] == cat.procedures["9.000001"].steps[2:]
+    assert agency_wording({"phong-tckh-huyen": "x"}, {
+        "phong-tckh-huyen": Agency(id="phong-tckh-huyen", level="district",
+                                   name="Phòng Tài chính - Kế hoạch cấp huyện (Cơ quan đăng ký kinh doanh cấp huyện)"),
+        "x": Agency(id="x", name="Cơ quan đăng ký kinh doanh cấp xã", level="commune"),
+    }) == dict.fromkeys([
+        "Phòng Tài chính - Kế hoạch cấp huyện (Cơ quan đăng ký kinh doanh cấp huyện)",
+        "Cơ quan đăng ký kinh doanh cấp huyện", "Phòng Tài chính - Kế hoạch cấp huyện",
+    ], "Cơ quan đăng ký kinh doanh cấp xã")
 
 
 def test_fee_change_and_parameter_change() -> None:

@@ -93,6 +93,31 @@ def test_where_the_district_procedures_go(reorganisation: tuple[Loaded, list[Leg
     assert before.procedures["1.001612"].levels == ["district"]
 
 
+def test_step_names_say_who_acts_after_the_move(reorganisation: tuple[Loaded, list[LegalChange], LegalChange]) -> None:
+    """A step moved to the commune is no longer called «… cấp huyện»; the source's words stay in `verbatim`, and
+    the names say it again before the day."""
+    bundled, changes, _ = reorganisation
+    after = apply_changes(bundled.catalogue, changes, JULY)
+
+    def names(code: str) -> list[str]:
+        return [s.name for s in after.procedures[code].steps if "cấp" in s.name]
+
+    assert names("1.001612") == [
+        "Nộp hồ sơ, nộp lệ phí tại Bộ phận một cửa UBND cấp xã",  # UBND cấp huyện → UBND cấp xã, shortened as written
+        "Cơ quan đăng ký kinh doanh cấp xã xem xét điều kiện cấp đăng ký",  # the name in the old agency's brackets
+    ]
+    assert "Ủy ban nhân dân cấp xã quyết định hỗ trợ chi phí mai táng (đối tượng bảo trợ xã hội)" in names("1.011537")
+    assert {
+        "Lập hồ sơ, danh sách đề nghị cấp thẻ bảo hiểm y tế, chuyển cho Bảo hiểm xã hội cấp tỉnh",  # the sender's step too
+        "Bảo hiểm xã hội cấp tỉnh kiểm tra hồ sơ, cấp thẻ bảo hiểm y tế cho trẻ em (trong thời hạn 10 ngày)",
+        # Công an cấp huyện ended on 1/3/2025, an earlier change
+        "Lập hồ sơ đăng ký thường trú kèm lệ phí, chuyển cho Công an cấp xã (hoặc Công an xã, thị trấn thuộc huyện)",
+    } <= set(names("2.000986"))
+    assert not any("cấp huyện" in s.name for p in after.procedures.values() for s in p.steps)
+    before = apply_changes(bundled.catalogue, changes, date(2025, 6, 30))
+    assert before.procedures["1.011537"].steps == bundled.catalogue.procedures["1.011537"].steps
+
+
 def test_the_report_before_and_after(
     reorganisation: tuple[Loaded, list[LegalChange], LegalChange], tmp_path: Path,
 ) -> None:
