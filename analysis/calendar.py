@@ -4,7 +4,7 @@ A day is a working day unless it falls on a weekend (Saturday, Sunday) or a publ
 come from the `holidays` package, which follows Bộ luật Lao động 2019, Điều 112 and the government's yearly
 announcements: Tết Dương lịch, Tết Nguyên đán (lunar), Giỗ Tổ Hùng Vương (10/3 lunar), 30/4, 1/5, 2/9 with the
 adjacent day, the days off moved by substitution (nghỉ bù, hoán đổi ngày làm việc) and the Saturdays worked in
-exchange, which are working days.
+exchange, which are working days. `ANNOUNCED_SWAPS` adds the announcements the package does not have yet.
 
 Conventions (docs/method.md): `days` working days are rounded up to whole days; day 1 is the first working day on
 or after `start` (a dossier received on a working day is worked on that day); 0 days ends on `start`.
@@ -16,16 +16,36 @@ import math
 from bisect import bisect_left
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import holidays
+
+
+class Swap(NamedTuple):
+    """A working day given as a day off, and the weekend day worked in its place (hoán đổi ngày làm việc)."""
+
+    off: date
+    worked: date
+    source: str
+
+
+# Swaps the government announced that the `holidays` package (0.109) does not list; kept here, with their source,
+# until the package has them (a swap it already lists changes nothing).
+ANNOUNCED_SWAPS = [
+    Swap(date(2026, 1, 2), date(2026, 1, 10),
+         "Văn bản 12729/VPCP-KGVX ngày 25/12/2025: công chức, viên chức nghỉ Tết Dương lịch từ thứ Năm 01/01 đến hết "
+         "Chủ nhật 04/01/2026, hoán đổi ngày làm việc thứ Sáu 02/01 sang thứ Bảy 10/01/2026 (vietnamnet.vn, "
+         "26/12/2025)"),
+]
 
 
 @lru_cache(maxsize=256)
 def _year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """(public holidays, weekend days worked in exchange) of one year."""
     calendar = holidays.country_holidays("VN", years=year)
-    weekend_workdays = frozenset(d for d in getattr(calendar, "weekend_workdays", ()) if d.year == year)
-    return frozenset(calendar.keys()), weekend_workdays
+    off = {*calendar.keys(), *(s.off for s in ANNOUNCED_SWAPS)}
+    worked = {*getattr(calendar, "weekend_workdays", ()), *(s.worked for s in ANNOUNCED_SWAPS)}
+    return frozenset(d for d in off if d.year == year), frozenset(d for d in worked if d.year == year)
 
 
 @lru_cache(maxsize=8192)
@@ -34,6 +54,8 @@ def is_working_day(day: date) -> bool:
 
     >>> is_working_day(date(2026, 2, 17))  # Tết Nguyên đán 2026
     False
+    >>> is_working_day(date(2026, 1, 2)), is_working_day(date(2026, 1, 10))  # Friday off, Saturday worked for it
+    (False, True)
     """
     off, worked = _year(day.year)
     if day in worked:

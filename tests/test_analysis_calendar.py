@@ -19,6 +19,7 @@ from analysis.calendar import add_working_days, calendar_days, is_working_day, w
     date(2025, 4, 7),                                         # Giỗ Tổ Hùng Vương 10/3 Ất Tỵ
     date(2025, 4, 30), date(2025, 5, 1), date(2025, 5, 2),    # 2/5 off, swapped with Saturday 26/4
     date(2025, 9, 1), date(2025, 9, 2),                       # Quốc khánh
+    date(2026, 1, 1), date(2026, 1, 2),                       # 2/1 off, swapped with Saturday 10/1 (12729/VPCP-KGVX)
     *[date(2026, 2, 16) + timedelta(days=i) for i in range(5)],  # Tết Bính Ngọ: 16–20/2/2026
     date(2026, 4, 27),                                        # Giỗ Tổ (26/4 is a Sunday): the Monday off
     date(2026, 4, 30), date(2026, 5, 1),
@@ -28,7 +29,7 @@ def test_days_off(day: date) -> None:
     assert not is_working_day(day)
 
 
-@pytest.mark.parametrize("day", [date(2025, 4, 26), date(2026, 8, 22)])
+@pytest.mark.parametrize("day", [date(2025, 4, 26), date(2026, 1, 10), date(2026, 8, 22)])
 def test_swapped_saturdays_are_worked(day: date) -> None:
     assert day.weekday() == 5
     assert is_working_day(day)
@@ -49,7 +50,8 @@ def test_ordinary_days() -> None:
     (date(2026, 3, 2), 0.5, date(2026, 3, 2), 1),    # part of a day ends the same day
     (date(2026, 3, 2), 0, date(2026, 3, 2), 0),
     (date(2026, 3, 7), 1, date(2026, 3, 9), 3),      # received on a Saturday: worked from Monday
-    (date(2025, 12, 30), 3, date(2026, 1, 2), 4),    # across the new year (1/1/2026 off)
+    (date(2025, 12, 30), 3, date(2026, 1, 5), 7),    # across the new year: 1/1 – 4/1/2026 off
+    (date(2026, 1, 9), 2, date(2026, 1, 10), 2),     # the Saturday worked in exchange for 2/1/2026
 ])
 def test_add_working_days(start: date, days: float, end: date, calendar: int) -> None:
     assert add_working_days(start, days) == end
