@@ -451,3 +451,19 @@ def test_each_step_says_how_the_applicant_takes_part_so_a_plan_that_goes_online_
     assert "· trực tiếp" in drawn_before and "· trực tiếp" not in drawn_after
     assert "· trực tuyến" in drawn_after or "· bưu chính" in drawn_after
     assert "trực tiếp" in mermaid_step_graph(before, catalogue(), [])
+
+
+def test_the_worked_example_in_the_method_is_what_the_tool_gives() -> None:
+    """docs/method.md works the birth registration's cost by hand: its table must stay the tool's numbers."""
+    text = (Path(__file__).parents[1] / "docs" / "method.md").read_text(encoding="utf-8")
+    example = text.split("### Ví dụ tính tay")[1].split("\n### ")[0]
+    command = re.search(r"`tthc (analyze 1\.001193 --as-of \d{4}-\d{2}-\d{2})`", example)
+    assert command is not None
+    cost = json.loads(run(*command.group(1).split(), "--json"))["cost"]
+    amounts = [int(re.sub(r"\D", "", row.rsplit("|", 2)[1]))  # the last column of the table's rows in đồng
+               for row in example.splitlines() if re.fullmatch(r"\|.*đ(\*\*)? \|", row.rstrip())]
+    assert amounts == [
+        *(line["amount_vnd"] for line in cost["lines"] if line["minutes"]),
+        cost["time_cost_vnd"], cost["fees_vnd"], cost["other_costs_vnd"], cost["per_case_vnd"], cost["annual_cost_vnd"],
+    ]
+    assert f"W = {int(cost['hourly_income_vnd']):,} đ/giờ".replace(",", ".") in example

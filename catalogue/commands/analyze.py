@@ -81,7 +81,7 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     if m.elapsed_calendar_days is not None:
         cd = m.elapsed_calendar_days
         rows.append(("Số ngày theo lịch (thấp / khả dĩ / cao)",
-                     f"{cd.low} / {cd.likely} / {cd.high} ngày, bắt đầu {cd.start:%d/%m/%Y}, dự kiến xong {cd.end_likely:%d/%m/%Y}"))
+                     f"{cd.low} / {cd.likely} / {cd.high} ngày, bắt đầu thực hiện {cd.start:%d/%m/%Y}, dự kiến xong {cd.end_likely:%d/%m/%Y}"))
     am = m.applicant_minutes
     rows.append(("Thời gian của người dân (phút)",
                  f"{am.total} (chuẩn bị {am.preparation}, đi lại {am.travel}, chờ {am.queue}, làm việc với cơ quan {am.counter})"))
@@ -311,7 +311,7 @@ def register(app: typer.Typer) -> None:
         code: str = typer.Argument(None, help="Mã thủ tục, ví dụ 1.001193."),
         all_: bool = typer.Option(False, "--all", help="Phân tích mọi thủ tục và ghi các bảng."),
         as_of: str = ANALYSIS_AS_OF,
-        start: str = typer.Option(None, "--start", help="Ngày nộp hồ sơ, để tính ngày theo lịch; mặc định --as-of."),
+        start: str = typer.Option(None, "--start", help="Ngày người dân bắt đầu thực hiện thủ tục (bước đầu của trình tự, thường là chuẩn bị hồ sơ), để tính ngày theo lịch; mặc định --as-of."),
         method: str = typer.Option("tt02", "--method", help="tt02 (Thông tư 02/2017) hoặc scm (đối chiếu theo Mô hình chi phí chuẩn)."),
         json_: bool = typer.Option(False, "--json", help="In kết quả dạng JSON (docs/analysis-json.md)."),
         out: Path = typer.Option(Path("build/analysis"), "--out", help="Thư mục ghi các bảng của --all."),
