@@ -180,6 +180,43 @@ def days_in_time_limit(procedure: Procedure, order: Sequence[Step] | None = None
     return round(max(finish.values()), 6)
 
 
+def ancestor_bits(order: Sequence[Step]) -> tuple[dict[str, int], dict[str, int]]:
+    """(step id → its bit, step id → bit set of every step that must finish before it), from the steps in
+    topological order: reachability in one pass, each test one AND.
+
+    >>> from tests.factories import tiny_procedure
+    >>> ancestor_bits(tiny_procedure().steps)[1]
+    {'a': 0, 'b': 1, 'c': 3}
+    """
+    bit = {s.id: 1 << i for i, s in enumerate(order)}
+    ancestors: dict[str, int] = {}
+    for s in order:
+        mask = 0
+        for b in s.after:
+            mask |= ancestors[b] | bit[b]
+        ancestors[s.id] = mask
+    return bit, ancestors
+
+
+def implied_edges(
+    steps: Sequence[Step], reachability: tuple[dict[str, int], dict[str, int]] | None = None,
+) -> list[tuple[str, str]]:
+    """The ordering edges (before, step) that another path already implies: those the transitive reduction drops.
+    Only a step with two predecessors or more can have one, so most procedures need no reachability at all
+    (`reachability`: the steps' `ancestor_bits`, when the caller has them).
+
+    >>> from tests.factories import tiny_procedure
+    >>> steps = tiny_procedure().steps
+    >>> implied_edges([*steps[:2], steps[2].model_copy(update={"after": ["a", "b"]})])
+    [('a', 'c')]
+    """
+    joins = [s for s in steps if len(s.after) > 1]
+    if not joins:
+        return []
+    bit, ancestors = reachability or ancestor_bits(topological_order(steps))
+    return [(b, s.id) for s in joins for b in s.after if any(o != b and ancestors[o] & bit[b] for o in s.after)]
+
+
 def critical_path(steps: Sequence[Step], estimate: str = "likely") -> CriticalPathResult:
     """The longest path with one estimate ("low", "likely" or "high") of every step's duration.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from analysis.calendar import add_working_days, calendar_days
-from analysis.critical_path import days_in_time_limit, longest_paths
+from analysis.critical_path import days_in_time_limit, implied_edges, longest_paths
 from models.analysis import AgencyHop, ApplicantMinutes, CalendarDays, DayRange, Metrics, trusted
 from models.catalogue import Catalogue
 from models.common import Level
@@ -110,19 +110,20 @@ def compute_metrics(
     actor_of = {s.id: s.actor for s in steps}
 
     agency_ids: list[str] = []
-    hops: list[AgencyHop] = []
+    crossings: list[tuple[str, Step, str, str]] = []  # (before, step, from agency, to agency)
     contacts = visits = 0
     preparation = travel = queue = counter = 0
     for step in steps:
         actor = step.actor
-        if actor != APPLICANT:
-            if actor not in agency_ids:
-                agency_ids.append(actor)
+        if actor != APPLICANT and actor not in agency_ids:
+            agency_ids.append(actor)
+        # Where the dossier or result arrives: the acting agency, or the office where the applicant takes it.
+        receiver = actor if actor != APPLICANT else step.office
+        if receiver is not None:
             for before in step.after:
                 previous = actor_of.get(before, APPLICANT)
-                if previous != APPLICANT and previous != actor:
-                    hops.append(trusted(AgencyHop, {
-                        "from_step": before, "to_step": step.id, "from_agency": previous, "to_agency": actor}))
+                if previous != APPLICANT and previous != receiver:
+                    crossings.append((before, step, previous, receiver))
         if is_contact(step):
             contacts += 1
         at = step.applicant_time
@@ -136,6 +137,11 @@ def compute_metrics(
             preparation += at.preparation
             queue += at.queue
             counter += at.counter
+
+    # An edge another path implies moves nothing; only a step with two predecessors can have one.
+    implied = set(implied_edges(steps)) if any(len(step.after) > 1 for _, step, _, _ in crossings) else set()
+    hops = [trusted(AgencyHop, {"from_step": before, "to_step": step.id, "from_agency": a, "to_agency": b})
+            for before, step, a, b in crossings if (before, step.id) not in implied]
 
     documents = usual_case_documents(procedure)
     paths = longest_paths(steps)

@@ -66,6 +66,22 @@ def test_lien_thong_parallel_branches() -> None:
     assert m.time_limit_working_days == 20
 
 
+def test_a_hop_is_a_move_of_the_dossier_not_an_ordering_edge() -> None:
+    """Hops of two bundled records, counted by hand from their YAML: an edge another path implies moves nothing,
+    and a result sent to the office where the applicant collects it is a move between agencies."""
+    from catalogue.loader import DEFAULT_DATA, load
+
+    cat = load(DEFAULT_DATA).catalogue
+    business = compute_metrics(cat.procedures["1.001612"], cat, rates=rec.rates())
+    # tiep-nhan (one-stop desk) → xem-xet (registry office); cap-gcn → thong-bao-thue → tra-ket-qua: the registry
+    # sends the result to the desk once, though tra-ket-qua also lists cap-gcn (implied by thong-bao-thue).
+    assert [(h.from_step, h.to_step) for h in business.hops] == [("tiep-nhan", "xem-xet"), ("thong-bao-thue", "tra-ket-qua")]
+    birth = compute_metrics(cat.procedures["1.001193"], cat, rates=rec.rates())
+    # The civil status officer returns the certificate to the one-stop centre, where the parent collects it.
+    assert ("chuyen-tra", "nhan-ket-qua") in [(h.from_step, h.to_step) for h in birth.hops]
+    assert birth.hops[-1].to_agency == "trung-tam-phvhcc-xa"
+
+
 def test_doi_gplx_result_by_post() -> None:
     m = metrics_of(rec.doi_gplx())
     # Submitting in person and receiving by post: two contacts, one visit.

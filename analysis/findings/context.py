@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from analysis.cost import CostTotals, cost_totals
-from analysis.critical_path import days_in_time_limit, likely_days, topological_order
+from analysis.critical_path import ancestor_bits, days_in_time_limit, likely_days, topological_order
 from models.analysis import CostBreakdown, Metrics, trusted
 from models.catalogue import Catalogue
 from models.parameters import CostRates
@@ -91,20 +91,9 @@ class Context:
         return days_in_time_limit(self.procedure, self.order)
 
     @cached_property
-    def bit(self) -> dict[str, int]:
-        return {s.id: 1 << i for i, s in enumerate(self.order)}
-
-    @cached_property
-    def ancestors(self) -> dict[str, int]:
-        """Step id → bit set of every step that must finish before it (reachability, one topological pass)."""
-        bit = self.bit
-        out: dict[str, int] = {}
-        for s in self.order:
-            mask = 0
-            for b in s.after:
-                mask |= out[b] | bit[b]
-            out[s.id] = mask
-        return out
+    def reachability(self) -> tuple[dict[str, int], dict[str, int]]:
+        """(step id → bit, step id → bit set of every step that must finish before it): `ancestor_bits`."""
+        return ancestor_bits(self.order)
 
     @cached_property
     def followers(self) -> dict[str, list[Step]]:
@@ -116,7 +105,8 @@ class Context:
         return out
 
     def is_before(self, earlier: str, later: str) -> bool:
-        return bool(self.ancestors[later] & self.bit[earlier])
+        bit, ancestors = self.reachability
+        return bool(ancestors[later] & bit[earlier])
 
     @cached_property
     def _consumed(self) -> set[str]:

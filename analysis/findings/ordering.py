@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from analysis.critical_path import implied_edges
 from analysis.findings.context import REVIEW_KINDS, Context, Draft, build
 from analysis.proposals import ProcedureDraft
 from models.procedure import Step
@@ -76,13 +77,7 @@ def _parallel(ctx: Context) -> list[Draft]:
 
 
 def _redundant(ctx: Context) -> list[Draft]:
-    found: list[tuple[str, str]] = []
-    for step in ctx.procedure.steps:
-        if len(step.after) < 2:
-            continue
-        for b in step.after:
-            if any(o != b and ctx.is_before(b, o) for o in step.after):
-                found.append((b, step.id))
+    found = implied_edges(ctx.procedure.steps, ctx.reachability)
     if not found:
         return []
     return [Draft(
