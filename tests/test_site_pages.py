@@ -173,6 +173,24 @@ def test_a_plan_shows_before_after_and_saving() -> None:
     assert "Tiết kiệm:" in page.text_content()
 
 
+def test_a_plan_carried_out_is_said_before_the_old_process_is_shown() -> None:
+    """1.001612's record still describes the district process its implemented plan replaced: the page says so at the
+    top, the plan's section gives its summary, and the dashboard tells carried-out plans from proposals."""
+    site = built_site()
+    page = site.page("thu-tuc/1.001612.html")
+    notice = page.xpath('//div[contains(@class, "admonition")]')[0]
+    assert "Phương án đơn giản hóa đã thực hiện" in notice.text_content()
+    assert notice.xpath(".//a/@href") == ["#phuong-an"]
+    assert "Bản ghi trong danh mục còn mô tả quy trình cấp huyện cũ" in " ".join(page.text_content().split())
+    assert not site.page("thu-tuc/1.000593.html").xpath('//div[contains(@class, "admonition")]'
+                                                        '[contains(., "đã thực hiện")]')
+    dashboard = site.page("tong-quan.html")
+    headers, rows = section_table(dashboard, "phuong-an-don-gian-hoa")
+    assert headers[:2] == ["Phương án", "Tình trạng"]
+    assert {row[1] for row in rows} >= {"Đã thực hiện", "Dự thảo"}
+    assert "phương án đã thực hiện:" in " ".join(dashboard.text_content().split())
+
+
 def test_index_pages_list_the_procedure() -> None:
     site = built_site()
     field = site.page("linh-vuc/index.html")

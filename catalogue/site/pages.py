@@ -563,6 +563,8 @@ def _plan_section(p: Procedure, entries: Sequence[PlanEntry]) -> str:
             f"{md(PROPOSAL_STATUS_VI[proposal.status])}, ngày {day(proposal.date)}, {md(proposal.author)}. "
             f"[Xem cả phương án]({rel(PROCEDURES, DASHBOARD)}#phuong-an-don-gian-hoa).", "",
         ]
+        if proposal.summary:
+            out += [md(proposal.summary), ""]
         out += [f"- {_operation(op, p)}" for op in entry.changes.operations]
         rows = [[md(r.label), f"{num(r.before)} {md(r.unit)}", f"{num(r.after)} {md(r.unit)}",
                  f"{'+' if r.difference > 0 else ''}{num(r.difference)}"] for r in c.rows]
@@ -576,6 +578,21 @@ def _plan_section(p: Procedure, entries: Sequence[PlanEntry]) -> str:
         out += [f"- Căn cứ: {source_item(s)}" for s in proposal.sources]
         out.append("")
     return "\n".join(out)
+
+
+def implemented_notice(entries: Sequence[PlanEntry]) -> str:
+    """The note on a procedure's page when a plan for it has been carried out: the record (and so the page's steps,
+    documents and cost) may still describe the process before it, which the plan's section compares with after."""
+    done = [e.proposal for e in entries if e.proposal.status == "implemented"]
+    if not done:
+        return ""
+    plans = "; ".join(f"«{md(p.title)}» (ngày {day(p.date)})" for p in done)
+    return "\n".join([
+        '!!! warning "Phương án đơn giản hóa đã thực hiện"', "",
+        f"    Đã thực hiện phương án {plans}. Trình tự, giấy tờ và chi phí trên trang này theo bản ghi trong danh mục, "
+        "có thể còn là quy trình trước phương án; quy trình sau phương án và phần tiết kiệm xem mục "
+        "[Phương án đơn giản hóa](#phuong-an).",
+    ])
 
 
 def source_item(s: Source) -> str:
@@ -831,8 +848,14 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     out += ["## Phương án đơn giản hóa {#phuong-an-don-gian-hoa}", ""]
     plans = site.data.plans
     if plans:
+        status = {e.proposal.id: e.proposal.status for entries in site.data.plan_entries.values() for e in entries}
+        done = [plan for plan in plans if status.get(plan.proposal_id) == "implemented"]
         total_saving = sum(plan.saving_vnd_per_year for plan in plans)
-        out += [f"Tổng tiết kiệm ước tính của {num(len(plans))} phương án: **{large_money(total_saving)} mỗi năm**.", ""]
+        out += [f"Tổng tiết kiệm ước tính của {num(len(plans))} phương án: **{large_money(total_saving)} mỗi năm**"
+                + (f", trong đó {num(len(done))} phương án đã thực hiện: "
+                   f"{large_money(sum(plan.saving_vnd_per_year for plan in done))} mỗi năm. Chi phí của các thủ tục "
+                   "có phương án đã thực hiện (ở trên và trên trang từng thủ tục) tính theo bản ghi trong danh mục, "
+                   "có thể còn là quy trình trước phương án." if done else "."), ""]
         chart("tiet-kiem.svg", "Tiết kiệm theo phương án",
               charts.bar_chart("Tiết kiệm mỗi năm theo phương án (đồng)", [plan.title for plan in plans],
                                [plan.saving_vnd_per_year for plan in plans], vnd),
@@ -840,10 +863,12 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
         rows = []
         for plan in plans:
             codes = ", ".join(site.procedure_link(c.code, "", c.code) for c in plan.procedures)
-            rows.append([md(plan.title), codes, vnd(plan.annual_before_vnd), vnd(plan.annual_after_vnd),
-                         vnd(plan.saving_vnd_per_year), percent(plan.cost_cut_rate)])
-        out += [table(["Phương án", "Thủ tục", "Chi phí trước (năm)", "Chi phí sau (năm)", "Tiết kiệm", "Tỷ lệ cắt giảm"],
-                      rows), ""]
+            state = status.get(plan.proposal_id)
+            rows.append([md(plan.title), md(PROPOSAL_STATUS_VI[state]) if state else "", codes,
+                         vnd(plan.annual_before_vnd), vnd(plan.annual_after_vnd), vnd(plan.saving_vnd_per_year),
+                         percent(plan.cost_cut_rate)])
+        out += [table(["Phương án", "Tình trạng", "Thủ tục", "Chi phí trước (năm)", "Chi phí sau (năm)", "Tiết kiệm",
+                       "Tỷ lệ cắt giảm"], rows), ""]
     else:
         out += ["Chưa có phương án đơn giản hóa nào trong danh mục.", ""]
     return "\n".join(out), svgs
@@ -880,7 +905,8 @@ def generate(data: SiteData) -> dict[str, str]:
     notices = procedure_notices(report)
     pages: dict[str, str] = {}
     for code in sorted(site.catalogue.procedures):
-        notice = "\n\n".join(n for n in (amendment_notice(data.amendments.get(code, ()), data.as_of),
+        notice = "\n\n".join(n for n in (implemented_notice(data.plan_entries.get(code, ())),
+                                          amendment_notice(data.amendments.get(code, ()), data.as_of),
                                           ahead_notice(data.ahead.get(code, ()), data.as_of),
                                           notices.get(code, "")) if n)
         pages[f"{PROCEDURES}/{code}.md"] = procedure_page(code, site, notice)

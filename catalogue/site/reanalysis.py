@@ -125,7 +125,7 @@ def reanalysis_page(report: ImpactReport, catalogue: Catalogue) -> str:
     out += [
         "## Tổng hợp {#tong-hop}", "",
         f"- Thủ tục bị ảnh hưởng: **{num(s.affected)}**; cần rà soát lại: **{num(s.needs_review)}**",
-        "- " + "; ".join(f"{STATUS_VI[status].lower()} ({status}): {num(s.by_status.get(status, 0))}" for status in STATUS_VI),
+        "- " + "; ".join(f"{STATUS_VI[status].lower()}: {num(s.by_status.get(status, 0))}" for status in STATUS_VI),
         f"- Chi phí tuân thủ mỗi năm của các thủ tục bị ảnh hưởng: {vnd(s.annual_cost_before_vnd)} trước, "
         f"{vnd(s.annual_cost_after_vnd)} sau thay đổi (chênh lệch {'+' if difference > 0 else ''}{vnd(difference)})",
         "",
@@ -145,7 +145,7 @@ def reanalysis_page(report: ImpactReport, catalogue: Catalogue) -> str:
     for status, label in STATUS_VI.items():
         procedures = [p for p in report.procedures if p.status == status]
         listed = _codes(procedures, catalogue) if procedures else "không có"
-        out.append(f"- **{status}** ({md(label)}, {num(len(procedures))}): {listed}")
+        out.append(f"- **{md(label)}** ({num(len(procedures))}): {listed}")
     out += ["", f"Mọi chỉ số của từng thủ tục có trong report.json và report.xlsx của báo cáo; tạo báo cáo mới bằng "
             f"lệnh `{PRODUCE_COMMAND}`.", ""]
     return "\n".join(out)
