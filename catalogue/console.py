@@ -3,6 +3,7 @@ simplification operations in words."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
@@ -80,6 +81,35 @@ def clip(text: str, width: int = 90) -> str:
 def vnd(amount: int | float) -> str:
     """Money as Vietnamese write it: 1.234.567 đ."""
     return f"{round(amount):,} đ".replace(",", ".")
+
+
+# Vietnamese dictionary order: the letters, with ă â đ ê ô ơ ư as letters of their own, then the tones (none, huyền,
+# hỏi, ngã, sắc, nặng) only where the letters are the same. Code-point order puts «Đ» and «Ủ» after «Z».
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_order(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """A sort key that orders Vietnamese text as a dictionary does.
+
+    >>> sorted(["Đất đai", "Chứng thực", "Cấp giấy", "Đăng ký", "Ủy ban", "Văn phòng"], key=vietnamese_order)
+    ['Cấp giấy', 'Chứng thực', 'Đăng ký', 'Đất đai', 'Ủy ban', 'Văn phòng']
+    """
+    letters: list[tuple[int, int]] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", text.casefold()):
+        if char in _TONES:
+            tones[-1:] = [_TONES[char]]
+        elif unicodedata.combining(char) and letters:  # breve, circumflex, horn: a different letter
+            base = _ALPHABET[letters[-1][1]] if letters[-1][0] else ""
+            rank = _ALPHABET.find(unicodedata.normalize("NFC", base + char)) if base else -1
+            if rank >= 0:
+                letters[-1] = (1, rank)
+        else:
+            rank = _ALPHABET.find(char)
+            letters.append((1, rank) if rank >= 0 else (0, ord(char)))
+            tones.append(0)
+    return letters, tones
 
 
 def time_limit(working_days: float, unit: bool = True) -> str:

@@ -115,6 +115,17 @@ def test_a_liên_thông_graph_reads_downwards_within_the_page(visit: Visit, base
     assert drawn["width"] <= 1.5 * box["width"], (drawn, box)
 
 
+def test_a_procedure_page_fits_a_phone_screen(visit: Visit, base_url: str) -> None:
+    """On a 390 px phone the card's long values (fees with their notes, time limits) wrap instead of widening the
+    page past the screen; only the step diagram scrolls, inside its own box."""
+    page = visit.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base_url + "thu-tuc/1.001456.html")
+    wide = page.evaluate('[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 391)'
+                         '.map(e => e.tagName + "." + e.className).slice(0, 5)')  # to name the culprit if it fails
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide
+
+
 def test_a_hostile_record_runs_nothing_and_still_draws(visit: Visit, base_url: str) -> None:
     page = visit.page
     page.goto(base_url + f"thu-tuc/{HOSTILE_CODE}.html")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from analysis.analyse import analyse
 from catalogue.cli import app
-from catalogue.console import vnd
+from catalogue.console import vietnamese_order, vnd
 from catalogue.site.build import sync_folder
 from catalogue.site.pages import num
 from models.parameters import CostRates
@@ -204,6 +204,30 @@ def test_index_pages_list_the_procedure() -> None:
     everything = site.page("thu-tuc/index.html")
     listed = {href.removesuffix(".html") for href in everything.xpath("//article//tbody//a/@href")}
     assert listed == set(site.catalogue.procedures)
+
+
+def test_indexes_read_in_vietnamese_order_and_mark_what_ended() -> None:
+    site = built_site()
+    fields = [a.text_content() for a in site.page("linh-vuc/index.html").xpath("//article//tbody//tr/td[1]//a")]
+    assert fields == sorted(fields, key=vietnamese_order) and fields != sorted(fields)  # «Đ…» is not after «Z»
+    _, agencies = section_table_after_h1(site.page("co-quan/index.html"))
+    by_name = {row[0]: row[3] for row in agencies}
+    assert by_name["Ủy ban nhân dân cấp huyện"] == "Chấm dứt hoạt động từ 01/07/2025; nay: Ủy ban nhân dân cấp xã"
+    assert by_name["Ủy ban nhân dân cấp xã"] == ""
+    _, levels = section_table_after_h1(site.page("cap/index.html"))
+    assert [row[2] for row in levels if row[0] == "Cấp huyện"] == ["Không còn từ 01/07/2025"]
+    assert "Cấp này không còn từ 01/07/2025" in site.page("cap/district.html").text_content()
+    everything = {row[0]: row[4] for row in section_table_after_h1(site.page("thu-tuc/index.html"))[1]}
+    # The usual channel's limit, then each other channel's where it differs.
+    assert everything["1.012784"] == "22 (trực tiếp)trực tuyến: 12dịch vụ bưu chính: 12"
+    assert not site.page("tim-kiem.html").xpath('//form[@class="tthc-search-box"]')  # Pagefind's box only
+    assert site.page("404.html").xpath("//h1")[0].text_content() == "Không tìm thấy trang"
+
+
+def section_table_after_h1(page: lxml_html.HtmlElement) -> tuple[list[str], list[list[str]]]:
+    table = page.xpath("//h1/following-sibling::table[1]")[0]
+    headers = [th.text_content().strip() for th in table.xpath("./thead/tr/th")]
+    return headers, [[td.text_content().strip() for td in tr.xpath("./td")] for tr in table.xpath("./tbody/tr")]
 
 
 def test_an_agency_page_lists_its_hops_with_other_agencies() -> None:

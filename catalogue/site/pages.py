@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from analysis.findings import RULE_TITLES
 from analysis.metrics import agency_papers
-from catalogue.console import cited_text, fee_amount, num, percent, quantity, time_limit, vnd
+from catalogue.console import cited_text, fee_amount, num, percent, quantity, time_limit, vietnamese_order, vnd
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
@@ -47,7 +47,7 @@ from models.procedure import (
     Step,
 )
 from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, Operation
-from models.registry import LEGAL_STATUS_VI
+from models.registry import LEGAL_STATUS_VI, Agency
 
 PROCEDURES = "thu-tuc"
 FIELDS = "linh-vuc"
@@ -187,6 +187,15 @@ class Site:
             return f'<a href="{rel(from_dir, f"{AGENCIES}/{agency_id}.html")}">{h(self.agency_name(agency_id))}</a>'
         return h(agency_id)
 
+    def agency_state(self, agency: Agency, from_dir: str) -> str:
+        """«Chấm dứt hoạt động từ …; nay: <successor>» for an agency that no longer works, else nothing."""
+        if agency.abolished is None:
+            return ""
+        if agency.abolished > self.data.as_of:
+            return f"Chấm dứt hoạt động từ {day(agency.abolished)} (sắp tới)"
+        now = f"; nay: {self.agency_link(agency.successor, from_dir)}" if agency.successor else ""
+        return f"Chấm dứt hoạt động từ {day(agency.abolished)}{now}"
+
     def procedure_link(self, code: str, from_dir: str, text: str | None = None) -> str:
         name = self.catalogue.procedures[code].name if text is None else text
         return f'<a href="{rel(from_dir, f"{PROCEDURES}/{code}.html")}">{h(name)}</a>'
@@ -212,10 +221,16 @@ class Site:
         for code in codes:
             p = self.catalogue.procedures[code]
             a = self.data.analyses.get(code)
+            main = p.main_channel
+            # The usual channel's limit, then any other channel's that differs (online is often shorter).
+            others = "".join(
+                f"<br><small>{h(CHANNEL_LABELS_VI[c.kind].lower())}: {time_limit(c.time_limit.working_days, unit=False)}</small>"
+                for c in p.channels if c.kind != main.kind and c.time_limit.working_days != main.time_limit.working_days)
             rows.append([
                 md(code), self.procedure_link(code, from_dir), md(p.field),
                 md(", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels)),
-                time_limit(p.time_limit_working_days, unit=False),
+                f"{time_limit(p.time_limit_working_days, unit=False)} "
+                f"<small>({h(CHANNEL_LABELS_VI[main.kind].lower())})</small>{others}",
                 vnd(a.cost.per_case_vnd) if a else "",
             ])
         return table(["Mã", "Thủ tục", "Lĩnh vực", "Cấp", "Thời hạn (ngày làm việc)", "Chi phí một lần"], rows)
@@ -715,18 +730,19 @@ def agency_page(agency_id: str, site: Site) -> str:
 def agencies_index(site: Site) -> str:
     here = AGENCIES
     rows = []
-    for agency_id, agency in sorted(site.catalogue.agencies.items(), key=lambda kv: kv[1].name):
+    for agency_id, agency in sorted(site.catalogue.agencies.items(), key=lambda kv: vietnamese_order(kv[1].name)):
         rows.append([site.agency_link(agency_id, here), md(LEVEL_LABELS_VI[agency.level]),
-                     num(len(site.by_agency.get(agency_id, {})))])
+                     num(len(site.by_agency.get(agency_id, {}))), site.agency_state(agency, here)])
     return "\n".join([front_matter("Theo cơ quan"), "# Thủ tục theo cơ quan", "",
-                      table(["Cơ quan", "Cấp", "Số thủ tục"], rows), ""])
+                      table(["Cơ quan", "Cấp", "Số thủ tục", "Tình trạng"], rows), ""])
 
 
 # ---- fields, levels, the full list --------------------------------------------------------------------------
 
 
 def fields_index(site: Site) -> str:
-    rows = [[site.field_link(name, FIELDS), num(len(codes))] for name, codes in sorted(site.by_field.items())]
+    rows = [[site.field_link(name, FIELDS), num(len(codes))]
+            for name, codes in sorted(site.by_field.items(), key=lambda kv: vietnamese_order(kv[0]))]
     return "\n".join([front_matter("Theo lĩnh vực"), "# Thủ tục theo lĩnh vực", "",
                       table(["Lĩnh vực", "Số thủ tục"], rows), ""])
 
@@ -737,16 +753,32 @@ def field_page(name: str, site: Site) -> str:
                       f"{num(len(codes))} thủ tục.", "", site.procedure_table(codes, FIELDS), ""])
 
 
+def _level_ended(level: str, site: Site) -> date | None:
+    """The day a level of government ceased, when every agency of it in the registry had by the site's day (the
+    district level on 1/7/2025)."""
+    ends = [a.abolished for a in site.catalogue.agencies.values() if a.level == level]
+    if not ends or any(end is None or end > site.data.as_of for end in ends):
+        return None
+    return max(end for end in ends if end is not None)
+
+
 def levels_index(site: Site) -> str:
-    rows = [[site.level_link(level, LEVELS), num(len(site.by_level.get(level, [])))] for level in LEVEL_LABELS_VI]
+    rows = []
+    for level in LEVEL_LABELS_VI:
+        ended = _level_ended(level, site)
+        rows.append([site.level_link(level, LEVELS), num(len(site.by_level.get(level, []))),
+                     f"Không còn từ {day(ended)}" if ended else ""])
     return "\n".join([front_matter("Theo cấp thực hiện"), "# Thủ tục theo cấp thực hiện", "",
-                      table(["Cấp thực hiện", "Số thủ tục"], rows), ""])
+                      table(["Cấp thực hiện", "Số thủ tục", "Tình trạng"], rows), ""])
 
 
 def level_page(level: str, site: Site) -> str:
     codes = site.by_level.get(level, [])
     label = LEVEL_LABELS_VI[level]
+    ended = _level_ended(level, site)
     listing = site.procedure_table(codes, LEVELS) if codes else "Chưa có thủ tục nào ở cấp này trong danh mục."
+    if ended:
+        listing = f"Cấp này không còn từ {day(ended)}; thủ tục của cấp này chuyển về cấp khác.\n\n{listing}"
     return "\n".join([front_matter(f"Thủ tục {label}"), f"# Thủ tục thực hiện ở {md(label)}", "",
                       f"{num(len(codes))} thủ tục.", "", listing, ""])
 
@@ -798,7 +830,7 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     total_annual = sum(a.cost.annual_cost_vnd for a in analyses)
     out += [
         f"- Số thủ tục: **{num(len(site.catalogue.procedures))}**; lĩnh vực: {num(len(site.by_field))}; "
-        f"cơ quan: {num(len(site.catalogue.agencies))}",
+        f"cơ quan đang hoạt động: {num(sum(a.abolished is None or a.abolished > site.data.as_of for a in site.catalogue.agencies.values()))}",
         f"- Tổng chi phí tuân thủ ước tính mỗi năm: **{large_money(total_annual)}**",
         f"- Số phát hiện khi rà soát: {num(sum(len(a.findings) for a in analyses))}", "",
     ]
