@@ -55,6 +55,11 @@ class Draft:
     """Report the finding only when its suggestion saves time or money (its point is the saving)."""
 
 
+# Which texts usually list a procedure's papers and steps, most likely first (a requirement the record cites no
+# provision for is pointed at the most likely text of its legal basis).
+_DETAIL_RANK = {"nghi-dinh": 0, "nghi-quyet": 1, "thong-tu": 2, "thong-tu-lien-tich": 2}
+
+
 class Context:
     """A procedure's indexes, shared by the rules of one `find_all` call."""
 
@@ -178,10 +183,14 @@ class Context:
 
     @cached_property
     def _basis_in_force(self) -> list[str]:
-        """The procedure's legal bases as they stand (`current_text`), those out of force with no successor last."""
+        """The procedure's legal bases as they stand (`current_text`): those in force first, and among them the
+        government's decrees before circulars and laws, as decrees are where dossiers and steps are usually listed
+        (a law sets the principle: amending Luật Doanh nghiệp for a household business's papers would be the wrong
+        text); those out of force with no successor last."""
         texts = dict.fromkeys(self.current_text(c.ref) for c in self.procedure.legal_basis)
         legal, day = self.catalogue.legal, self.rates.as_of
-        return sorted(texts, key=lambda n: n in legal and not legal[n].in_force_on(day))
+        return sorted(texts, key=lambda n: (n in legal and not legal[n].in_force_on(day),
+                                            _DETAIL_RANK.get(legal[n].type, 3) if n in legal else 3))
 
     def agency_name(self, agency_id: str | None) -> str:
         if agency_id is None:
