@@ -92,6 +92,16 @@ def test_once_only_fires_when_the_applicant_hands_back_what_an_earlier_step_prod
     assert all("trich-luc" not in f.documents for f in by_rule(findings(Procedure.model_validate(data)), "once-only"))
 
 
+def test_once_only_says_an_agency_drew_up_a_report_and_issued_a_certificate() -> None:
+    p = with_document(ly_lich_tu_phap(), "ban-chup-cccd", name="Biên bản xác minh nơi cư trú",
+                      issuer={"kind": "agency", "agency": "cong-an-tinh"})
+    [f] = by_rule(findings(p), "once-only")
+    assert "«Biên bản xác minh nơi cư trú» (do Công an cấp tỉnh lập)" in f.explanation
+    p = with_document(p, "ban-chup-cccd", name="Giấy xác nhận cư trú")
+    [f] = by_rule(findings(p), "once-only")
+    assert "«Giấy xác nhận cư trú» (do Công an cấp tỉnh cấp)" in f.explanation
+
+
 def test_once_only_is_silent_when_every_document_comes_from_the_applicant_or_a_third_party() -> None:
     assert by_rule(findings(doi_gplx()), "once-only") == []
 

@@ -20,6 +20,14 @@ from models.proposal import ObtainFromState, Operation
 RULE = "once-only"
 
 
+# Papers an agency draws up (lập) rather than issues (cấp): a report of a found child, a list, a statement.
+_DRAWN_UP = ("biên bản", "danh sách", "báo cáo", "tờ trình", "văn bản đề nghị")
+
+
+def _issued(name: str) -> str:
+    return "lập" if name.casefold().startswith(_DRAWN_UP) else "cấp"
+
+
 def find(ctx: Context) -> list[Draft]:
     ops: list[Operation] = []
     names: list[str] = []
@@ -39,7 +47,7 @@ def find(ctx: Context) -> list[Draft]:
             where = f"đã có trong {doc.issuer.database}"
             database, agency = doc.issuer.database, None
         elif doc.issuer.kind == "agency":
-            where = f"do {ctx.agency_name(doc.issuer.agency)} cấp"
+            where = f"do {ctx.agency_name(doc.issuer.agency)} {_issued(doc.name)}"
             database, agency = "", doc.issuer.agency
         else:
             continue
@@ -62,7 +70,7 @@ def find(ctx: Context) -> list[Draft]:
         explanation=(
             "Người thực hiện phải cung cấp giấy tờ mà cơ quan nhà nước đã nắm giữ: " + "; ".join(names) + ". "
             "Theo nguyên tắc chỉ cung cấp thông tin một lần, cơ quan giải quyết tự khai thác từ cơ sở dữ liệu "
-            "hoặc từ cơ quan đã cấp, không yêu cầu người dân nộp lại."
+            "hoặc từ cơ quan đã cấp, lập giấy tờ, không yêu cầu người dân nộp lại."
         ),
         documents=[op.document for op in ops if isinstance(op, ObtainFromState)],
         suggestion=ops,
