@@ -251,7 +251,8 @@ def _fees(channel: Channel) -> str:
 def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
     """The summary card, as a raw HTML block (links to `.html`: MkDocs leaves raw HTML alone)."""
     rows: list[tuple[str, str, str]] = [
-        ("Mã thủ tục", h(p.code), ""),
+        # Weighted: a search for the code should find this page before the agency pages that list the code.
+        ("Mã thủ tục", f'<span data-pagefind-weight="10">{h(p.code)}</span>', ""),
         ("Lĩnh vực", site.field_link(p.field, PROCEDURES), "Lĩnh vực"),
         ("Cấp thực hiện", ", ".join(site.level_link(lv, PROCEDURES) for lv in p.levels), "Cấp"),
         ("Cơ quan có thẩm quyền", ", ".join(site.agency_link(x, PROCEDURES) for x in p.agencies.competent), ""),
