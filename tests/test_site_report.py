@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from catalogue.cli import app
 from catalogue.console import vnd
-from catalogue.site.reanalysis import ReportError, load_report
+from catalogue.site.reanalysis import REPORTS, ReportError, load_report, reanalysis_page
 from tests.site_support import HOSTILE, HOSTILE_CODE, HOSTILE_REASON, HOSTILE_WITHDRAWN, broken_links, built_site
 
 PAGE = "ra-soat-thay-doi.html"
@@ -150,15 +150,30 @@ def test_site_build_finds_the_latest_report_beside_the_data_folder(data_copy: Pa
     assert result.exit_code == 0, result.output
     assert not (out / PAGE).exists()
     assert "tthc reanalyze --change" in lxml_html.fromstring((out / "index.html").read_bytes()).text_content()
-    latest = data_copy.parent / "reports" / "latest.json"  # where `tthc reanalyze` writes it
-    latest.parent.mkdir()
-    latest.write_text(built_site().reanalysis.model_dump_json())
+    reports = data_copy.parent / "reports"  # where `tthc reanalyze` writes each report and a copy of the latest
+    report = built_site().reanalysis
+    for folder, text in [(".", report.model_dump_json()), ("2025-07-01-to-chuc-chinh-quyen-2-cap", report.model_dump_json()),
+                         ("2025-03-01-cong-an", report.model_copy(update={"title": "Sắp xếp công an 3 cấp"}).model_dump_json())]:
+        (reports / folder).mkdir(parents=True, exist_ok=True)
+        (reports / folder / ("latest.json" if folder == "." else "report.json")).write_text(text)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     page = lxml_html.fromstring((out / PAGE).read_bytes())
     codes = [td.text_content() for td in page.xpath('//h2[@id="thu-tuc-bi-anh-huong"]/following-sibling::table[1]//tr/td[1]')]
-    assert codes == [p.code for p in built_site().reanalysis.procedures]
-    assert not broken_links(out)
+    assert codes == [p.code for p in report.procedures]
+    # The other report is listed and has its page; the latest is not listed twice.
+    others = page.xpath('//h2[@id="bao-cao-khac"]/following-sibling::table[1]//tr/td[1]//a')
+    assert [(a.text_content(), a.get("href")) for a in others] == [("Sắp xếp công an 3 cấp", "ra-soat/2025-03-01-cong-an.html")]
+    other = lxml_html.fromstring((out / "ra-soat" / "2025-03-01-cong-an.html").read_bytes())
+    assert "Sắp xếp công an 3 cấp" in other.xpath("//h1")[0].text_content()
+    assert len(other.xpath('//h2[@id="thu-tuc-bi-anh-huong"]/following-sibling::table[1]/tbody/tr')) == len(report.procedures)
+    assert not broken_links(out)  # the other report's page links up a folder
+
+
+def test_a_report_on_its_own_page_links_up_to_the_procedures() -> None:
+    site = built_site()
+    page = lxml_html.fromstring(reanalysis_page(site.reanalysis, site.catalogue, here=REPORTS))
+    assert "../thu-tuc/1.001612.html" in page.xpath("//a/@href")
 
 
 def test_pages_show_each_procedure_as_the_law_stands_on_the_sites_day(tmp_path: Path) -> None:

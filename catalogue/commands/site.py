@@ -34,12 +34,13 @@ REPORT = typer.Option(
 def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, report: Path | None) -> BuildReport:
     day = parse_day(as_of, "--as-of")
     from catalogue.site.build import SiteBuildError, build_site  # the site's stack loads only for this command
-    from catalogue.site.reanalysis import ReportError, default_report, load_report
+    from catalogue.site.reanalysis import ReportError, default_report, earlier_reports, load_report
 
     if report is None and default_report(data).is_file():
         report = default_report(data)
     try:  # read before anything is written: a bad report leaves the previous site as it was
         reanalysis = load_report(report) if report is not None else None
+        others = earlier_reports(data, reanalysis) if reanalysis is not None else []
     except ReportError as exc:
         errors.print(str(exc))
         raise typer.Exit(1) from None
@@ -54,7 +55,7 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         raise typer.Exit(1)
     try:
         built = build_site(catalogue, out, work, as_of=on, proposals=proposals.values(), strict=strict,
-                           reanalysis=reanalysis, amendments=amendments, ahead=ahead)
+                           reanalysis=reanalysis, amendments=amendments, ahead=ahead, other_reports=others)
     except SiteBuildError as exc:
         errors.print(str(exc))
         raise typer.Exit(1) from None
@@ -68,7 +69,8 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
                ("Pagefind", built.pagefind_s))
     console.print("Thời gian: " + ", ".join(f"{part} {num(round(s, 1))} s" for part, s in timings))
     if reanalysis is not None:
-        console.print(f"Báo cáo rà soát: {report} ({reanalysis.summary.affected} thủ tục bị ảnh hưởng)")
+        console.print(f"Báo cáo rà soát: {report} ({reanalysis.summary.affected} thủ tục bị ảnh hưởng)"
+                      + (f", cùng {len(others)} báo cáo khác" if others else ""))
     return built
 
 

@@ -32,7 +32,7 @@ from analysis.legal_impact import Amendment
 from catalogue.files import write_atomic
 from catalogue.site import DEFAULT_OUT, DEFAULT_WORK, pages
 from catalogue.site.collect import SiteData, collect
-from catalogue.site.reanalysis import REANALYSIS_TITLE, home_section
+from catalogue.site.reanalysis import REANALYSIS_TITLE, REPORTS, home_section
 from models.catalogue import Catalogue
 from models.change import ImpactReport
 from models.proposal import Proposal
@@ -146,7 +146,8 @@ def mkdocs_config(site_dir: Path, extra_pages: list[str], reanalysis: bool = Fal
         "hooks": [str(HOOKS)],
         "markdown_extensions": ["tables", "attr_list", "admonition", {"toc": {"permalink": True}}],
         "nav": nav,
-        "not_in_nav": "\n".join(f"/{folder}/" for folder in (pages.PROCEDURES, pages.FIELDS, pages.AGENCIES, pages.LEVELS)),
+        "not_in_nav": "\n".join(f"/{folder}/" for folder in (pages.PROCEDURES, pages.FIELDS, pages.AGENCIES, pages.LEVELS,
+                                                               REPORTS)),
         "validation": {"nav": {"omitted_files": "info"}, "links": {"not_found": "warn", "unrecognized_links": "warn"}},
     }
 
@@ -244,16 +245,16 @@ def build_site(
     catalogue: Catalogue, out: Path = DEFAULT_OUT, work: Path = DEFAULT_WORK, *, as_of: date | None = None,
     proposals: Iterable[Proposal] = (), docs: Path = HAND_WRITTEN, search: bool = True, strict: bool = False,
     reanalysis: ImpactReport | None = None, amendments: dict[str, list[Amendment]] | None = None,
-    ahead: dict[str, list[Amendment]] | None = None,
+    ahead: dict[str, list[Amendment]] | None = None, other_reports: list[tuple[str, ImpactReport]] | None = None,
 ) -> BuildReport:
     """Build the whole site into `out`, with figures computed as at `as_of` (today by default), and the page of
-    the `reanalysis` report when there is one; `amendments`: the legal changes applied to `catalogue`'s records,
-    and `ahead` those announced for later, noted on their pages."""
+    the `reanalysis` report when there is one (and a page for each of `other_reports`); `amendments`: the legal
+    changes applied to `catalogue`'s records, and `ahead` those announced for later, noted on their pages."""
     out, work = out.resolve(), work.resolve()
     check_out(out, work)
     started = time.perf_counter()
     data = collect(catalogue, as_of or date.today(), proposals, reanalysis=reanalysis, amendments=amendments,
-                   ahead=ahead)
+                   ahead=ahead, other_reports=other_reports)
     analysed = time.perf_counter()
     files, extra = generate_files(data, docs)
     written, removed = sync_folder(work / "docs", files)

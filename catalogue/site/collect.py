@@ -39,6 +39,8 @@ class SiteData:
     """By procedure code."""
     reanalysis: ImpactReport | None = None
     """The latest re-analysis after a legal change (`reports/latest.json`), shown as it was computed."""
+    other_reports: list[tuple[str, ImpactReport]] = field(default_factory=list)
+    """The other re-analyses published beside it, by their folder's name (`earlier_reports`)."""
     amendments: dict[str, list[Amendment]] = field(default_factory=dict)
     """By procedure code, the legal changes in force on `as_of` that touched its record (`catalogue` has them
     applied)."""
@@ -49,7 +51,7 @@ class SiteData:
 def collect(
     catalogue: Catalogue, as_of: date, proposals: Iterable[Proposal] = (), *, with_findings: bool = True,
     reanalysis: ImpactReport | None = None, amendments: dict[str, list[Amendment]] | None = None,
-    ahead: dict[str, list[Amendment]] | None = None,
+    ahead: dict[str, list[Amendment]] | None = None, other_reports: list[tuple[str, ImpactReport]] | None = None,
 ) -> SiteData:
     """Analyse every procedure with the parameters in force on `as_of`, and evaluate every plan (in id order)."""
     rates = CostRates.from_parameters(catalogue.parameters, as_of)
@@ -58,7 +60,7 @@ def collect(
         for code in sorted(catalogue.procedures)
     }
     site = SiteData(catalogue=catalogue, as_of=as_of, rates=rates, analyses=analyses, reanalysis=reanalysis,
-                    amendments=amendments or {}, ahead=ahead or {})
+                    amendments=amendments or {}, ahead=ahead or {}, other_reports=other_reports or [])
     for proposal in sorted(proposals, key=lambda p: p.id):
         evaluation = evaluate(proposal, catalogue, rates)
         site.plans.append(evaluation.summary)

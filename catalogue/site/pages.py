@@ -931,7 +931,7 @@ def _changes_ahead(site: Site) -> list[str]:
 def generate(data: SiteData) -> dict[str, str]:
     """Every generated file of the site: path relative to the docs folder → text."""
     # Imported here: the re-analysis page builds on this module's helpers.
-    from catalogue.site.reanalysis import ahead_notice, amendment_notice, procedure_notices, reanalysis_page
+    from catalogue.site.reanalysis import REPORTS, ahead_notice, amendment_notice, procedure_notices, reanalysis_page
 
     site = Site.index(data)
     report = data.reanalysis
@@ -961,5 +961,7 @@ def generate(data: SiteData) -> dict[str, str]:
     pages.update({f"{CHARTS}/{name}": svg for name, svg in svgs.items()})
     pages[SEARCH] = search_page()
     if report is not None:
-        pages[REANALYSIS] = reanalysis_page(report, site.catalogue)
+        pages[REANALYSIS] = reanalysis_page(report, site.catalogue, data.other_reports)
+        for name, other in data.other_reports:
+            pages[f"{REPORTS}/{name}.md"] = reanalysis_page(other, site.catalogue, here=REPORTS)
     return pages

@@ -25,6 +25,8 @@ from models.change import CHANGELOG_STATUS_VI as STATUS_VI
 from models.change import ChangelogStatus, ImpactReport, MetricDelta, ProcedureImpact
 
 REANALYSIS_TITLE = "Rà soát sau thay đổi pháp luật"
+REPORTS = "ra-soat"
+"""The folder of the other reports' pages."""
 PRODUCE_COMMAND = "tthc reanalyze --change data/changes/<tệp thay đổi>.yaml"
 
 MAIN_METRICS: dict[str, str] = {
@@ -92,26 +94,40 @@ def _code(p: ProcedureImpact, catalogue: Catalogue, from_dir: str) -> str:
     return h(p.code)
 
 
-def _affected_table(report: ImpactReport, catalogue: Catalogue) -> str:
+def _affected_table(report: ImpactReport, catalogue: Catalogue, here: str) -> str:
     rows = []
     for p in report.procedures:
         reasons = "<br>".join(f"• {h(r.text)}" for r in p.reasons)
         status = h(STATUS_VI[p.status]) + ('<br><span class="tthc-warning">cần rà soát lại</span>' if p.needs_review else "")
         rows.append([
-            f'<span id="{h(anchor(p.code))}">{_code(p, catalogue, "")}</span>', h(p.name), status, reasons,
+            f'<span id="{h(anchor(p.code))}">{_code(p, catalogue, here)}</span>', h(p.name), status, reasons,
             *(_delta(name, p.metrics.get(name)) for name in MAIN_METRICS),
         ])
     return table(["Mã", "Thủ tục", "Trạng thái", "Lý do", *MAIN_METRICS.values()], rows)
 
 
-def _codes(procedures: Sequence[ProcedureImpact], catalogue: Catalogue) -> str:
-    return ", ".join(f"{_code(p, catalogue, '')} {md(p.name)}" for p in procedures)
+def _codes(procedures: Sequence[ProcedureImpact], catalogue: Catalogue, here: str) -> str:
+    return ", ".join(f"{_code(p, catalogue, here)} {md(p.name)}" for p in procedures)
 
 
-def reanalysis_page(report: ImpactReport, catalogue: Catalogue) -> str:
-    """The page: the change, the summary counts, the affected procedures, the review list and the changelog."""
+def earlier_reports(data: Path, shown: ImpactReport | None) -> list[tuple[str, ImpactReport]]:
+    """Every other report `tthc reanalyze` published beside the data folder (reports/<name>/report.json), as
+    (name, report), the latest day of law first: staff see each change's review, not only the last one run."""
+    found = []
+    for path in sorted(reports_folder(data).glob("*/report.json")):
+        report = load_report(path)
+        if shown is None or (report.generated, report.title) != (shown.generated, shown.title):
+            found.append((path.parent.name, report))
+    return sorted(found, key=lambda item: (item[1].as_of, item[1].generated), reverse=True)
+
+
+def reanalysis_page(report: ImpactReport, catalogue: Catalogue, others: Sequence[tuple[str, ImpactReport]] = (),
+                    here: str = "") -> str:
+    """The page: the change, the summary counts, the affected procedures, the review list and the changelog; on the
+    main page (`others` given), the list of the other reports, each on its own page in `REPORTS`."""
     s = report.summary
-    out = [front_matter(REANALYSIS_TITLE, wide=True), f"# {REANALYSIS_TITLE}", "",
+    title = REANALYSIS_TITLE if not here else f"{REANALYSIS_TITLE}: {report.title}"
+    out = [front_matter(title, wide=True), f"# {md(title)}", "",
            f"Báo cáo **{md(report.title)}**, lập ngày {day(report.generated.date())}, tính theo pháp luật và tham số "
            f"có hiệu lực ngày {day(report.as_of)}.", ""]
     if report.since:
@@ -131,23 +147,29 @@ def reanalysis_page(report: ImpactReport, catalogue: Catalogue) -> str:
         "",
         "## Thủ tục bị ảnh hưởng {#thu-tuc-bi-anh-huong}", "",
         "Mỗi chỉ số: trước → sau (chênh lệch). Thời gian và chi phí là ước tính theo các bước của thủ tục.", "",
-        _affected_table(report, catalogue) if report.procedures else "Không có thủ tục nào bị ảnh hưởng.", "",
+        _affected_table(report, catalogue, here) if report.procedures else "Không có thủ tục nào bị ảnh hưởng.", "",
         "## Thủ tục cần rà soát lại {#can-ra-soat}", "",
     ]
     review = [p for p in report.procedures if p.needs_review]
     if not review:
         out += ["Không có thủ tục nào cần rà soát lại.", ""]
     for p in review:
-        out.append(f"- {_code(p, catalogue, '')} {md(p.name)}")
+        out.append(f"- {_code(p, catalogue, here)} {md(p.name)}")
         reasons = [r for r in p.reasons if r.needs_review] or p.reasons  # a review asked for with no such reason
         out += [f"    - {md(r.text)}" for r in reasons]
     out += ["", "## Nhật ký thay đổi {#nhat-ky}", ""]
     for status, label in STATUS_VI.items():
         procedures = [p for p in report.procedures if p.status == status]
-        listed = _codes(procedures, catalogue) if procedures else "không có"
+        listed = _codes(procedures, catalogue, here) if procedures else "không có"
         out.append(f"- **{md(label)}** ({num(len(procedures))}): {listed}")
     out += ["", f"Mọi chỉ số của từng thủ tục có trong report.json và report.xlsx của báo cáo; tạo báo cáo mới bằng "
             f"lệnh `{PRODUCE_COMMAND}`.", ""]
+    if others:
+        rows = [[f'<a href="{rel(here, f"{REPORTS}/{name}.html")}">{h(r.title)}</a>',
+                 day(r.as_of), day(r.generated.date()), num(r.summary.affected), num(r.summary.needs_review)]
+                for name, r in others]
+        out += ["## Các báo cáo rà soát khác {#bao-cao-khac}", "",
+                table(["Báo cáo", "Theo pháp luật ngày", "Lập ngày", "Thủ tục bị ảnh hưởng", "Cần rà soát lại"], rows), ""]
     return "\n".join(out)
 
 
