@@ -100,6 +100,14 @@ def test_a_fee_charged_per_copy_shows_its_rate_not_a_waiver() -> None:
     assert "Lệ phí đăng ký khai sinh: 0 đ" in text and ": miễn" not in text
 
 
+def test_a_long_fee_note_is_folded_under_its_fee() -> None:
+    """The passport fee's note is the editors' reading of three sources: one click away, not the card's bulk."""
+    card_html = built_site().page("thu-tuc/1.001456.html").xpath('//div[@class="tthc-card"]')[0]
+    notes = card_html.xpath('.//details[@class="tthc-note"]')
+    assert notes and notes[0].xpath("./summary")[0].text_content() == "Ghi chú về mức thu"
+    assert "64/2025/TT-BTC" in notes[0].text_content()
+
+
 def test_the_cost_section_shows_the_analysis_figures() -> None:
     site = built_site()
     procedure = site.catalogue.procedures[CODE]

@@ -244,8 +244,17 @@ def _fees(channel: Channel) -> str:
         return "không thu phí, lệ phí"
     parts = []
     for fee in channel.fees:
-        parts.append(f"{h(fee.name)}: {h(fee_amount(fee))}" + (f" ({h(fee.note)})" if fee.note else ""))
+        note = ""
+        if len(fee.note) > _SHORT_NOTE:  # how the editors read the amount from its sources: folded, one click away
+            note = f'<details class="tthc-note"><summary>Ghi chú về mức thu</summary>{h(fee.note)}</details>'
+        elif fee.note:
+            note = f" ({h(fee.note)})"
+        parts.append(f"{h(fee.name)}: {h(fee_amount(fee))}{note}")
     return "; ".join(parts)
+
+
+_SHORT_NOTE = 160
+"""Characters of a fee's note shown as they are in the card; a longer one is the editors' reading of the sources."""
 
 
 def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
