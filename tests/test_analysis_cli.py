@@ -114,6 +114,7 @@ def test_report_gives_each_finding_its_suggestion_and_saving() -> None:
     visits = next(f for f in findings if f["rule"] == "visits")["saving"]
     assert f"Tiết kiệm ước tính: {visits['per_case_vnd']:,} đ mỗi lần".replace(",", ".") in out
     assert "(khai thác từ Công an cấp xã)" in out  # the agency by its name, as it stood that day
+    assert "1 × 400.000 (ước tính của biên tập viên)" in out  # the record's volume is the editors' estimate
 
 
 def test_today_is_the_default_day_for_the_law_as_for_the_parameters() -> None:

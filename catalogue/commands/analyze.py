@@ -107,7 +107,10 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     totals.add_row("Phí, lệ phí (F)", vnd(c.fees_vnd))
     totals.add_row("Chi phí khác (O)", vnd(c.other_costs_vnd))
     totals.add_row("[bold]Chi phí một lần thực hiện (C1)[/bold]", f"[bold]{vnd(c.per_case_vnd)}[/bold]")
-    totals.add_row(f"Số lần/năm × số đối tượng/năm: {num(c.frequency_per_subject)} × {num(c.subjects_per_year)}", "")
+    volume = procedure.annual_volume
+    estimated = " (ước tính của biên tập viên)" if volume.origin == "estimate" else ""
+    totals.add_row(f"Số lần/năm × số đối tượng/năm: {num(c.frequency_per_subject)} × {num(c.subjects_per_year)}"
+                   f"{estimated}", "")
     totals.add_row("[bold]Chi phí tuân thủ một năm (C1 × f × N)[/bold]", f"[bold]{vnd(c.annual_cost_vnd)}[/bold]")
     console.print(totals)
     for parameter, used in c.parameters.items():
