@@ -99,18 +99,14 @@ def apply_changes(catalogue: Catalogue, changes: Iterable[LegalChange], as_of: d
                 _retire_agencies(mapping, change.effective, agencies)
                 _rename_in_procedures(procedures, mapping, wording)
             elif isinstance(op, RenameAgency):
-                old = agencies.get(op.agency)
-                if op.new_id is None:
-                    if old is not None:
-                        agencies[op.agency] = old.model_copy(update={"name": op.name})
-                        _rename_in_procedures(procedures, {op.agency: op.agency},
-                                              agency_wording({op.agency: op.agency}, {op.agency: old}, agencies))
-                else:
+                old, new_id = agencies.get(op.agency), op.new_id or op.agency
+                if op.new_id is not None:
                     _retire_agencies({op.agency: op.new_id}, change.effective, agencies)
-                    if op.new_id in agencies:
-                        agencies[op.new_id] = agencies[op.new_id].model_copy(update={"name": op.name})
-                    _rename_in_procedures(procedures, {op.agency: op.new_id},
-                                          agency_wording({op.agency: op.new_id}, {op.agency: old} if old else {}, agencies))
+                if new_id in agencies:
+                    agencies[new_id] = agencies[new_id].model_copy(update={"name": op.name})
+                mapping = {op.agency: new_id}
+                before = {op.agency: old} if old is not None else {}
+                _rename_in_procedures(procedures, mapping, agency_wording(mapping, before, agencies))
             elif isinstance(op, MoveLevel):
                 _apply_move(op, change.effective, agencies, procedures)
             elif isinstance(op, ParameterChange):
