@@ -141,6 +141,15 @@ class Document(Model):
                              "kèm hồ sơ là một giấy tờ thông thường)")
         return self
 
+    @property
+    def issued_verb(self) -> str:
+        """How its agency made it: «lập» for a paper drawn up (a report of a found child, a list, a statement),
+        «cấp» for one issued."""
+        return "lập" if self.name.casefold().startswith(_DRAWN_UP) else "cấp"
+
+
+_DRAWN_UP = ("biên bản", "danh sách", "báo cáo", "tờ trình", "văn bản đề nghị")
+
 
 StepKind = Literal[
     "prepare", "submit", "receive", "review", "verify", "inspect", "transfer", "approve", "issue", "pay",

@@ -100,6 +100,14 @@ def test_a_fee_charged_per_copy_shows_its_rate_not_a_waiver() -> None:
     assert "Lệ phí đăng ký khai sinh: 0 đ" in text and ": miễn" not in text
 
 
+def test_the_diagram_has_a_name_for_screen_readers_and_a_report_is_drawn_up() -> None:
+    page = built_site().page(f"thu-tuc/{CODE}.html")
+    label = page.xpath('//div[@class="tthc-diagram"]/@aria-label')[0]
+    assert label.startswith("Sơ đồ các bước của thủ tục Thủ tục đăng ký khai sinh")
+    # The report on a found child is drawn up by the commune (lập), not issued (cấp).
+    assert "Nhà nước đã có: do Ủy ban nhân dân cấp xã lập" in " ".join(page.text_content().split())
+
+
 def test_a_long_fee_note_is_folded_under_its_fee() -> None:
     """The passport fee's note is the editors' reading of three sources: one click away, not the card's bulk."""
     card_html = built_site().page("thu-tuc/1.001456.html").xpath('//div[@class="tthc-card"]')[0]

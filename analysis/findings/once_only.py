@@ -20,14 +20,6 @@ from models.proposal import ObtainFromState, Operation
 RULE = "once-only"
 
 
-# Papers an agency draws up (lập) rather than issues (cấp): a report of a found child, a list, a statement.
-_DRAWN_UP = ("biên bản", "danh sách", "báo cáo", "tờ trình", "văn bản đề nghị")
-
-
-def _issued(name: str) -> str:
-    return "lập" if name.casefold().startswith(_DRAWN_UP) else "cấp"
-
-
 def find(ctx: Context) -> list[Draft]:
     ops: list[Operation] = []
     names: list[str] = []
@@ -47,7 +39,7 @@ def find(ctx: Context) -> list[Draft]:
             where = f"đã có trong {doc.issuer.database}"
             database, agency = doc.issuer.database, None
         elif doc.issuer.kind == "agency":
-            where = f"do {ctx.agency_name(doc.issuer.agency)} {_issued(doc.name)}"
+            where = f"do {ctx.agency_name(doc.issuer.agency)} {doc.issued_verb}"
             database, agency = "", doc.issuer.agency
         else:
             continue

@@ -379,7 +379,9 @@ def _diagram_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> s
     text = mermaid_step_graph(p, site.catalogue, critical, "TB")
     return "\n".join([
         "## Sơ đồ các bước {#so-do}", "",
-        f'<div class="tthc-diagram" data-pagefind-ignore><pre class="tthc-mermaid">{fenced_text(text)}</pre></div>', "",
+        f'<div class="tthc-diagram" data-pagefind-ignore role="img" aria-label="Sơ đồ các bước của thủ tục '
+        f'{h(shorten(p.name))}, theo cơ quan thực hiện; các bước được liệt kê ở mục dưới"><pre class="tthc-mermaid">'
+        f'{fenced_text(text)}</pre></div>', "",
         "Mỗi khung là một cơ quan (hoặc người nộp hồ sơ); các bước tô đậm nằm trên đường găng.", "",
     ])
 
@@ -389,7 +391,7 @@ def _issuer(doc: Document, site: Site) -> str:
     if issuer.kind == "national_database":
         return f"<strong>Nhà nước đã có</strong>: {h(issuer.database)}"
     if issuer.kind == "agency" and issuer.agency:
-        return f"<strong>Nhà nước đã có</strong>: do {site.agency_link(issuer.agency, PROCEDURES)} cấp"
+        return f"<strong>Nhà nước đã có</strong>: do {site.agency_link(issuer.agency, PROCEDURES)} {doc.issued_verb}"
     if issuer.kind == "third_party":
         return "Tổ chức, cá nhân khác cấp"
     return "Người nộp chuẩn bị"
