@@ -19,6 +19,7 @@ import networkx as nx
 from analysis.graph import step_graph
 from catalogue.console import num
 from models.catalogue import Catalogue
+from models.common import shorten
 from models.procedure import APPLICANT, Procedure, Step
 
 APPLICANT_LABEL_VI = "Người nộp hồ sơ"
@@ -63,6 +64,10 @@ def _days(step: Step) -> str:
     return f"{num(step.duration.likely)} ngày LV" + (f" · {HOW_VI[how]}" if how in HOW_VI else "")
 
 
+LANE_TITLE = 40
+"""Characters of an agency's name in a Mermaid group title (a group is about one step wide)."""
+
+
 def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],
                        direction: Direction = "LR") -> str:
     """A Mermaid flowchart: one subgraph per actor (agencies, the applicant), critical steps and edges highlighted.
@@ -78,7 +83,8 @@ def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path
         actors.setdefault(step.actor, []).append(step)
     lines = [f"flowchart {direction}"]
     for g, (actor, steps) in enumerate(actors.items()):
-        lines.append(f'  subgraph g{g}["{mermaid_text(actor_name(actor, catalogue))}"]')
+        # Mermaid cuts a title wider than its group mid-word: shorten it with an ellipsis instead.
+        lines.append(f'  subgraph g{g}["{mermaid_text(shorten(actor_name(actor, catalogue), LANE_TITLE))}"]')
         for step in steps:
             lines.append(f'    {node[step.id]}["{mermaid_text(step.name)}<br/>{mermaid_text(_days(step))}"]')
         lines.append("  end")
