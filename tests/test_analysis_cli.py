@@ -115,6 +115,8 @@ def test_report_gives_each_finding_its_suggestion_and_saving() -> None:
     assert f"Tiết kiệm ước tính: {visits['per_case_vnd']:,} đ mỗi lần".replace(",", ".") in out
     assert "(khai thác từ Công an cấp xã)" in out  # the agency by its name, as it stood that day
     assert "1 × 400.000 (ước tính của biên tập viên)" in out  # the record's volume is the editors' estimate
+    # Each suggestion with the legal text it asks to change (kiến nghị thực thi).
+    assert out.count("Kiến nghị: ") == sum(len(op["legal_change"]) for f in findings for op in f["suggestion"]) > 0
 
 
 def test_today_is_the_default_day_for_the_law_as_for_the_parameters() -> None:

@@ -30,6 +30,7 @@ from catalogue.console import (
     describe_operation,
     errors,
     figures,
+    legal_text,
     num,
     progress_bar,
     quantity,
@@ -126,6 +127,8 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
                 console.print(escape(f"   {f.explanation}"))
             for op in f.suggestion:
                 console.print(escape(f"   Đề xuất: {describe_operation(op, procedure, cat)}"))
+                for change in op.legal_change:  # the kiến nghị thực thi: which text to change, and how
+                    console.print(escape(f"     Kiến nghị: {legal_text(change)}"))
             if f.saving is not None:
                 s = f.saving
                 console.print(f"   Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần, {vnd(s.annual_vnd)} mỗi năm, "
