@@ -323,6 +323,12 @@ def test_site_build_command_builds_and_indexes_a_small_catalogue(data_copy: Path
     assert (out / "pagefind" / "pagefind.js").is_file()
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0 and "(0 tệp Markdown viết lại" in again.output  # nothing changed: nothing rewritten
+    assert "<loc>" not in (out / "sitemap.xml").read_text()  # no address given: nothing to list
+    published = CliRunner().invoke(app, [*args, "--site-url", "https://dichvu.example.gov.vn/tthc/"])
+    assert published.exit_code == 0, published.output
+    assert f"<loc>https://dichvu.example.gov.vn/tthc/thu-tuc/{CODE}.html</loc>" in (out / "sitemap.xml").read_text()
+    refused = CliRunner().invoke(app, [*args, "--site-url", "dichvu.example.gov.vn/tthc"])
+    assert refused.exit_code == 1 and "--site-url" in refused.output
 
 
 def test_site_build_never_replaces_a_folder_that_is_not_a_site(tmp_path: Path) -> None:

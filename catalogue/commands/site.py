@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,8 +32,17 @@ REPORT = typer.Option(
 )
 
 
-def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, report: Path | None) -> BuildReport:
+SITE_URL = typer.Option("", "--site-url", help="Địa chỉ trang sẽ đăng (https://…/), để có sitemap.xml và trang 404 "
+                        "dẫn đúng từ mọi thư mục; bỏ trống: trang mở được cả từ ổ đĩa.")
+_SITE_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+/")
+
+
+def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, report: Path | None,
+           site_url: str = "") -> BuildReport:
     day = parse_day(as_of, "--as-of")
+    if site_url and not _SITE_URL.fullmatch(site_url):
+        errors.print(f"--site-url {site_url!r} phải là địa chỉ http:// hoặc https:// không có dấu cách, kết thúc bằng «/»")
+        raise typer.Exit(1)
     from catalogue.site.build import SiteBuildError, build_site  # the site's stack loads only for this command
     from catalogue.site.reanalysis import ReportError, default_report, earlier_reports, load_report
 
@@ -55,7 +65,8 @@ def _build(data: Path, out: Path, work: Path, as_of: str | None, strict: bool, r
         raise typer.Exit(1)
     try:
         built = build_site(catalogue, out, work, as_of=on, proposals=proposals.values(), strict=strict,
-                           reanalysis=reanalysis, amendments=amendments, ahead=ahead, other_reports=others)
+                           reanalysis=reanalysis, amendments=amendments, ahead=ahead, other_reports=others,
+                           site_url=site_url)
     except SiteBuildError as exc:
         errors.print(str(exc))
         raise typer.Exit(1) from None
@@ -83,10 +94,10 @@ def register(app: typer.Typer) -> None:
     def build(
         out: Path = OUT, work: Path = WORK, data: Path = DATA, as_of: str = AS_OF,
         strict: bool = typer.Option(False, "--strict", help="Báo lỗi và dừng khi MkDocs có bất kỳ cảnh báo nào (liên kết hỏng...)."),
-        report: Path | None = REPORT,
+        report: Path | None = REPORT, site_url: str = SITE_URL,
     ) -> None:
         """Xây dựng trang: sinh các trang, dựng bằng MkDocs, lập chỉ mục tìm kiếm bằng Pagefind."""
-        _build(data, out, work, as_of, strict, report)
+        _build(data, out, work, as_of, strict, report, site_url)
 
     @site.command("serve")
     def serve(

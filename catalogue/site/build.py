@@ -116,9 +116,10 @@ def hand_written_pages(docs: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
-def mkdocs_config(site_dir: Path, extra_pages: list[str], reanalysis: bool = False) -> dict[str, Any]:
+def mkdocs_config(site_dir: Path, extra_pages: list[str], reanalysis: bool = False, site_url: str = "") -> dict[str, Any]:
     """The MkDocs configuration of the build (written as mkdocs.yml in the work folder); `reanalysis`: the build
-    has the page of the latest re-analysis report."""
+    has the page of the latest re-analysis report; `site_url`: the address the site is published at, which fills
+    sitemap.xml and lets the 404 page link back from any depth (none: the site also opens from disk)."""
     nav: list[dict[str, Any]] = [{title: path} for title, path in NAV]
     if reanalysis:
         after_dashboard = next(i for i, (_, path) in enumerate(NAV) if path == pages.DASHBOARD) + 1
@@ -130,6 +131,7 @@ def mkdocs_config(site_dir: Path, extra_pages: list[str], reanalysis: bool = Fal
         "site_description": "Thủ tục hành chính: cần giấy tờ gì, nộp ở đâu, mất bao lâu, tốn bao nhiêu",
         "docs_dir": "docs",
         "site_dir": str(site_dir),
+        **({"site_url": site_url} if site_url else {}),
         # Page addresses end in .html: the folder opens from disk and on any static server.
         "use_directory_urls": False,
         "theme": {
@@ -246,6 +248,7 @@ def build_site(
     proposals: Iterable[Proposal] = (), docs: Path = HAND_WRITTEN, search: bool = True, strict: bool = False,
     reanalysis: ImpactReport | None = None, amendments: dict[str, list[Amendment]] | None = None,
     ahead: dict[str, list[Amendment]] | None = None, other_reports: list[tuple[str, ImpactReport]] | None = None,
+    site_url: str = "",
 ) -> BuildReport:
     """Build the whole site into `out`, with figures computed as at `as_of` (today by default), and the page of
     the `reanalysis` report when there is one (and a page for each of `other_reports`); `amendments`: the legal
@@ -261,7 +264,8 @@ def build_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        config = yaml.safe_dump(mkdocs_config(building, extra, reanalysis is not None), allow_unicode=True, sort_keys=False)
+        config = yaml.safe_dump(mkdocs_config(building, extra, reanalysis is not None, site_url), allow_unicode=True,
+                                sort_keys=False)
         write_atomic(work / "mkdocs.yml", config.encode())
         generated = time.perf_counter()
         warnings = run_mkdocs(work / "mkdocs.yml", strict=strict)
