@@ -233,6 +233,9 @@ def test_indexes_read_in_vietnamese_order_and_mark_what_ended() -> None:
     _, levels = section_table_after_h1(site.page("cap/index.html"))
     assert [row[2] for row in levels if row[0] == "Cấp huyện"] == ["Không còn từ 01/07/2025"]
     assert "Cấp này không còn từ 01/07/2025" in site.page("cap/district.html").text_content()
+    working = sum(a.abolished is None or a.abolished > AS_OF for a in site.catalogue.agencies.values())
+    assert 0 < working < len(site.catalogue.agencies)
+    assert f"cơ quan đang hoạt động: {working}" in site.page("tong-quan.html").text_content()
     everything = {row[0]: row[4] for row in section_table_after_h1(site.page("thu-tuc/index.html"))[1]}
     # The usual channel's limit, then each other channel's where it differs.
     assert everything["1.012784"] == "22 (trực tiếp)trực tuyến: 12dịch vụ bưu chính: 12"

@@ -187,11 +187,15 @@ class Site:
             return f'<a href="{rel(from_dir, f"{AGENCIES}/{agency_id}.html")}">{h(self.agency_name(agency_id))}</a>'
         return h(agency_id)
 
+    def working(self, agency: Agency) -> bool:
+        """Whether the agency still works on the site's day."""
+        return agency.abolished is None or agency.abolished > self.data.as_of
+
     def agency_state(self, agency: Agency, from_dir: str) -> str:
         """«Chấm dứt hoạt động từ …; nay: <successor>» for an agency that no longer works, else nothing."""
         if agency.abolished is None:
             return ""
-        if agency.abolished > self.data.as_of:
+        if self.working(agency):
             return f"Chấm dứt hoạt động từ {day(agency.abolished)} (sắp tới)"
         now = f"; nay: {self.agency_link(agency.successor, from_dir)}" if agency.successor else ""
         return f"Chấm dứt hoạt động từ {day(agency.abolished)}{now}"
@@ -842,7 +846,7 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     total_annual = sum(a.cost.annual_cost_vnd for a in analyses)
     out += [
         f"- Số thủ tục: **{num(len(site.catalogue.procedures))}**; lĩnh vực: {num(len(site.by_field))}; "
-        f"cơ quan đang hoạt động: {num(sum(a.abolished is None or a.abolished > site.data.as_of for a in site.catalogue.agencies.values()))}",
+        f"cơ quan đang hoạt động: {num(sum(map(site.working, site.catalogue.agencies.values())))}",
         f"- Tổng chi phí tuân thủ ước tính mỗi năm: **{large_money(total_annual)}**",
         f"- Số phát hiện khi rà soát: {num(sum(len(a.findings) for a in analyses))}", "",
     ]
