@@ -24,6 +24,7 @@ from rich.table import Column
 from rich.text import Text
 
 from models.catalogue import Catalogue
+from models.findings import Saving
 from models.procedure import FEE_PER_VI, Fee, Procedure
 from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, LegalChange, Operation
 
@@ -181,6 +182,17 @@ def cited_text(ref: str, articles: Sequence[str] = ()) -> str:
     kind = next((name for symbol, name in TEXT_KINDS_VI if symbol in ref), "")
     text = f"{kind} số {ref}" if kind else ref
     return " ".join([", ".join(articles), text]).strip()
+
+
+def saving_parts(saving: Saving) -> str:
+    """What a saving per case is made of, the parts that are not zero: «thời gian 64.252 đ, chi phí khác −8.000 đ»
+    (a suggestion that sends the result by post saves the trips and adds the postage).
+
+    >>> saving_parts(Saving(working_days_likely=0, per_case_vnd=56252, annual_vnd=0, time_vnd=84252, other_vnd=-28000))
+    'thời gian 84.252 đ, chi phí khác −28.000 đ'
+    """
+    parts = [("thời gian", saving.time_vnd), ("phí, lệ phí", saving.fees_vnd), ("chi phí khác", saving.other_vnd)]
+    return ", ".join(f"{name} {vnd(amount).replace('-', '−')}" for name, amount in parts if amount)
 
 
 def legal_text(change: LegalChange) -> str:

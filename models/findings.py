@@ -15,6 +15,14 @@ class Saving(Model):
     """Cut in the likely elapsed working days (critical path)."""
     per_case_vnd: int
     annual_vnd: int
+    fees_vnd: int = 0
+    """Of `per_case_vnd`: the fees no longer paid."""
+    other_vnd: int = 0
+    """Of `per_case_vnd`: the other costs (copies, travel, postage; negative when the change adds one, such as
+    posting the result)."""
+    time_vnd: int = 0
+    """Of `per_case_vnd`: the applicant's time, the rest (`per_case_vnd - fees_vnd - other_vnd`: C1 is rounded once,
+    so the parts add up to it exactly)."""
 
 
 class Finding(Model):

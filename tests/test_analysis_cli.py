@@ -174,6 +174,9 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     rows = found[found["code"] == "9.233448"]
     assert list(rows["rule"]) == [f["rule"] for f in lien_thong]
     assert list(rows["saving_annual_vnd"]) == [f["saving"]["annual_vnd"] if f["saving"] else 0 for f in lien_thong]
+    assert list(rows["saving_other_vnd"]) == [f["saving"]["other_vnd"] if f["saving"] else 0 for f in lien_thong]
+    parts = rows["saving_time_vnd"] + rows["saving_fees_vnd"] + rows["saving_other_vnd"]
+    assert list(parts) == list(rows["saving_per_case_vnd"])
     visits = rows[rows["rule"] == "visits"].iloc[0]
     assert visits["suggestion"].startswith("Thực hiện trực tuyến: «") and visits["steps"]
     sheet = openpyxl.load_workbook(tmp_path / "analysis.xlsx")["Phát hiện"]

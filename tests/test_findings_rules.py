@@ -570,6 +570,22 @@ def test_findings_validate_as_their_own_type(make: Any) -> None:
         assert Finding.model_validate(f.model_dump()) == f
 
 
+def test_a_saving_says_what_it_is_made_of() -> None:
+    """Household business online (1.001612 as written, at the district; rates of 07/12/2026): two trips of 60
+    minutes with 20 and 15 minutes' queue (155 minutes × 33.523 đ/giờ ÷ 60 = 86.601,1 đ) and their 2 × 30.000 đ
+    fares saved, the result posted for 28.000 đ: 86.601 + 32.000 = 118.601 đ a case. Every saving's parts add up."""
+    cat = open_catalogue()
+    rates = CostRates.from_parameters(cat.parameters, date(2026, 12, 7))
+    [online] = [f for f in find_all(cat.procedures["1.001612"], cat, rates) if f.rule == "visits"]
+    assert online.saving is not None
+    s = online.saving
+    assert (s.per_case_vnd, s.time_vnd, s.fees_vnd, s.other_vnd) == (118601, 86601, 0, 32000)
+    for p in cat.procedures.values():
+        for f in find_all(p, cat, rates):
+            if f.saving is not None:
+                assert f.saving.time_vnd + f.saving.fees_vnd + f.saving.other_vnd == f.saving.per_case_vnd
+
+
 def test_suggestions_change_the_law_as_it_stands_on_the_day() -> None:
     """A plan drafted after 1/7/2025 cites Nghị định 118/2025/NĐ-CP, which replaced 45/2020/NĐ-CP on electronic
     results; for a requirement the record cites no provision for, the decree of its basis (not Luật Doanh nghiệp,

@@ -84,8 +84,11 @@ def suggestion_saving(ctx: Context, operations: list[Operation], after: Procedur
         after = apply_operations(ctx.procedure, operations)
     days = 0.0 if same_timing(ctx.procedure, after) else ctx.baseline_likely_days - likely_days(after.steps)
     base, cost = ctx.baseline_cost, cost_totals(after, ctx.catalogue, ctx.rates)
-    return trusted(Saving, {"working_days_likely": round(days, 4), "per_case_vnd": base.per_case_vnd - cost.per_case_vnd,
-                            "annual_vnd": base.annual_cost_vnd - cost.annual_cost_vnd})
+    per_case = base.per_case_vnd - cost.per_case_vnd
+    fees, other = base.fees_vnd - cost.fees_vnd, base.other_costs_vnd - cost.other_costs_vnd
+    return trusted(Saving, {"working_days_likely": round(days, 4), "per_case_vnd": per_case,
+                            "annual_vnd": base.annual_cost_vnd - cost.annual_cost_vnd,
+                            "fees_vnd": fees, "other_vnd": other, "time_vnd": per_case - fees - other})
 
 
 def _measured_against(cost: CostBreakdown | None, rates: CostRates) -> CostBreakdown | None:

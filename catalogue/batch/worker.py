@@ -174,7 +174,8 @@ def table_chunk(payload: bytes) -> list[TableResult]:
 
 FINDING_COLUMNS = (
     "code", "name", "rank", "rule", "title", "explanation", "steps", "documents", "suggestion", "legal_changes",
-    "saving_per_case_vnd", "saving_annual_vnd", "saving_working_days",
+    "saving_per_case_vnd", "saving_time_vnd", "saving_fees_vnd", "saving_other_vnd", "saving_annual_vnd",
+    "saving_working_days",
 )
 """The columns of the findings table, in order."""
 
@@ -190,7 +191,8 @@ def finding_rows(result: ProcedureAnalysis, procedure: Procedure, catalogue: Cat
             result.code, result.name, rank, f.rule, f.title, f.explanation, ", ".join(f.steps), ", ".join(f.documents),
             "; ".join(describe_operation(op, procedure, catalogue) for op in f.suggestion),
             "; ".join(dict.fromkeys(legal_text(c) for op in f.suggestion for c in op.legal_change)),
-            saving.per_case_vnd if saving else 0, saving.annual_vnd if saving else 0,
+            saving.per_case_vnd if saving else 0, saving.time_vnd if saving else 0, saving.fees_vnd if saving else 0,
+            saving.other_vnd if saving else 0, saving.annual_vnd if saving else 0,
             saving.working_days_likely if saving else 0.0,
         ), strict=True)))
     return rows

@@ -34,6 +34,7 @@ from catalogue.console import (
     num,
     progress_bar,
     quantity,
+    saving_parts,
     time_limit,
     vnd,
 )
@@ -131,8 +132,10 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
                     console.print(escape(f"     Kiến nghị: {legal_text(change)}"))
             if f.saving is not None:
                 s = f.saving
-                console.print(f"   Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần, {vnd(s.annual_vnd)} mỗi năm, "
-                              f"{num(s.working_days_likely)} ngày làm việc")
+                parts = saving_parts(s)
+                console.print(f"   Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần"
+                              + (f" ({escape(parts)})" if parts else "")
+                              + f", {vnd(s.annual_vnd)} mỗi năm, {num(s.working_days_likely)} ngày làm việc")
         if result.saving is not None:
             s = result.saving
             console.print(f"[bold]Áp dụng cùng lúc các đề xuất[/bold] (không cộng trùng): tiết kiệm {vnd(s.per_case_vnd)} "
@@ -221,7 +224,9 @@ HEADERS_VI = {
     "estimated_saving_working_days": "Ngày làm việc rút ngắn ước tính",
     "rank": "Thứ tự", "rule": "Quy tắc", "title": "Phát hiện", "explanation": "Giải thích", "suggestion": "Đề xuất",
     "legal_changes": "Kiến nghị thực thi",
-    "saving_per_case_vnd": "Tiết kiệm mỗi lần (đồng)", "saving_annual_vnd": "Tiết kiệm mỗi năm (đồng)",
+    "saving_per_case_vnd": "Tiết kiệm mỗi lần (đồng)", "saving_time_vnd": "trong đó: thời gian (đồng)",
+    "saving_fees_vnd": "trong đó: phí, lệ phí (đồng)", "saving_other_vnd": "trong đó: chi phí khác (đồng)",
+    "saving_annual_vnd": "Tiết kiệm mỗi năm (đồng)",
     "saving_working_days": "Ngày làm việc rút ngắn",
 }
 """The header row of the Excel sheets, for the staff who read them; CSV and Parquet keep the column names

@@ -25,7 +25,17 @@ from itertools import pairwise
 
 from analysis.findings import RULE_TITLES
 from analysis.metrics import agency_papers
-from catalogue.console import cited_text, fee_amount, num, percent, quantity, time_limit, vietnamese_order, vnd
+from catalogue.console import (
+    cited_text,
+    fee_amount,
+    num,
+    percent,
+    quantity,
+    saving_parts,
+    time_limit,
+    vietnamese_order,
+    vnd,
+)
 from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
@@ -557,8 +567,9 @@ def _finding(f: Finding, p: Procedure) -> str:
         out.append("- Đề xuất: " + _operation(op, p))
     if f.saving is not None:
         s = f.saving
-        out.append(f"- Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần, {vnd(s.annual_vnd)} mỗi năm, "
-                   f"{num(s.working_days_likely)} ngày làm việc {ESTIMATE}")
+        parts = saving_parts(s)
+        out.append(f"- Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần" + (f" ({md(parts)})" if parts else "")
+                   + f", {vnd(s.annual_vnd)} mỗi năm, {num(s.working_days_likely)} ngày làm việc {ESTIMATE}")
     return "\n".join([*out, ""])
 
 
