@@ -13,7 +13,7 @@ import networkx as nx
 from analysis.critical_path import days_in_time_limit
 from analysis.graph import step_graph
 from models.catalogue import Catalogue
-from models.procedure import APPLICANT, CHANNEL_LABELS_VI, Procedure
+from models.procedure import APPLICANT, CHANNEL_LABELS_VI, Citation, Procedure
 
 Location = tuple[int | str, ...]
 
@@ -28,6 +28,18 @@ class Inconsistency:
     severity: Literal["error", "warning"] = "error"
 
 
+def unknown_text(number: str) -> str:
+    return f"không có văn bản {number!r} trong data/legal/"
+
+
+def unknown_agency(agency_id: str) -> str:
+    return f"không có cơ quan {agency_id!r} trong data/agencies/"
+
+
+def unknown_procedure(code: str) -> str:
+    return f"không có thủ tục {code} trong data/procedures/"
+
+
 def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = ()) -> list[Inconsistency]:
     """The problems of one record against the catalogue. `unreadable`: codes whose files failed to load, which
     references are not reported against (their own errors say what is wrong, not that they are missing)."""
@@ -36,18 +48,19 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
     def err(loc: Location, msg: str, severity: Literal["error", "warning"] = "error") -> None:
         out.append(Inconsistency("procedure", p.code, loc, msg, severity))
 
+    def cites(loc: Location, citations: list[Citation]) -> None:
+        for i, cite in enumerate(citations):
+            if cite.ref not in cat.legal:
+                err((*loc, i, "ref"), unknown_text(cite.ref))
+
     for role in ("competent", "implementing", "coordinating"):
         for i, agency in enumerate(getattr(p.agencies, role)):
             if agency not in cat.agencies:
-                err(("agencies", role, i), f"không có cơ quan {agency!r} trong data/agencies/")
-    for i, cite in enumerate(p.legal_basis):
-        if cite.ref not in cat.legal:
-            err(("legal_basis", i, "ref"), f"không có văn bản {cite.ref!r} trong data/legal/")
+                err(("agencies", role, i), unknown_agency(agency))
+    cites(("legal_basis",), p.legal_basis)
     for ci, channel in enumerate(p.channels):
         for fi, fee in enumerate(channel.fees):
-            for li, cite in enumerate(fee.legal_basis):
-                if cite.ref not in cat.legal:
-                    err(("channels", ci, "fees", fi, "legal_basis", li, "ref"), f"không có văn bản {cite.ref!r} trong data/legal/")
+            cites(("channels", ci, "fees", fi, "legal_basis"), fee.legal_basis)
     kinds = Counter(c.kind for c in p.channels)
     for kind, n in kinds.items():
         if n > 1:
@@ -58,10 +71,8 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
         if doc_ids[d.id] > 1:
             err(("documents", i, "id"), f"mã giấy tờ {d.id!r} bị trùng")
         if d.issuer.agency is not None and d.issuer.agency not in cat.agencies:
-            err(("documents", i, "issuer", "agency"), f"không có cơ quan {d.issuer.agency!r} trong data/agencies/")
-        for li, cite in enumerate(d.legal_basis):
-            if cite.ref not in cat.legal:
-                err(("documents", i, "legal_basis", li, "ref"), f"không có văn bản {cite.ref!r} trong data/legal/")
+            err(("documents", i, "issuer", "agency"), unknown_agency(d.issuer.agency))
+        cites(("documents", i, "legal_basis"), d.legal_basis)
         if d.originals + d.copies + d.certified_copies == 0:
             err(("documents", i), "giấy tờ phải có ít nhất một bản chính, bản sao hoặc bản sao chứng thực")
 
@@ -73,7 +84,7 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
         if s.actor != APPLICANT and s.actor not in cat.agencies:
             err(("steps", i, "actor"), f"không rõ ai thực hiện {s.actor!r}: ghi `applicant` hoặc mã một cơ quan trong data/agencies/")
         if s.office is not None and s.office not in cat.agencies:
-            err(("steps", i, "office"), f"không có cơ quan {s.office!r} trong data/agencies/")
+            err(("steps", i, "office"), unknown_agency(s.office))
         if s.in_person and s.office is None and s.actor == APPLICANT:
             err(("steps", i, "office"), "bước người dân đến trực tiếp phải ghi nơi đến (`office`)")
         for j, before in enumerate(s.after):
@@ -86,9 +97,7 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
                 if doc not in doc_ids:
                     err(("steps", i, field, j), f"không có giấy tờ {doc!r} trong `documents`")
                 used.add(doc)
-        for li, cite in enumerate(s.legal_basis):
-            if cite.ref not in cat.legal:
-                err(("steps", i, "legal_basis", li, "ref"), f"không có văn bản {cite.ref!r} trong data/legal/")
+        cites(("steps", i, "legal_basis"), s.legal_basis)
     for i, d in enumerate(p.documents):
         if d.id not in used:
             err(("documents", i, "id"), f"giấy tờ {d.id!r} không bước nào dùng (thêm vào `consumes` của một bước)")
@@ -135,12 +144,12 @@ def check_catalogue(cat: Catalogue, unreadable: Collection[str] = ()) -> list[In
         for field in ("parent", "successor"):
             ref = getattr(a, field)
             if ref is not None and ref not in cat.agencies:
-                out.append(Inconsistency("agency", a.id, (field,), f"không có cơ quan {ref!r} trong data/agencies/"))
+                out.append(Inconsistency("agency", a.id, (field,), unknown_agency(ref)))
     for d in cat.legal.values():
         for field in ("amends", "replaces"):
             for i, ref in enumerate(getattr(d, field)):
                 if ref not in cat.legal:
-                    out.append(Inconsistency("legal", d.number, (field, i), f"không có văn bản {ref!r} trong data/legal/", "warning"))
+                    out.append(Inconsistency("legal", d.number, (field, i), unknown_text(ref), "warning"))
         if d.ended is not None and d.ended < d.effective:
             out.append(Inconsistency("legal", d.number, ("ended",), "hết hiệu lực trước ngày có hiệu lực"))
     successors: dict[str, str] = {}

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from analysis.consistency import unknown_agency, unknown_text
 from analysis.plan import PlanError, apply_entry
 from catalogue.console import num, vnd
 from catalogue.loader import validate_record
@@ -49,11 +50,11 @@ def _references(changes: ProcedureChanges, base: Location, catalogue: Catalogue,
         for attr in ("desk", "agency"):
             agency = getattr(op, attr, None)
             if agency is not None and agency not in catalogue.agencies:
-                out.append(_at(path, parsed, (*loc, attr), f"không có cơ quan {agency!r} trong data/agencies/"))
+                out.append(_at(path, parsed, (*loc, attr), unknown_agency(agency)))
         for j, change in enumerate(op.legal_change):
             if change.ref not in catalogue.legal:
                 out.append(_at(path, parsed, (*loc, "legal_change", j, "ref"),
-                               f"không có văn bản {change.ref!r} trong data/legal/", "warning"))
+                               unknown_text(change.ref), "warning"))
     return out
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from analysis.consistency import unknown_agency, unknown_procedure, unknown_text
 from analysis.legal_impact import Amendment, amendments_ahead, amendments_in_force, catalogue_as_of
 from catalogue.loader import validate_record
 from catalogue.problems import CatalogueError, Problem, cannot_read, field_path
@@ -116,15 +117,15 @@ def reference_problems(change: LegalChange, catalogue: Catalogue) -> list[tuple[
 
     def legal(loc: Location, number: str | None) -> None:
         if number is not None and number not in catalogue.legal:
-            out.append((loc, f"không có văn bản {number!r} trong data/legal/"))
+            out.append((loc, unknown_text(number)))
 
     def agency(loc: Location, agency_id: str) -> None:
         if agency_id not in catalogue.agencies:
-            out.append((loc, f"không có cơ quan {agency_id!r} trong data/agencies/"))
+            out.append((loc, unknown_agency(agency_id)))
 
     def procedure(loc: Location, code: str) -> None:
         if code not in catalogue.procedures:
-            out.append((loc, f"không có thủ tục {code} trong data/procedures/"))
+            out.append((loc, unknown_procedure(code)))
 
     for i, op in enumerate(change.operations):
         at: Location = ("operations", i)
