@@ -279,6 +279,10 @@ class Procedure(Model):
     schema_version: Literal[1] = 1
     code: ProcedureCode
     name: NonEmptyText
+    also_known_as: list[NonEmptyText] = []
+    """Tên gọi thông dụng: the words people search with where the official name uses others («sổ đỏ» for a
+    Giấy chứng nhận quyền sử dụng đất, «bằng lái» for a giấy phép lái xe). Written by the catalogue's editors for
+    search; no legal text uses them."""
     field: NonEmptyText
     """Lĩnh vực: hộ tịch, cư trú, đất đai..."""
     levels: list[Level] = Field(min_length=1)

@@ -40,6 +40,19 @@ def test_list_matches_whole_words_from_their_start() -> None:
     assert "1.001193" in runner.invoke(app, ["list", "001193"]).output
 
 
+def test_list_finds_a_procedure_by_its_common_name_first() -> None:
+    """«sổ đỏ» is no word of the law: the records' common names find the land procedures, before the records whose
+    words merely start with «so» and «do» («số», «đối»)."""
+    out = runner.invoke(app, ["list", "so do"], env={"COLUMNS": "200"}).output
+    land = ["1.011441", "1.012783", "1.012784", "1.012786", "1.013831", "1.013978"]
+    assert all(code in out for code in land), out
+    by_chance = out.index("2.000591")  # «cơ sở … đủ điều kiện»: listed, but after
+    assert all(out.index(code) < by_chance for code in land)
+    assert "Còn gọi: mất sổ đỏ" in out
+    assert "1.116410" in runner.invoke(app, ["list", "cccd"]).output
+    assert "Tên gọi thông dụng: CCCD" in runner.invoke(app, ["show", "1.116410"]).output
+
+
 def test_list_filters(data_copy: Path) -> None:
     assert "1 thủ tục" in runner.invoke(app, ["list", "--level", "commune", "--data", str(data_copy)]).output
     assert "0 thủ tục" in runner.invoke(app, ["list", "--level", "province", "--data", str(data_copy)]).output

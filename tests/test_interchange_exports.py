@@ -75,6 +75,12 @@ def test_costs_channels_and_steps_of_khai_sinh(cat: Catalogue) -> None:
     assert len(list(graph.subjects(RDF.type, TTHC.Step))) == len(p.steps)
 
 
+def test_common_names_are_the_services_keywords(cat: Catalogue) -> None:
+    graph = cpsv_graph(cat, ["1.012786"])
+    keywords = {str(k) for k in graph.objects(None, rdflib.URIRef("http://www.w3.org/ns/dcat#keyword"))}
+    assert keywords == {"mất sổ đỏ", "mất sổ hồng", "làm lại sổ đỏ"}
+
+
 def test_exported_cpsv_classes_are_those_of_the_official_context(cat: Catalogue) -> None:
     context = json.loads((FIXTURES / "cpsv-ap-context.jsonld").read_text(encoding="utf-8"))["@context"]
     official = {v for v in context.values() if isinstance(v, str)}

@@ -161,6 +161,19 @@ def test_search_by_code_finds_the_procedure_first(visit: Visit, base_url: str) -
     assert (first.get_attribute("href") or "").split("#")[0].endswith("thu-tuc/1.001193.html"), first.inner_text()
 
 
+@pytest.mark.parametrize("query", ["mất sổ đỏ", "mat so do"])
+def test_search_by_the_common_name_finds_the_procedure_first(visit: Visit, base_url: str, query: str) -> None:
+    """People say «sổ đỏ»; the record says «Giấy chứng nhận quyền sử dụng đất» (the record's `also_known_as`)."""
+    page = visit.page
+    page.goto(base_url + "tim-kiem.html")
+    box = page.locator("#tthc-search input.pagefind-ui__search-input")
+    box.wait_for(state="visible", timeout=20_000)
+    box.fill(query)
+    first = page.locator(".pagefind-ui__result-title .pagefind-ui__result-link").first
+    first.wait_for(state="visible", timeout=20_000)
+    assert (first.get_attribute("href") or "").split("#")[0].endswith("thu-tuc/1.012786.html"), first.inner_text()
+
+
 def test_the_search_box_on_every_page_opens_the_search(visit: Visit, base_url: str) -> None:
     page = visit.page
     page.goto(base_url + "co-quan/index.html")

@@ -207,6 +207,18 @@ def test_a_plan_carried_out_is_said_before_the_old_process_is_shown() -> None:
     assert "phương án đã thực hiện:" in " ".join(dashboard.text_content().split())
 
 
+def test_an_amended_procedure_warns_before_its_old_process_and_has_its_common_names() -> None:
+    """1.004194 was amended by 1523/QĐ-BCA-C06 after its record: its page says so at the top, once; 1.001612's
+    notice of a carried-out plan already says it. The card shows the names people search with."""
+    site = built_site()
+    warning = "Thủ tục đã được sửa đổi"
+    notices = site.page("thu-tuc/1.004194.html").xpath('//div[contains(@class, "admonition")]')
+    assert warning in notices[0].text_content() and "dichvucong.gov.vn" in notices[0].text_content()
+    for code in ("1.001193", "1.001612"):
+        assert warning not in site.page(f"thu-tuc/{code}.html").text_content()
+    assert card(site.page("thu-tuc/1.012786.html"))["Tên gọi thông dụng"] == "mất sổ đỏ, mất sổ hồng, làm lại sổ đỏ"
+
+
 def test_index_pages_list_the_procedure() -> None:
     site = built_site()
     field = site.page("linh-vuc/index.html")

@@ -22,19 +22,28 @@ from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STAT
 WORD = re.compile(r"\w+")
 
 
-def matches(p: Procedure, text: str | None, field: str | None, level: str | None, agency: str | None) -> bool:
+def matches(p: Procedure, text: str | None, field: str | None, level: str | None, agency: str | None) -> int:
+    """0 when `p` fails a filter; else how well it matches `text`: 2 when the query's words start consecutive words
+    of the name or of a common name («so do» in «mất sổ đỏ»), 1 when they start words anywhere in the code, name
+    and field (short Vietnamese syllables meet by chance: «số», «đối»). A common name counts only as a phrase: its
+    words mixed with the name's would make «sổ hồng» answer «kết hôn»."""
     if field and fold(field) not in fold(p.field):
-        return False
+        return 0
     if level and level not in p.levels:
-        return False
+        return 0
     roles = p.agencies
     if agency and agency not in {*roles.competent, *roles.implementing, *roles.coordinating, *(s.actor for s in p.steps)}:
-        return False
+        return 0
     if not text:
-        return True
+        return 1
+    query = WORD.findall(fold(text))
+    for name in (p.name, *p.also_known_as):
+        w = WORD.findall(fold(name))
+        if any(all(a.startswith(q) for a, q in zip(w[i:], query, strict=False)) for i in range(len(w) - len(query) + 1)):
+            return 2
     # Each word of the query starts a word of the record: "hon" finds «kết hôn», not «không».
     words = WORD.findall(fold(f"{p.code} {p.name} {p.field}"))
-    return all(any(w.startswith(q) for w in words) for q in WORD.findall(fold(text)))
+    return int(all(any(w.startswith(q) for w in words) for q in query))
 
 
 def level_named(text: str) -> str:
@@ -50,7 +59,7 @@ def level_named(text: str) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("list")
     def list_(
-        text: str = typer.Argument(None, help='Từ cần tìm trong mã, tên hoặc lĩnh vực; có dấu hay không dấu đều được ("dang ky ket hon").'),
+        text: str = typer.Argument(None, help='Từ cần tìm trong mã, tên, tên gọi thông dụng («sổ đỏ») hoặc lĩnh vực; có dấu hay không dấu đều được ("dang ky ket hon").'),
         field: str = typer.Option(None, help="Lĩnh vực, ví dụ 'Hộ tịch'."),
         level: str = typer.Option(None, help="Cấp: central, province, district, commune, hoặc «xã», «Cấp tỉnh»…"),
         agency: str = typer.Option(None, help="Mã cơ quan, ví dụ ubnd-xa."),
@@ -66,13 +75,12 @@ def register(app: typer.Typer) -> None:
         table = Table(Column("Mã", no_wrap=True), Column("Tên thủ tục", ratio=4), Column("Lĩnh vực", ratio=2),
                       Column("Cấp", ratio=2), figures("Thời hạn"), expand=True,
                       caption="Thời hạn giải quyết theo quy định, ngày làm việc", caption_justify="left")
-        n = 0
-        for p in sorted(cat.procedures.values(), key=lambda p: p.code):
-            if matches(p, text, field, level, agency):
-                n += 1
-                table.add_row(escape(p.code), escape(p.name), escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), time_limit(p.time_limit_working_days, unit=False))
+        scored = [(score, p) for p in cat.procedures.values() if (score := matches(p, text, field, level, agency))]
+        for _, p in sorted(scored, key=lambda sp: (-sp[0], sp[1].code)):  # the closest matches first
+            name = escape(p.name) + (f"\n[dim]Còn gọi: {escape(', '.join(p.also_known_as))}[/dim]" if p.also_known_as else "")
+            table.add_row(escape(p.code), name, escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), time_limit(p.time_limit_working_days, unit=False))
         console.print(table)
-        console.print(f"{n} thủ tục")
+        console.print(f"{len(scored)} thủ tục")
 
     @app.command()
     def show(
@@ -86,6 +94,8 @@ def register(app: typer.Typer) -> None:
         agencies = cat.agencies
         name = lambda aid: agencies[aid].name if aid in agencies else aid  # noqa: E731
         console.print(f"[bold]{escape(p.code)} · {escape(p.name)}[/bold]")
+        if p.also_known_as:
+            console.print(f"Tên gọi thông dụng: {', '.join(p.also_known_as)}", markup=False)
         console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: "
                       f"{ONLINE_LABELS_VI[p.online]} · Tình trạng: {PROCEDURE_STATUS_VI[p.status]}", markup=False)
         console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, XSD
 
 from models.catalogue import Catalogue
 from models.common import LEVEL_LABELS_VI
@@ -105,6 +105,8 @@ class _Builder:
         g.add((svc, RDF.type, CPSV.PublicService))
         g.add((svc, DCTERMS.identifier, Literal(p.code)))
         g.add((svc, DCTERMS.title, _vi(p.name)))
+        for words in p.also_known_as:  # CPSV-AP 3.2 PublicService.keyword
+            g.add((svc, DCAT.keyword, _vi(words)))
         levels = ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels)
         g.add((svc, DCTERMS.description, _vi(f"{p.name}. Lĩnh vực: {p.field}. Cấp thực hiện: {levels}.")))
         g.add((svc, DCTERMS.spatial, VIETNAM))

@@ -276,6 +276,10 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
     rows: list[tuple[str, str, str]] = [
         # Weighted: a search for the code should find this page before the agency pages that list the code.
         ("Mã thủ tục", f'<span data-pagefind-weight="10">{h(p.code)}</span>', ""),
+    ]
+    if p.also_known_as:  # weighted as the name is: people search «sổ đỏ», the law says «Giấy chứng nhận»
+        rows.append(("Tên gọi thông dụng", f'<span data-pagefind-weight="7">{h(", ".join(p.also_known_as))}</span>', ""))
+    rows += [
         ("Lĩnh vực", site.field_link(p.field, PROCEDURES), "Lĩnh vực"),
         ("Cấp thực hiện", ", ".join(site.level_link(lv, PROCEDURES) for lv in p.levels), "Cấp"),
         ("Cơ quan có thẩm quyền", ", ".join(site.agency_link(x, PROCEDURES) for x in p.agencies.competent), ""),
@@ -637,6 +641,20 @@ def implemented_notice(entries: Sequence[PlanEntry]) -> str:
     ])
 
 
+def status_notice(p: Procedure) -> str:
+    """The note on the page of a procedure amended or abolished since its record was published: a citizen should
+    not file on steps, documents or fees that may have changed."""
+    if p.status == "in_force":
+        return ""
+    if p.status == "abolished":
+        return '!!! danger "Thủ tục đã bị bãi bỏ"\n\n    Trang này giữ bản ghi để tra cứu; thủ tục không còn được thực hiện.'
+    return "\n".join([
+        '!!! warning "Thủ tục đã được sửa đổi"', "",
+        "    Thủ tục đã được sửa đổi, bổ sung sau bản ghi mà trang này dựa vào: trình tự, giấy tờ, thời hạn và phí có "
+        "thể đã khác. Trước khi nộp hồ sơ, hãy đối chiếu với Cổng Dịch vụ công quốc gia (dichvucong.gov.vn).",
+    ])
+
+
 def source_item(s: Source) -> str:
     """A source as a list item's text: the title linked to the address (web addresses only), publisher, date."""
     label = s.title or s.url
@@ -964,7 +982,9 @@ def generate(data: SiteData) -> dict[str, str]:
     notices = procedure_notices(report)
     pages: dict[str, str] = {}
     for code in sorted(site.catalogue.procedures):
-        notice = "\n\n".join(n for n in (implemented_notice(data.plan_entries.get(code, ())),
+        # A carried-out plan's notice already says the page may show the process before it: one warning is enough.
+        notice = "\n\n".join(n for n in (implemented_notice(data.plan_entries.get(code, ()))
+                                          or status_notice(site.catalogue.procedures[code]),
                                           amendment_notice(data.amendments.get(code, ()), data.as_of),
                                           ahead_notice(data.ahead.get(code, ()), data.as_of),
                                           notices.get(code, "")) if n)
