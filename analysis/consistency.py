@@ -85,6 +85,9 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
             err(("steps", i, "actor"), f"không rõ ai thực hiện {s.actor!r}: ghi `applicant` hoặc mã một cơ quan trong data/agencies/")
         if s.office is not None and s.office not in cat.agencies:
             err(("steps", i, "office"), unknown_agency(s.office))
+        for j, told in enumerate(s.notifies):
+            if told not in cat.agencies:
+                err(("steps", i, "notifies", j), unknown_agency(told))
         if s.in_person and s.office is None and s.actor == APPLICANT:
             err(("steps", i, "office"), "bước người dân đến trực tiếp phải ghi nơi đến (`office`)")
         for j, before in enumerate(s.after):

@@ -52,6 +52,7 @@ from models.proposal import (
     Parallelize,
     RemoveStep,
     ShortenTimeLimit,
+    StopWaiting,
 )
 
 
@@ -163,7 +164,8 @@ class ProcedureDraft:
         """Whether the operation could close a cycle or leave a step without a document produced for it.
 
         Removing a step keeps the order of the others, so only the documents it produced can go missing;
-        `parallelize` checks its own pair and keeps every other ancestor; dropping a document takes it from its
+        `parallelize` checks its own pair and keeps every other ancestor; `stop_waiting` refuses a step whose
+        documents any step uses; dropping a document takes it from its
         consumers and producers at once, and obtaining one from the state only takes it from what the applicant
         hands over (and the applicant's errands for it, which neither use nor make a document): neither can leave
         a step short of an input."""
@@ -213,11 +215,15 @@ class ProcedureDraft:
     def set_step(self, step: Step, **update: object) -> None:
         self.steps[step.id] = _changed(step, **update)
 
-    def remove_step(self, step: Step) -> None:
-        """Take a step out; its successors now follow what it followed."""
+    def bypass(self, step: Step) -> None:
+        """The steps after `step` follow what it followed instead of it."""
         for sid in self.successors(step.id):
             succ = self.steps[sid]
             self.set_step(succ, after=_unique(b for a in succ.after for b in (step.after if a == step.id else [a])))
+
+    def remove_step(self, step: Step) -> None:
+        """Take a step out; its successors now follow what it followed."""
+        self.bypass(step)
         self.drop_step(step.id)
         self.removed_produced = bool(step.produces)
 
@@ -390,6 +396,16 @@ def _parallelize(draft: ProcedureDraft, op: Parallelize) -> None:
     draft.set_step(draft.steps[step.id], after=after)
 
 
+def _stop_waiting(draft: ProcedureDraft, op: StopWaiting) -> None:
+    step = draft.step(op.step)
+    if not draft.successors(step.id):
+        raise draft.fail(f"không bước nào chờ bước {step.id!r}")
+    used = [f"{s.id} ({d})" for s in draft.steps.values() for d in s.consumes if d in step.produces]
+    if used:
+        raise draft.fail(f"bước {step.id!r} tạo ra giấy tờ mà bước khác dùng: {', '.join(used)}")
+    draft.bypass(step)
+
+
 def _drop_document(draft: ProcedureDraft, op: DropDocument) -> None:
     draft.drop_document(draft.document(op.document).id)
 
@@ -538,7 +554,7 @@ def _change_subjects(draft: ProcedureDraft, op: ChangeSubjects) -> None:
 
 
 _APPLY = {
-    "remove_step": _remove_step, "merge_steps": _merge_steps, "parallelize": _parallelize,
+    "remove_step": _remove_step, "merge_steps": _merge_steps, "parallelize": _parallelize, "stop_waiting": _stop_waiting,
     "drop_document": _drop_document, "accept_plain_copy": _accept_plain_copy,
     "obtain_from_state": _obtain_from_state, "go_online": _go_online, "one_desk": _one_desk,
     "shorten_time_limit": _shorten_time_limit, "change_fee": _change_fee, "lower_frequency": _lower_frequency,

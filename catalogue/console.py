@@ -226,6 +226,8 @@ def describe_operation(op: Operation, before: Procedure, catalogue: Catalogue) -
             return f"{label}: " + ", ".join(f"«{step(s)}»" for s in op.steps)
         case "parallelize":
             return f"{label}: «{step(op.step)}» không phải chờ «{step(op.after)}»"
+        case "stop_waiting":
+            return f"{label}: «{step(op.step)}»"
         case "drop_document" | "accept_plain_copy":
             return f"{label}: «{doc(op.document)}»"
         case "obtain_from_state":

@@ -213,6 +213,10 @@ class Step(Model):
     produces: list[Slug] = []
     forwards_only: bool = False
     """The step only passes the dossier on (no decision, no check): a pass-through."""
+    notifies: list[Slug] = []
+    """The agencies this step only informs (the household-business registrar sends the registration to the tax
+    office), where the catalogue models no step of theirs: nothing the applicant waits for comes back from them.
+    Leave it empty for a step that also tells the applicant."""
     automated: bool = False
     """An information system does the step, no one handles the dossier (the national population database returns a
     personal ID number; the business registration system gets the tax code from the tax system): a system-to-system
@@ -229,6 +233,8 @@ class Step(Model):
             raise ValueError("bước mà pháp luật yêu cầu có mặt phải làm trực tiếp: ghi `in_person: true`")
         if self.automated and (self.actor == APPLICANT or self.in_person):
             raise ValueError("bước tự động do hệ thống thông tin của cơ quan thực hiện: không do người dân làm và không làm trực tiếp")
+        if self.notifies and (self.actor == APPLICANT or APPLICANT in self.notifies):
+            raise ValueError("`notifies` ghi cơ quan mà một cơ quan thông báo: người dân không ghi ở đây")
         return self
 
 

@@ -74,6 +74,14 @@ class Parallelize(_Operation):
     after: Slug
 
 
+class StopWaiting(_Operation):
+    """Không chờ bước `step`: the steps after it follow what it followed instead, and it ends a branch of its own (a
+    notice to another agency sent while the result is returned). Refused when a step uses what it produces."""
+
+    op: Literal["stop_waiting"] = "stop_waiting"
+    step: Slug
+
+
 class DropDocument(_Operation):
     """Bỏ thành phần hồ sơ."""
 
@@ -159,7 +167,7 @@ class ChangeSubjects(_Operation):
 
 
 Operation = Annotated[
-    RemoveStep | MergeSteps | Parallelize | DropDocument | AcceptPlainCopy | ObtainFromState | GoOnline | OneDesk
+    RemoveStep | MergeSteps | Parallelize | StopWaiting | DropDocument | AcceptPlainCopy | ObtainFromState | GoOnline | OneDesk
     | ShortenTimeLimit | ChangeFee | LowerFrequency | ChangeSubjects,
     Field(discriminator="op"),
 ]
@@ -168,6 +176,7 @@ OPERATION_LABELS_VI: dict[str, str] = {
     "remove_step": "Bỏ bước thực hiện",
     "merge_steps": "Gộp các bước",
     "parallelize": "Thực hiện song song",
+    "stop_waiting": "Không để các bước sau chờ",
     "drop_document": "Bỏ thành phần hồ sơ",
     "accept_plain_copy": "Thay bản sao chứng thực bằng bản sao kèm bản chính đối chiếu",
     "obtain_from_state": "Khai thác dữ liệu sẵn có, không yêu cầu nộp",

@@ -19,7 +19,7 @@ from catalogue.store import open_catalogue
 from models.findings import Finding
 from models.parameters import CostRates
 from models.procedure import Procedure
-from models.proposal import GoOnline
+from models.proposal import GoOnline, StopWaiting
 from tests.analysis_records import (
     catalogue,
     chung_thuc,
@@ -603,3 +603,35 @@ def test_suggestions_change_the_law_as_it_stands_on_the_day() -> None:
     assert "Nghị định 45/2020/NĐ-CP" in then.text
     assert now.ref == "168/2025/NĐ-CP"
     assert then.ref == "01/2021/NĐ-CP"
+
+
+def test_a_result_that_waits_for_a_notice_to_another_agency_need_not() -> None:
+    # 1.001612: the registrar sends the registration to the tax office (0,25 day, `notifies`), and only then is the
+    # certificate passed to the one-stop desk. Not waiting: cấp GCN → trả kết quả, 0,25 day less on the path.
+    cat = open_catalogue()
+    p = cat.procedures["1.001612"]
+    [f] = by_rule(find_all(p, cat, CostRates.from_parameters(cat.parameters, date(2026, 12, 7))), "waits-for-notice")
+    assert f.steps == ["thong-bao-thue", "tra-ket-qua"]
+    assert [(op.op, op.step) for op in f.suggestion] == [("stop_waiting", "thong-bao-thue")]  # type: ignore[union-attr]
+    assert f.saving is not None and f.saving.working_days_likely == 0.25 and f.saving.per_case_vnd == 0
+    after = apply_operations(p, f.suggestion)
+    assert after.step("tra-ket-qua").after == ["cap-gcn"] and after.step("thong-bao-thue").after == ["cap-gcn"]
+    # The same notice sent at once (no time) saves nothing: not reported.
+    data = p.model_dump()
+    data["steps"][5]["duration"] = {"low": 0, "likely": 0, "high": 0}
+    assert by_rule(find_all(Procedure.model_validate(data), cat, CostRates.from_parameters(cat.parameters, date(2026, 12, 7))),
+                   "waits-for-notice") == []
+
+
+def test_stop_waiting_is_refused_where_a_step_uses_what_the_notice_makes() -> None:
+    p = open_catalogue().procedures["1.001612"]
+    data = p.model_dump()
+    data["steps"][5]["produces"] = ["gcn-hkd"]
+    with pytest.raises(ProposalError, match="giấy tờ mà bước khác dùng"):
+        apply_operations(Procedure.model_validate(data), [StopWaiting(step="thong-bao-thue", rationale="x")])
+    with pytest.raises(ProposalError, match="không bước nào chờ"):
+        apply_operations(p, [StopWaiting(step="nhan-ket-qua", rationale="x")])
+    data = p.model_dump()
+    data["steps"][5]["notifies"] = ["applicant"]
+    with pytest.raises(ValueError, match="notifies"):
+        Procedure.model_validate(data)

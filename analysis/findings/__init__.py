@@ -50,6 +50,7 @@ RULE_TITLES: dict[str, str] = {
     once_only.RULE: "Yêu cầu giấy tờ mà Nhà nước đã có",
     asked_twice.RULE: "Giấy tờ bị yêu cầu hai lần",
     ordering.PARALLEL: "Các bước kiểm tra độc lập bị xếp nối tiếp",
+    ordering.NOTICE: "Chờ thông báo gửi cơ quan khác",
     ordering.REDUNDANT: "Thứ tự thực hiện ghi thừa",
     pass_through.PASS_THROUGH: "Bước trung chuyển hồ sơ",
     pass_through.PING_PONG: "Hồ sơ chuyển đi rồi quay lại",

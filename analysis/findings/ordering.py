@@ -5,6 +5,9 @@
   Saving = the cut in the critical path; reported only when there is one (a record rarely models what a check
   learns from the one before it, such as a lookup's result, so a claim of independence that changes nothing for
   the applicant is more likely noise than news).
+- `waits-for-notice`: a step waits for a notice an agency sends to another agency (`Step.notifies`: the registration
+  sent to the tax office) though it uses nothing the notice makes: the notice can go while the result is returned.
+  Saving = the cut in the critical path; reported only when there is one.
 - `redundant-order`: an ordering edge already implied by another path (transitive reduction, by reachability bit
   sets): it costs nothing but hides the real structure of the procedure.
 """
@@ -15,9 +18,10 @@ from analysis.critical_path import implied_edges
 from analysis.findings.context import REVIEW_KINDS, Context, Draft, build
 from analysis.proposals import ProcedureDraft
 from models.procedure import Step
-from models.proposal import Operation, Parallelize
+from models.proposal import Operation, Parallelize, StopWaiting
 
 PARALLEL = "parallel-steps"
+NOTICE = "waits-for-notice"
 REDUNDANT = "redundant-order"
 
 _ROUNDS = 4
@@ -76,6 +80,30 @@ def _parallel(ctx: Context) -> list[Draft]:
     )]
 
 
+def _notices(ctx: Context) -> list[Draft]:
+    drafts = []
+    for step in ctx.procedure.steps:
+        if not step.notifies:
+            continue
+        waiting = [s for s in ctx.procedure.steps if step.id in s.after]
+        if not waiting or any(d in step.produces for s in ctx.procedure.steps for d in s.consumes):
+            continue
+        told = ", ".join(ctx.agency_name(a) for a in step.notifies)
+        drafts.append(Draft(
+            rule=NOTICE, title="Chờ thông báo gửi cơ quan khác",
+            explanation=", ".join(_who(s) for s in waiting) + f" phải chờ {_who(step)} dù không dùng gì bước đó tạo "
+            f"ra: thông báo cho {told} có thể gửi cùng lúc, người thực hiện không phải chờ.",
+            steps=[step.id] + [s.id for s in waiting],
+            suggestion=[build(StopWaiting, step=step.id,
+                rationale=f"{_who(step)} chỉ thông báo cho {told}: các bước sau không dùng kết quả của bước này.",
+                legal_change=ctx.legal_change(
+                    step.legal_basis, f"Quy định gửi thông tin cho {told} đồng thời với việc trả kết quả.",
+                    uncited=False))],
+            only_if_saving=True,
+        ))
+    return drafts
+
+
 def _redundant(ctx: Context) -> list[Draft]:
     found = implied_edges(ctx.procedure.steps, ctx.reachability)
     if not found:
@@ -89,4 +117,4 @@ def _redundant(ctx: Context) -> list[Draft]:
 
 
 def find(ctx: Context) -> list[Draft]:
-    return _parallel(ctx) + _redundant(ctx)
+    return _parallel(ctx) + _notices(ctx) + _redundant(ctx)

@@ -317,7 +317,8 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
 
 def _step_who(step: Step, site: Site) -> str:
     who = "Người nộp hồ sơ" if step.actor == APPLICANT else site.agency_link(step.actor, PROCEDURES)
-    return who + (f" ({md(step.unit)})" if step.unit else "")
+    told = ", ".join(site.agency_link(a, PROCEDURES) for a in step.notifies)
+    return who + (f" ({md(step.unit)})" if step.unit else "") + (f", thông báo cho {told}" if told else "")
 
 
 def _applicant_minutes(step: Step) -> str:
