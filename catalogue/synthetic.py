@@ -94,6 +94,8 @@ def synthetic_record(index: int, seed: int = 0) -> dict[str, Any]:
             "forwards_only": rng.random() < 0.05,
             "legal_basis": [{"ref": f"{rng.randrange(N_LEGAL) + 1}/2020/NĐ-CP"}] if rng.random() < 0.5 else [],
         })
+        if steps[-1]["kind"] == "notify" and i % 4 == 0:  # some notices only inform another agency (no draw: the
+            steps[-1]["notifies"] = [agencies[i % len(agencies)]]  # records stay those of earlier versions)
         frontier = [f for f in frontier if f not in after] + [step_id]
         if rng.random() < 0.15 and len(frontier) < 4:
             frontier.append(rng.choice(after))

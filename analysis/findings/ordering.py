@@ -81,27 +81,27 @@ def _parallel(ctx: Context) -> list[Draft]:
 
 
 def _notices(ctx: Context) -> list[Draft]:
-    drafts = []
+    notices, ops = [], []
     for step in ctx.procedure.steps:
-        if not step.notifies:
-            continue
-        waiting = [s for s in ctx.procedure.steps if step.id in s.after]
+        waiting = ctx.followers[step.id] if step.notifies else []
         if not waiting or any(d in step.produces for s in ctx.procedure.steps for d in s.consumes):
             continue
         told = ", ".join(ctx.agency_name(a) for a in step.notifies)
-        drafts.append(Draft(
-            rule=NOTICE, title="Chờ thông báo gửi cơ quan khác",
-            explanation=", ".join(_who(s) for s in waiting) + f" phải chờ {_who(step)} dù không dùng gì bước đó tạo "
-            f"ra: thông báo cho {told} có thể gửi cùng lúc, người thực hiện không phải chờ.",
-            steps=[step.id] + [s.id for s in waiting],
-            suggestion=[build(StopWaiting, step=step.id,
-                rationale=f"{_who(step)} chỉ thông báo cho {told}: các bước sau không dùng kết quả của bước này.",
-                legal_change=ctx.legal_change(
-                    step.legal_basis, f"Quy định gửi thông tin cho {told} đồng thời với việc trả kết quả.",
-                    uncited=False))],
-            only_if_saving=True,
-        ))
-    return drafts
+        notices.append(", ".join(_who(s) for s in waiting) + f" chờ {_who(step)} (thông báo cho {told})")
+        ops.append(build(StopWaiting, step=step.id,
+            rationale=f"{_who(step)} chỉ thông báo cho {told}: các bước sau không dùng kết quả của bước này.",
+            legal_change=ctx.legal_change(
+                step.legal_basis, f"Quy định gửi thông tin cho {told} đồng thời, không để người thực hiện chờ.",
+                uncited=False)))
+    if not ops:
+        return []
+    return [Draft(
+        rule=NOTICE, title="Chờ thông báo gửi cơ quan khác",
+        explanation="Các bước sau phải chờ một thông báo gửi cơ quan khác dù không dùng gì bước đó tạo ra: "
+        + "; ".join(notices) + ". Gửi thông báo song song, người thực hiện không phải chờ.",
+        steps=list(dict.fromkeys(sid for op in ops for sid in [op.step, *(s.id for s in ctx.followers[op.step])])),
+        suggestion=list(ops), only_if_saving=True,
+    )]
 
 
 def _redundant(ctx: Context) -> list[Draft]:
