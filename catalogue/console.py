@@ -26,7 +26,7 @@ from rich.text import Text
 from models.catalogue import Catalogue
 from models.findings import Saving
 from models.procedure import FEE_PER_VI, Fee, Procedure
-from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, LegalChange, Operation
+from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, Comparison, LegalChange, Operation
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -41,6 +41,14 @@ def num(value: float | int | Decimal) -> str:
         return f"{int(value):,}".replace(",", ".")
     whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
     return whole.replace(",", ".") + ("," + decimals if decimals else "")
+
+
+def over_limit_warning(c: Comparison) -> str:
+    """The warning for a plan whose new time limit its own process cannot keep (`Comparison.over_limit_after_days`)."""
+    limit = c.row("time_limit_working_days").after
+    return (f"Cảnh báo ({c.code}): sau phương án, phần việc của cơ quan theo các bước cần khoảng "
+            f"{num(limit + c.over_limit_after_days)} ngày làm việc, dài hơn thời hạn {num(limit)} ngày làm việc: "
+            "rút ngắn các bước tương ứng, hoặc đặt thời hạn giữ được.")
 
 
 def percent(rate: Decimal | float | int) -> str:

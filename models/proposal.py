@@ -259,15 +259,19 @@ class Comparison(Model):
     saving_vnd_per_year: int
     """Annual cost before − after (the benefit)."""
     time_cut_rate: Decimal
-    """Cut in likely elapsed working days, as a share of before (0 when before is 0): what the targets judge."""
+    """Cut in likely elapsed working days (the steps as modelled), as a share of before (0 when before is 0)."""
     time_limit_cut_rate: Decimal = Decimal(0)
-    """Cut in the legal time limit (thời hạn giải quyết) of the main channel, for information."""
+    """Cut in the legal time limit (thời hạn giải quyết) of the main channel: what the time target judges (the
+    programmes count the time a procedure's text allows: Nghị quyết 66/NQ-CP, «cắt giảm … thời gian giải quyết»)."""
     cost_cut_rate: Decimal
     """Saving ÷ annual cost before."""
     target_time: Decimal
     target_cost: Decimal
     meets_time_target: bool
     meets_cost_target: bool
+    over_limit_after_days: float = 0.0
+    """Working days by which the agencies' likely part after the plan (`working_days_in_time_limit`) exceeds the
+    time limit after it: a limit the planned process cannot keep (0 when it can)."""
 
     def row(self, metric: str) -> MetricChange:
         for r in self.rows:
@@ -290,7 +294,7 @@ class PlanComparison(Model):
     time_cut_rate: Decimal
     """Cut in the summed likely elapsed working days of the procedures."""
     time_limit_cut_rate: Decimal = Decimal(0)
-    """Cut in the summed legal time limits of the procedures."""
+    """Cut in the summed legal time limits of the procedures: what the time target judges."""
     target_time: Decimal
     target_cost: Decimal
     meets_time_target: bool

@@ -35,7 +35,7 @@ HEADLINE_METRICS: dict[str, str] = {
     "per_case_vnd": "Chi phí một lần thực hiện (đ)",
     "fees_vnd": "Phí, lệ phí (đ)",
     "time_cost_vnd": "Chi phí thời gian (đ)",
-    "elapsed_working_days.likely": "Thời gian giải quyết (ngày làm việc)",
+    "elapsed_working_days.likely": "Thời gian theo các bước (ngày làm việc)",
     "applicant_minutes.total": "Thời gian của người dân (phút)",
     "visits": "Số lần đến cơ quan",
     "agencies": "Số cơ quan tham gia",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,7 +16,7 @@ from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
 from catalogue.batch.changes import catalogue_with_changes
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, procedure_or_exit, resolve_rates
-from catalogue.console import console, errors, figures, num, number, percent, vnd
+from catalogue.console import console, errors, figures, num, number, over_limit_warning, percent, vnd
 from catalogue.files import write_atomic
 from catalogue.problems import Problem
 from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
@@ -44,13 +43,16 @@ def comparison_table(c: Comparison) -> Table:
     return table
 
 
-def targets_lines(saving: int, cost_cut: Decimal, time_cut: Decimal, plan: PlanComparison | Comparison) -> list[str]:
-    return [
-        f"Tiết kiệm chi phí tuân thủ: {vnd(saving)}/năm; tỷ lệ cắt giảm chi phí {percent(cost_cut)}; "
-        f"cắt giảm thời gian giải quyết {percent(time_cut)} (thời hạn theo quy định: {percent(plan.time_limit_cut_rate)}).",
+def targets_lines(plan: PlanComparison | Comparison) -> list[str]:
+    lines = [
+        f"Tiết kiệm chi phí tuân thủ: {vnd(plan.saving_vnd_per_year)}/năm; tỷ lệ cắt giảm chi phí "
+        f"{percent(plan.cost_cut_rate)}; cắt giảm thời hạn giải quyết {percent(plan.time_limit_cut_rate)} "
+        f"(thời gian theo các bước, ước tính: {percent(plan.time_cut_rate)}).",
         f"Mục tiêu cắt giảm chi phí ≥ {percent(plan.target_cost)}: {verdict(plan.meets_cost_target)}; "
-        f"mục tiêu cắt giảm thời gian ≥ {percent(plan.target_time)}: {verdict(plan.meets_time_target)}.",
+        f"mục tiêu cắt giảm thời gian giải quyết ≥ {percent(plan.target_time)}: {verdict(plan.meets_time_target)}.",
     ]
+    comparisons = plan.procedures if isinstance(plan, PlanComparison) else [plan]
+    return lines + [over_limit_warning(c) for c in comparisons if c.over_limit_after_days > 0]
 
 
 def print_evaluation(result: PlanEvaluation) -> None:
@@ -60,7 +62,7 @@ def print_evaluation(result: PlanEvaluation) -> None:
     for entry in result.entries:
         c = entry.comparison
         console.print(comparison_table(c))
-        for line in targets_lines(c.saving_vnd_per_year, c.cost_cut_rate, c.time_cut_rate, c):
+        for line in targets_lines(c):
             console.print(line, markup=False)
     if len(result.entries) > 1:
         # Figures in đồng a year, the unit in the headers: four whole figures fit beside the names in 80 columns.
@@ -73,7 +75,7 @@ def print_evaluation(result: PlanEvaluation) -> None:
                       num(s.saving_vnd_per_year), percent(s.cost_cut_rate))
         console.print(table)
         console.print(f"Tổng: {vnd(s.annual_before_vnd)}/năm → {vnd(s.annual_after_vnd)}/năm", markup=False)
-        for line in targets_lines(s.saving_vnd_per_year, s.cost_cut_rate, s.time_cut_rate, s):
+        for line in targets_lines(s):
             console.print(line, markup=False)
 
 

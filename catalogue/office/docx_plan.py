@@ -15,7 +15,7 @@ from docx.shared import Cm, Emu, Pt
 from docx.table import _Cell
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
-from catalogue.console import describe_operation, legal_text, number, percent, vnd
+from catalogue.console import describe_operation, legal_text, number, over_limit_warning, percent, vnd
 from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
 from models.analysis import ProcedureAnalysis
@@ -76,7 +76,9 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, cata
         f"Chi phí tuân thủ TTHC trước khi đơn giản hóa: {vnd(c.annual_before_vnd)}/năm.",
         f"Chi phí tuân thủ TTHC sau khi đơn giản hóa: {vnd(c.annual_after_vnd)}/năm.",
         f"Chi phí tiết kiệm: {vnd(c.saving_vnd_per_year)}/năm.",
-        f"Tỷ lệ cắt giảm chi phí: {percent(c.cost_cut_rate)}; tỷ lệ cắt giảm thời gian giải quyết: {percent(c.time_cut_rate)}.",
+        f"Tỷ lệ cắt giảm chi phí: {percent(c.cost_cut_rate)}; tỷ lệ cắt giảm thời hạn giải quyết: "
+        f"{percent(c.time_limit_cut_rate)} (thời gian theo các bước, ước tính: {percent(c.time_cut_rate)}).",
+        *([over_limit_warning(c)] if c.over_limit_after_days > 0 else []),
     ):
         doc.add_paragraph(line)
     doc.add_heading(f"{number_}.4. Sơ đồ quy trình trước và sau đơn giản hóa", level=3)
@@ -141,8 +143,9 @@ def build_plan_document(result: PlanEvaluation, catalogue: Catalogue) -> Documen
     doc.add_paragraph(
         f"Tổng chi phí tuân thủ: {vnd(s.annual_before_vnd)}/năm trước và {vnd(s.annual_after_vnd)}/năm sau khi đơn giản "
         f"hóa; tiết kiệm {vnd(s.saving_vnd_per_year)}/năm ({percent(s.cost_cut_rate)}), {met} mục tiêu cắt giảm "
-        f"{percent(s.target_cost)} chi phí tuân thủ; thời gian giải quyết giảm {percent(s.time_cut_rate)} "
-        f"({'đạt' if s.meets_time_target else 'chưa đạt'} mục tiêu {percent(s.target_time)})."
+        f"{percent(s.target_cost)} chi phí tuân thủ; thời hạn giải quyết giảm {percent(s.time_limit_cut_rate)} "
+        f"({'đạt' if s.meets_time_target else 'chưa đạt'} mục tiêu {percent(s.target_time)}; thời gian theo các bước, "
+        f"ước tính, giảm {percent(s.time_cut_rate)})."
     )
     return doc
 

@@ -29,6 +29,7 @@ from catalogue.console import (
     cited_text,
     fee_amount,
     num,
+    over_limit_warning,
     percent,
     quantity,
     saving_parts,
@@ -619,9 +620,12 @@ def _plan_section(p: Procedure, entries: Sequence[PlanEntry]) -> str:
         met = "đạt" if c.meets_cost_target else "chưa đạt"
         out += [
             f"Tiết kiệm: **{large_money(c.saving_vnd_per_year)} mỗi năm** (cắt giảm {percent(c.cost_cut_rate)} chi phí, "
-            f"{percent(c.time_cut_rate)} thời gian; {met} mục tiêu cắt giảm {percent(c.target_cost)} chi phí) {ESTIMATE}",
+            f"{percent(c.time_limit_cut_rate)} thời hạn giải quyết, {percent(c.time_cut_rate)} thời gian theo các bước; "
+            f"{met} mục tiêu cắt giảm {percent(c.target_cost)} chi phí) {ESTIMATE}",
             "",
         ]
+        if c.over_limit_after_days > 0:
+            out += [md(over_limit_warning(c)), ""]
         out += [f"- Căn cứ: {source_item(s)}" for s in proposal.sources]
         out.append("")
     return "\n".join(out)

@@ -31,7 +31,7 @@ PRODUCE_COMMAND = "tthc reanalyze --change data/changes/<tệp thay đổi>.yaml
 
 MAIN_METRICS: dict[str, str] = {
     "steps": "Số bước",
-    "elapsed_working_days.likely": "Thời gian giải quyết (ngày làm việc)",
+    "elapsed_working_days.likely": "Thời gian theo các bước (ngày làm việc)",
     "per_case_vnd": "Chi phí một lần",
     "annual_cost_vnd": "Chi phí một năm",
 }
