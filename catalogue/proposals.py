@@ -51,7 +51,7 @@ def _references(changes: ProcedureChanges, base: Location, catalogue: Catalogue,
             agency = getattr(op, attr, None)
             if agency is not None and agency not in catalogue.agencies:
                 out.append(_at(path, parsed, (*loc, attr), unknown_agency(agency)))
-        for j, change in enumerate(op.legal_change):
+        for j, change in enumerate(op.legal_change or ()):
             if change.ref not in catalogue.legal:
                 out.append(_at(path, parsed, (*loc, "legal_change", j, "ref"),
                                unknown_text(change.ref), "warning"))
@@ -133,9 +133,11 @@ def load_proposals(data: Path, catalogue: Catalogue, day: date | None = None,
 # -- drafts ----------------------------------------------------------------------------------------------------
 
 def _prune(value: Any) -> Any:
-    """Drop empty values so a draft shows only what matters (the operation's `op` always stays)."""
+    """Drop empty values so a draft shows only what matters (the operation's `op` always stays, and so does an
+    empty `legal_change`: it says that no legal text must change, where a missing one says nothing)."""
     if isinstance(value, dict):
-        kept = {k: _prune(v) for k, v in value.items() if k == "op" or v not in ("", [], {}, None)}
+        kept = {k: _prune(v) for k, v in value.items()
+                if k == "op" or v not in ("", [], {}, None) or (k == "legal_change" and v == [])}
         return {"op": kept.pop("op"), **kept} if "op" in kept else kept
     if isinstance(value, list):
         return [_prune(v) for v in value]

@@ -37,7 +37,9 @@ class LegalChange(Model):
 class _Operation(Model):
     rationale: NonEmptyText
     """Why: the problem the operation removes (Vietnamese)."""
-    legal_change: list[LegalChange] = []
+    legal_change: list[LegalChange] | None = None
+    """The kiến nghị thực thi: the provisions to change for the operation. `[]` says that no legal text must change
+    (an agency's internal process); left out, the plan has not said yet, and its documents say so."""
 
 
 class RemoveStep(_Operation):

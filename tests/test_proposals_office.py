@@ -149,6 +149,9 @@ def test_word_plan_holds_the_printed_figures_and_legal_changes(outputs: tuple[st
     assert re.findall(r"Tỷ lệ cắt giảm chi phí: (-?[\d,]+%)", text) == printed_rates[:3]
     assert "123/2015/NĐ-CP, Điều 9 (sửa đổi): Cho nộp hồ sơ trực tuyến." in text
     assert "Lý do: Xác minh đồng thời." in text
+    # An operation whose kiến nghị thực thi the plan leaves out is named, not passed off as needing no legal change.
+    assert "Chưa ghi kiến nghị thực thi cho: Thực hiện song song: «Công an tỉnh xác minh án tích»" in text
+    assert "Không cần sửa đổi văn bản quy phạm pháp luật." not in text
     assert "Thực hiện song song: «Công an tỉnh xác minh án tích» không phải chờ «Tra cứu lý lịch tư pháp»" in text
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert HOSTILE_NAME in " ".join(cells)

@@ -190,7 +190,7 @@ def finding_rows(result: ProcedureAnalysis, procedure: Procedure, catalogue: Cat
         rows.append(dict(zip(FINDING_COLUMNS, (
             result.code, result.name, rank, f.rule, f.title, f.explanation, ", ".join(f.steps), ", ".join(f.documents),
             "; ".join(describe_operation(op, procedure, catalogue) for op in f.suggestion),
-            "; ".join(dict.fromkeys(legal_text(c) for op in f.suggestion for c in op.legal_change)),
+            "; ".join(dict.fromkeys(legal_text(c) for op in f.suggestion for c in op.legal_change or ())),
             saving.per_case_vnd if saving else 0, saving.time_vnd if saving else 0, saving.fees_vnd if saving else 0,
             saving.other_vnd if saving else 0, saving.annual_vnd if saving else 0,
             saving.working_days_likely if saving else 0.0,

@@ -128,7 +128,7 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
                 console.print(escape(f"   {f.explanation}"))
             for op in f.suggestion:
                 console.print(escape(f"   Đề xuất: {describe_operation(op, procedure, cat)}"))
-                for change in op.legal_change:  # the kiến nghị thực thi: which text to change, and how
+                for change in op.legal_change or ():  # the kiến nghị thực thi: which text to change, and how
                     console.print(escape(f"     Kiến nghị: {legal_text(change)}"))
             if f.saving is not None:
                 s = f.saving

@@ -55,11 +55,16 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, cata
         doc.add_paragraph(describe_operation(op, entry.procedure_before, catalogue), style="List Bullet")
         doc.add_paragraph(f"Lý do: {op.rationale}")
     doc.add_heading(f"{number_}.2. Kiến nghị thực thi", level=3)
-    changes = list(dict.fromkeys(legal_text(ch) for op in entry.changes.operations for ch in op.legal_change))
-    if not changes:
-        doc.add_paragraph("Không cần sửa đổi văn bản quy phạm pháp luật.")
+    operations = entry.changes.operations
+    changes = list(dict.fromkeys(legal_text(ch) for op in operations for ch in op.legal_change or ()))
     for text in changes:
         doc.add_paragraph(text, style="List Bullet")
+    unsaid = [op for op in operations if op.legal_change is None]
+    if unsaid:
+        doc.add_paragraph("Chưa ghi kiến nghị thực thi cho: " + "; ".join(
+            describe_operation(op, entry.procedure_before, catalogue) for op in unsaid) + ".")
+    elif not changes:
+        doc.add_paragraph("Không cần sửa đổi văn bản quy phạm pháp luật.")
     doc.add_heading(f"{number_}.3. Lợi ích phương án đơn giản hóa", level=3)
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"

@@ -554,7 +554,7 @@ def _operation(op: Operation, p: Procedure) -> str:
             name = target
         text += f" ({md(shorten(name, 80))})"
     text += f": {md(op.rationale)}"
-    for change in op.legal_change:
+    for change in op.legal_change or ():
         text += f"<br>Kiến nghị: {md(LEGAL_ACTION_VI[change.action].lower())} {md(cited_text(change.ref, change.articles))}"
         if change.text:
             text += f": {md(change.text)}"
