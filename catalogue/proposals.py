@@ -17,7 +17,7 @@ from catalogue.yamlio import Parsed, YamlError, dump_yaml, load_yaml_file
 from models.catalogue import Catalogue, replaced_note
 from models.findings import Finding
 from models.procedure import Procedure
-from models.proposal import Operation, ProcedureChanges, Proposal
+from models.proposal import FEWER_PAPERS, Operation, ProcedureChanges, Proposal
 
 Location = tuple[int | str, ...]
 
@@ -159,6 +159,9 @@ def draft_yaml(proposal: Proposal, findings: list[Finding]) -> str:
         saving = f"{vnd(f.annual_saving_vnd)}/năm" if f.saving else "cần xem xét"
         if f.saving_working_days:  # a fix that saves time, not money, says so rather than "0 đ/năm"
             saving += f", {num(f.saving_working_days)} ngày làm việc"
+        papers = sum(op.op in FEWER_PAPERS for op in f.suggestion)
+        if papers:  # and so does one that takes papers out of the dossier
+            saving += f", bớt {papers} thành phần hồ sơ"
         head.append(f"#  - [{f.rule}] {f.title}: {saving}")
     data = _prune(proposal.model_dump(mode="json"))
     return "\n".join(head) + "\n" + dump_yaml(data)

@@ -174,6 +174,9 @@ Operation = Annotated[
     Field(discriminator="op"),
 ]
 
+FEWER_PAPERS = frozenset({"drop_document", "obtain_from_state"})
+"""Operations that take a paper out of what the applicant hands over."""
+
 OPERATION_LABELS_VI: dict[str, str] = {
     "remove_step": "Bỏ bước thực hiện",
     "merge_steps": "Gộp các bước",

@@ -159,6 +159,16 @@ def test_suggest_heads_the_draft_with_each_finding_s_saving_in_money_and_days(tm
     assert any(line.startswith("#  - [visits]") and line.endswith(" đ/năm") for line in head)  # money only
 
 
+def test_suggest_keeps_a_paper_cut_that_saves_no_money(tmp_path: Path) -> None:
+    """1.014748 (bundled): the Sổ BHXH is in the national insurance database. Handing it over costs no copy, so not
+    asking for it saves 0 đ, yet fewer papers is the first cut a plan lists: the draft keeps it and says so."""
+    out = tmp_path / "nhap.yaml"
+    assert run("suggest", "1.014748", "--out", str(out), "--as-of", "2026-12-07").exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "#  - [once-only] Yêu cầu giấy tờ mà Nhà nước đã có: 0 đ/năm, bớt 1 thành phần hồ sơ" in text
+    assert "- op: obtain_from_state\n    document: so-bhxh" in text
+
+
 def test_suggest_for_an_unknown_procedure(data: Path) -> None:
     result = run("suggest", "1.999999", "--out", str(data / "x.yaml"), "--data", str(data))
     assert result.exit_code == 1 and "không có thủ tục 1.999999" in result.output

@@ -37,7 +37,7 @@ from models.catalogue import Catalogue
 from models.findings import Finding, Saving
 from models.parameters import CostRates
 from models.procedure import Procedure
-from models.proposal import Operation
+from models.proposal import FEWER_PAPERS, Operation
 
 RULES: list[Callable[[Context], list[Draft]]] = [
     once_only.find, asked_twice.find, ordering.find, pass_through.find, repeated_review.find, visits.find,
@@ -98,12 +98,16 @@ def _measured_against(cost: CostBreakdown | None, rates: CostRates) -> CostBreak
 
 
 def combine(procedure: Procedure, findings: list[Finding]) -> tuple[Procedure, list[Finding]]:
-    """The findings' suggestions applied together: best first, each finding's kept only if it saves time or money
-    and still applies after those before it. Returns the procedure after them and the findings used."""
+    """The findings' suggestions applied together: best first, each finding's kept only if it saves time or money,
+    or takes a paper out of the applicant's dossier (worth 0 đ where the paper costs no copy, yet the cut a plan
+    lists first), and still applies after those before it. Returns the procedure after them and the findings used."""
     draft = ProcedureDraft(procedure)
     used: list[Finding] = []
     for f in findings:
-        if not f.suggestion or f.saving is None or (f.saving.annual_vnd <= 0 and f.saving.working_days_likely <= 0):
+        if not f.suggestion or f.saving is None:
+            continue
+        if f.saving.annual_vnd <= 0 and f.saving.working_days_likely <= 0 and not any(
+                op.op in FEWER_PAPERS for op in f.suggestion):
             continue
         state = draft.checkpoint()
         try:
