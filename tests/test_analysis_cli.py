@@ -101,6 +101,14 @@ def test_report_writes_numbers_as_vietnamese_do() -> None:
     assert "1 × 1.400.000" in out
 
 
+def test_the_scm_cross_check_says_its_totals_are_for_reference_and_savings_stay_tt02() -> None:
+    out = " ".join(run("analyze", "2.001199", "--method", "scm").split())
+    assert "Chi phí tuân thủ theo SCM, chỉ để tham khảo (tham số tại ngày" in out
+    tt02 = json.loads(run("analyze", "2.001199", "--json"))["findings"][0]["saving"]
+    assert "Tiết kiệm của các đề xuất tính theo Thông tư 02/2017/TT-VPCP, không theo SCM." in out
+    assert f"Tiết kiệm ước tính: {tt02['per_case_vnd']:,} đ mỗi lần".replace(",", ".") in out
+
+
 def test_report_gives_each_finding_its_suggestion_and_saving() -> None:
     """The liên thông birth registration (2.000986): what to do about each finding, named, and what it saves."""
     args = ("analyze", "2.000986", "--as-of", "2025-06-01")

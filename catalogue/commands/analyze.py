@@ -104,7 +104,8 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
     if c.rounding_vnd:
         lines.add_row("", "Làm tròn", "", "", vnd(c.rounding_vnd), ROUNDING_NOTE_VI)
     console.print(lines)
-    totals = Table("Khoản", figures("Số tiền"), title=f"Chi phí tuân thủ (tham số tại ngày {c.as_of:%d/%m/%Y})")
+    method = "Chi phí tuân thủ" if c.method == "tt02" else "Chi phí tuân thủ theo SCM, chỉ để tham khảo"
+    totals = Table("Khoản", figures("Số tiền"), title=f"{method} (tham số tại ngày {c.as_of:%d/%m/%Y})")
     totals.add_row(f"Thời gian ({c.time_minutes} phút × {vnd(int(c.hourly_income_vnd))}/giờ)", vnd(c.time_cost_vnd))
     totals.add_row("Phí, lệ phí (F)", vnd(c.fees_vnd))
     totals.add_row("Chi phí khác (O)", vnd(c.other_costs_vnd))
@@ -122,6 +123,8 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
 
     if result.findings:
         console.print(f"[bold]Phát hiện ({len(result.findings)})[/bold]")
+        if c.method != "tt02":  # a saving is the official figure whichever method the table above cross-checks
+            console.print("Tiết kiệm của các đề xuất tính theo Thông tư 02/2017/TT-VPCP, không theo SCM.")
         for i, f in enumerate(result.findings, 1):
             console.print(escape(f"{i}. [{f.rule}] {f.title}"))
             if f.explanation:
