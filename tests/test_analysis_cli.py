@@ -101,6 +101,14 @@ def test_report_writes_numbers_as_vietnamese_do() -> None:
     assert "1 × 1.400.000" in out
 
 
+def test_the_report_says_which_legal_changes_make_the_procedure_differ_from_its_record() -> None:
+    """1.001612's record is the district procedure; on 2025-07-01 it moved to the commune (data/changes/)."""
+    out = " ".join(run("analyze", "1.001612", "--as-of", "2025-07-01").split())
+    assert "Theo pháp luật tại ngày 01/07/2025; so với bản ghi gốc, các thay đổi đã có hiệu lực:" in out
+    assert "thủ tục cấp huyện chuyển sang cấp xã" in out
+    assert "bản ghi gốc" not in run("analyze", "1.001612", "--as-of", "2025-06-30")
+
+
 def test_the_scm_cross_check_says_its_totals_are_for_reference_and_savings_stay_tt02() -> None:
     out = " ".join(run("analyze", "2.001199", "--method", "scm").split())
     assert "Chi phí tuân thủ theo SCM, chỉ để tham khảo (tham số tại ngày" in out

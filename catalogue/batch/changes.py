@@ -210,6 +210,20 @@ def amended_catalogue(catalogue: Catalogue, data: Path, day: date, codes: Iterab
                    amendments_ahead(read, changes, day))
 
 
+def amendment_lines(amended: Amended, code: str, day: date) -> list[str]:
+    """What a reader of one procedure is told about the legal changes behind what they see: those in force on `day`
+    (the record at its source reads otherwise) and those ahead."""
+    lines: list[str] = []
+    for heading, amendments in (
+            (f"Theo pháp luật tại ngày {day:%d/%m/%Y}; so với bản ghi gốc, các thay đổi đã có hiệu lực:",
+             amended.in_force.get(code)),
+            ("Sắp thay đổi theo pháp luật đã công bố:", amended.ahead.get(code))):
+        if amendments:
+            lines.append(heading)
+            lines += [f"  - {a.change.title} (hiệu lực {a.change.effective:%d/%m/%Y}): {a.what}" for a in amendments]
+    return lines
+
+
 def _read_with_changes(catalogue: Catalogue, data: Path, codes: Iterable[str] | None,
                        ) -> tuple[Catalogue, list[LegalChange]]:
     """The procedures a command reads (`codes` with their groups, or all) and the checked changes to apply."""

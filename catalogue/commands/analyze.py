@@ -6,7 +6,7 @@ import contextlib
 import json
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,7 @@ from rich.table import Table
 
 from analysis.analyse import analyse
 from analysis.opportunities import TOP, Opportunities
-from catalogue.batch.changes import catalogue_with_changes
+from catalogue.batch.changes import amended_catalogue, amendment_lines, catalogue_with_changes
 from catalogue.batch.executors import process_context
 from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table
@@ -57,11 +57,14 @@ def analysis_document(result: ProcedureAnalysis) -> dict[str, Any]:
     return {"format": JSON_FORMAT, "version": JSON_VERSION, **body}
 
 
-def print_report(result: ProcedureAnalysis, cat: Catalogue) -> None:
-    """A readable report: metrics, critical path, cost line by line, findings."""
+def print_report(result: ProcedureAnalysis, cat: Catalogue, amendments: Sequence[str] = ()) -> None:
+    """A readable report: the legal changes behind the procedure analysed (`amendment_lines`), metrics, critical
+    path, cost line by line, findings."""
     procedure = cat.procedures[result.code]
     m, c = result.metrics, result.cost
     console.print(f"[bold]{escape(result.code)} · {escape(result.name)}[/bold]")
+    for note in amendments:
+        console.print(note, markup=False)
     table = Table("Chỉ tiêu", "Giá trị", title="Chỉ số của trình tự")
     wd = m.elapsed_working_days
     rows = [
@@ -343,7 +346,9 @@ def register(app: typer.Typer) -> None:
         day = parse_day(as_of, "--as-of") or date.today()
         start_day = parse_day(start, "--start")
         # The catalogue as the law stood on that day (today by default): the legal changes of data/changes/ in effect.
-        cat = catalogue_with_changes(open_catalogue(data), data, day, None if all_ else [code])
+        # One procedure's report also says which changes made it differ from its record.
+        amended = None if all_ else amended_catalogue(open_catalogue(data), data, day, [code])
+        cat = amended.catalogue if amended else catalogue_with_changes(open_catalogue(data), data, day)
         rates = resolve_rates(cat, day)
         try:
             if all_:
@@ -376,4 +381,4 @@ def register(app: typer.Typer) -> None:
             # Plain stdout, not the rich console: the JSON must stay byte-for-byte what json.dumps wrote.
             typer.echo(json.dumps(analysis_document(result), ensure_ascii=False, indent=2))
         else:
-            print_report(result, cat)
+            print_report(result, cat, amendment_lines(amended, result.code, day) if amended else ())

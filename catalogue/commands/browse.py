@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from analysis.metrics import agency_papers
-from catalogue.batch.changes import amended_catalogue, catalogue_with_changes
+from catalogue.batch.changes import amended_catalogue, amendment_lines, catalogue_with_changes
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
 from catalogue.console import console, fee_amount, figures, num, time_limit
 from catalogue.store import open_catalogue
@@ -89,7 +89,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Xem một thủ tục: tóm tắt dễ đọc."""
         day = parse_day(as_of, "--as-of") or date.today()
-        cat, amendments, ahead = amended_catalogue(open_catalogue(data), data, day, [code])
+        amended = amended_catalogue(open_catalogue(data), data, day, [code])
+        cat = amended.catalogue
         p = procedure_or_exit(cat, code, data)
         agencies = cat.agencies
         name = lambda aid: agencies[aid].name if aid in agencies else aid  # noqa: E731
@@ -99,15 +100,8 @@ def register(app: typer.Typer) -> None:
         console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: "
                       f"{ONLINE_LABELS_VI[p.online]} · Tình trạng: {PROCEDURE_STATUS_VI[p.status]}", markup=False)
         console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)
-        for heading, changes in (  # the record at its source differs from what is shown; what is coming
-                (f"Theo pháp luật tại ngày {day:%d/%m/%Y}; so với bản ghi gốc, các thay đổi đã có hiệu lực:", amendments.get(code)),
-                ("Sắp thay đổi theo pháp luật đã công bố:", ahead.get(code))):
-            if changes:
-                console.print(heading, markup=False)
-                for amendment in changes:
-                    change = amendment.change
-                    console.print(f"  - {change.title} (hiệu lực {change.effective:%d/%m/%Y}): {amendment.what}",
-                                  markup=False)
+        for line in amendment_lines(amended, code, day):  # the record at its source differs from what is shown
+            console.print(line, markup=False)
         channels = Table("Cách thức", "Thời hạn", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
             channels.add_row(CHANNEL_LABELS_VI[c.kind], time_limit(c.time_limit.working_days), escape("; ".join(f"{f.name}: {fee_amount(f)}" for f in c.fees)) or "Không")
