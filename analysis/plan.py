@@ -6,6 +6,7 @@ Pure: the catalogue is read, never changed. Raises `PlanError` for a procedure t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analysis.analyse import analyse
@@ -99,6 +100,33 @@ def summarise(proposal: Proposal, comparisons: list[Comparison], rates: CostRate
         target_time=rates.cut_target_time, target_cost=rates.cut_target_cost,
         meets_time_target=limit_cut >= rates.cut_target_time, meets_cost_target=cost_cut >= rates.cut_target_cost,
     )
+
+
+ADOPTED = frozenset({"approved", "implemented"})
+"""Plan statuses past the proposal stage: what they change is decided."""
+
+
+def _named(op: Operation) -> set[str]:
+    """The steps and documents an operation names (none: it acts on the whole procedure, as `go_online` may)."""
+    fields = op.__dict__
+    return {v for key in ("step", "after", "document") if isinstance(v := fields.get(key), str)} | set(
+        fields.get("steps") or ())
+
+
+def adopted_for(finding: Finding, plans: Iterable[Proposal]) -> list[Proposal]:
+    """The approved or implemented plans that already make a change the finding suggests: an operation of the same
+    kind on the finding's procedure, naming one of the same steps or documents (or naming none). Staff see that
+    the cut is decided, and a ranking of savings does not offer it again."""
+    wanted = [(op.op, _named(op)) for op in finding.suggestion]
+    found = []
+    for plan in plans:
+        if plan.status not in ADOPTED:
+            continue
+        ops = [op for entry in plan.procedures if entry.code == finding.code for op in entry.operations]
+        if any(op.op == kind and (not _named(op) or not names or _named(op) & names)
+               for op in ops for kind, names in wanted):
+            found.append(plan)
+    return found
 
 
 def suggest_proposal(code: str, catalogue: Catalogue, rates: CostRates) -> tuple[Proposal | None, list[Finding]]:

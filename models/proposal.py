@@ -203,6 +203,7 @@ class ProcedureChanges(Model):
 
 
 ProposalStatus = Literal["draft", "submitted", "approved", "implemented"]
+PROPOSAL_STATUS_VI = {"draft": "Dự thảo", "submitted": "Đã trình", "approved": "Đã phê duyệt", "implemented": "Đã thực hiện"}
 
 
 class Proposal(Model):

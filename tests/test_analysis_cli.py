@@ -489,3 +489,24 @@ def test_the_worked_example_in_the_method_is_what_the_tool_gives() -> None:
         cost["time_cost_vnd"], cost["fees_vnd"], cost["other_costs_vnd"], cost["per_case_vnd"], cost["annual_cost_vnd"],
     ]
     assert f"W = {int(cost['hourly_income_vnd']):,} đ/giờ".replace(",", ".") in example
+
+
+def test_a_finding_an_adopted_plan_already_makes_says_so() -> None:
+    """3.000333: going online is what the implemented plan ly-lich-tu-phap-vneid did; a draft decides nothing."""
+    from analysis.findings import find_all
+    from analysis.plan import adopted_for
+    from catalogue.proposals import load_proposals
+    from catalogue.store import open_catalogue
+    from models.parameters import CostRates
+
+    out = " ".join(run("analyze", "3.000333").split())
+    assert ("Đã có phương án «Cấp Phiếu lý lịch tư pháp qua ứng dụng VNeID, trả phiếu điện tử» (đã thực hiện, "
+            "data/proposals/ly-lich-tu-phap-vneid.yaml)") in out
+    cat = open_catalogue()
+    plans, _ = load_proposals(DEFAULT_DATA, cat)
+    plan = plans["ly-lich-tu-phap-vneid"]
+    found = find_all(cat.procedures["3.000333"], cat, CostRates.from_parameters(cat.parameters, plan.date))
+    visits = next(f for f in found if f.rule == "visits")
+    assert adopted_for(visits, [plan]) == [plan]
+    assert adopted_for(visits, [plan.model_copy(update={"status": "draft"})]) == []
+    assert all(adopted_for(f, [plan]) == [] for f in found if f.rule == "ping-pong")

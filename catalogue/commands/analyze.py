@@ -6,7 +6,7 @@ import contextlib
 import json
 import math
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from rich.table import Table
 
 from analysis.analyse import analyse
 from analysis.opportunities import TOP, Opportunities
+from analysis.plan import ADOPTED, adopted_for
 from catalogue.batch.changes import amended_catalogue, amendment_lines, catalogue_with_changes
 from catalogue.batch.executors import process_context
 from catalogue.batch.results import ResultCache
@@ -40,11 +41,13 @@ from catalogue.console import (
 )
 from catalogue.diagrams import actor_name
 from catalogue.files import atomic_path, write_atomic
+from catalogue.proposals import load_proposals
 from catalogue.spreadsheet import looks_like_formula
 from catalogue.store import open_catalogue
 from models.analysis import ROUNDING_NOTE_VI, SOURCE_KIND_LABELS_VI, ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.procedure import PROCEDURE_STATUS_VI
+from models.proposal import PROPOSAL_STATUS_VI, Proposal
 
 JSON_FORMAT = "tthc-analysis"
 JSON_VERSION = 1
@@ -57,9 +60,10 @@ def analysis_document(result: ProcedureAnalysis) -> dict[str, Any]:
     return {"format": JSON_FORMAT, "version": JSON_VERSION, **body}
 
 
-def print_report(result: ProcedureAnalysis, cat: Catalogue, amendments: Sequence[str] = ()) -> None:
+def print_report(result: ProcedureAnalysis, cat: Catalogue, amendments: Sequence[str] = (),
+                 plans: Sequence[Proposal] = ()) -> None:
     """A readable report: the legal changes behind the procedure analysed (`amendment_lines`), metrics, critical
-    path, cost line by line, findings."""
+    path, cost line by line, findings (each with the adopted `plans` that already make its change)."""
     procedure = cat.procedures[result.code]
     m, c = result.metrics, result.cost
     console.print(f"[bold]{escape(result.code)} · {escape(result.name)}[/bold]")
@@ -142,6 +146,9 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue, amendments: Sequence
                 console.print(f"   Tiết kiệm ước tính: {vnd(s.per_case_vnd)} mỗi lần"
                               + (f" ({escape(parts)})" if parts else "")
                               + f", {vnd(s.annual_vnd)} mỗi năm, {num(s.working_days_likely)} ngày làm việc")
+            for plan in adopted_for(f, plans):
+                console.print(escape(f"   Đã có phương án «{plan.title}» ({PROPOSAL_STATUS_VI[plan.status].lower()}, "
+                                     f"data/proposals/{plan.id}.yaml): thay đổi này đã được quyết định."))
         if result.saving is not None:
             s = result.saving
             console.print(f"[bold]Áp dụng cùng lúc các đề xuất[/bold] (không cộng trùng): tiết kiệm {vnd(s.per_case_vnd)} "
@@ -287,8 +294,9 @@ def _header(table: str, column: str) -> str:
     return (table == "findings" and FINDING_HEADERS_VI.get(column)) or HEADERS_VI.get(column, column)
 
 
-def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
-    """Documents asked by most procedures, agencies in most hops, largest annual costs and savings."""
+def print_opportunities(found: Opportunities, cat: Catalogue, adopted: Collection[str] = ()) -> None:
+    """Documents asked by most procedures, agencies in most hops, largest annual costs and savings (`adopted`: the
+    codes an approved or implemented plan already simplifies, marked)."""
 
     def show(title: str, header: str, value: str, rows: list[tuple[str, str]], caption: str | None = None) -> None:
         table = Table(header, figures(value), title=title, caption=caption)
@@ -302,10 +310,13 @@ def print_opportunities(found: Opportunities, cat: Catalogue) -> None:
          [(actor_name(k, cat), f"{n} lần") for k, n in found.hops.most_common(TOP)])
     show("Thủ tục có chi phí tuân thủ một năm lớn nhất", "Thủ tục", "Chi phí một năm",
          [(clip(f"{code} {name}"), vnd(amount)) for amount, code, name in found.costs])
+    marked = any(code in adopted for _, code, _ in found.savings)
     show("Thủ tục có khoản tiết kiệm ước tính lớn nhất", "Thủ tục", "Tiết kiệm một năm",
-         [(clip(f"{code} {name}"), vnd(amount)) for amount, code, name in found.savings]
+         [(clip(f"{'* ' if code in adopted else ''}{code} {name}"), vnd(amount)) for amount, code, name in found.savings]
          or [("(chưa có phát hiện nào ước tính tiết kiệm)", "")],
-         caption="Áp dụng cùng lúc các đề xuất của mỗi thủ tục; phần hai đề xuất cùng bỏ chỉ tính một lần.")
+         caption="Áp dụng cùng lúc các đề xuất của mỗi thủ tục; phần hai đề xuất cùng bỏ chỉ tính một lần."
+         + (" * Đã có phương án được phê duyệt hoặc đã thực hiện (data/proposals/): một phần khoản tiết kiệm có thể"
+            " đã được quyết định; xem tthc analyze MÃ." if marked else ""))
 
 
 @contextlib.contextmanager
@@ -370,7 +381,9 @@ def register(app: typer.Typer) -> None:
                 console.print(f"{len(table.rows)} thủ tục ({table.analysed} phân tích mới, {table.from_cache} từ bộ nhớ "
                               f"đệm); tổng chi phí tuân thủ một năm: "
                               f"{vnd(int(frame['annual_cost_vnd'].sum()) if len(frame) else 0)}")
-                print_opportunities(table.opportunities, cat)
+                plans, _ = load_proposals(data, cat)
+                print_opportunities(table.opportunities, cat, {
+                    entry.code for plan in plans.values() if plan.status in ADOPTED for entry in plan.procedures})
                 return
             procedure = procedure_or_exit(cat, code, data)
             result = analyse(procedure, cat, rates, start=start_day, method=method)
@@ -381,4 +394,6 @@ def register(app: typer.Typer) -> None:
             # Plain stdout, not the rich console: the JSON must stay byte-for-byte what json.dumps wrote.
             typer.echo(json.dumps(analysis_document(result), ensure_ascii=False, indent=2))
         else:
-            print_report(result, cat, amendment_lines(amended, result.code, day) if amended else ())
+            plans, _ = load_proposals(data, cat)
+            print_report(result, cat, amendment_lines(amended, result.code, day) if amended else (),
+                         list(plans.values()))

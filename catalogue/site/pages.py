@@ -57,7 +57,7 @@ from models.procedure import (
     Procedure,
     Step,
 )
-from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, Operation
+from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, PROPOSAL_STATUS_VI, Operation
 from models.registry import LEGAL_STATUS_VI, Agency
 
 PROCEDURES = "thu-tuc"
@@ -70,7 +70,6 @@ SEARCH = "tim-kiem.md"
 REANALYSIS = "ra-soat-thay-doi.md"
 
 SUBJECT_LABELS_VI = {"citizen": "Công dân", "business": "Doanh nghiệp", "organisation": "Tổ chức"}
-PROPOSAL_STATUS_VI = {"draft": "Dự thảo", "submitted": "Đã trình", "approved": "Đã phê duyệt", "implemented": "Đã thực hiện"}
 ORIGIN_VI = {"published": "công bố", "derived": "tính từ số liệu công bố", "estimate": "ước tính"}
 MODELLED_FIELDS_VI = {
     "steps": "các bước", "steps.duration": "thời gian các bước", "steps.applicant_time": "thời gian của người nộp",
