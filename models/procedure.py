@@ -126,6 +126,9 @@ class Document(Model):
     cannot tell who stands at the counter, so once-only does not apply; what replaces showing the paper is
     electronic identification (tài khoản định danh điện tử mức 2, reading the card's chip: Nghị định
     69/2024/NĐ-CP), which comes with going online."""
+    ceased: date | None = None
+    """The day the paper ceased to exist in law (the sổ hộ khẩu: 01/01/2023, Luật Cư trú 2020, Điều 38 khoản 3): a
+    record still asking for it asks for what no one issues any more, and the paper goes from the dossier."""
     legal_basis: list[Citation] = []
     verbatim: Text = ""
 

@@ -129,7 +129,7 @@ def test_report_gives_each_finding_its_suggestion_and_saving() -> None:
     assert "Tiết kiệm ước tính: 0 đ mỗi lần, 0 đ mỗi năm, 1 ngày làm việc" in out  # the pass-through steps
     visits = next(f for f in findings if f["rule"] == "visits")["saving"]
     assert f"Tiết kiệm ước tính: {visits['per_case_vnd']:,} đ mỗi lần".replace(",", ".") in out
-    assert "(khai thác từ Công an cấp xã)" in out  # the agency by its name, as it stood that day
+    assert "Bỏ thành phần hồ sơ: «Sổ hộ khẩu (bản chính)" in out  # used until 31/12/2022: dropped, not obtained
     assert "1 × 400.000 (ước tính của biên tập viên)" in out  # the record's volume is the editors' estimate
     # Each suggestion with the legal text it asks to change (kiến nghị thực thi).
     assert out.count("Kiến nghị: ") == sum(len(op["legal_change"]) for f in findings for op in f["suggestion"]) > 0

@@ -635,3 +635,17 @@ def test_stop_waiting_is_refused_where_a_step_uses_what_the_notice_makes() -> No
     data["steps"][5]["notifies"] = ["applicant"]
     with pytest.raises(ValueError, match="notifies"):
         Procedure.model_validate(data)
+
+
+def test_a_paper_that_ceased_to_exist_is_dropped_not_obtained() -> None:
+    # 2.000986 (the 2023 liên thông record) still asks for the sổ hộ khẩu, used until 31/12/2022 (Luật Cư trú 2020,
+    # Điều 38 khoản 3): no agency can be asked for it; it leaves the dossier.
+    cat = open_catalogue()
+    p = cat.procedures["2.000986"]
+    [f] = by_rule(find_all(p, cat, CostRates.from_parameters(cat.parameters, date(2023, 6, 1))), "once-only")
+    ops = {op.document: op.op for op in f.suggestion}  # type: ignore[union-attr]
+    assert ops["so-ho-khau"] == "drop_document"
+    assert "(không còn giá trị từ 01/01/2023)" in f.explanation
+    # Before that day the household book was a paper the police issued: obtained, as any other.
+    [f] = by_rule(find_all(p, cat, CostRates.from_parameters(cat.parameters, date(2022, 6, 1))), "once-only")
+    assert {op.document: op.op for op in f.suggestion}["so-ho-khau"] == "obtain_from_state"  # type: ignore[union-attr]

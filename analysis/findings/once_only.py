@@ -8,6 +8,8 @@ holds (`Issuer.held`: the register of a birth or marriage registered again was l
 original handed in to be endorsed, replaced or cancelled (`Document.surrendered`: the passport last issued), nor a
 paper asked only when the agency's own lookup fails (`Document.fallback`): there the rule already applies. Nor is an
 identity paper shown at the counter (`Document.identity`): it proves who is there, which no database lookup does.
+A paper that has ceased to exist (`Document.ceased`: the household book) is not obtained but dropped: its
+information is in the database that replaced it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from analysis.findings.context import Context, Draft, build
 from analysis.proposals import errands
 from models.procedure import APPLICANT
-from models.proposal import ObtainFromState, Operation
+from models.proposal import DropDocument, ObtainFromState, Operation
 
 RULE = "once-only"
 
@@ -26,6 +28,13 @@ def find(ctx: Context) -> list[Draft]:
     for doc in ctx.procedure.documents:
         supplied = ctx.applicant_supplies(doc.id)
         if not supplied:
+            continue
+        if doc.ceased is not None and doc.ceased <= ctx.rates.as_of:
+            names.append(f"«{doc.name}» (không còn giá trị từ {doc.ceased:%d/%m/%Y})")
+            ops.append(build(DropDocument, document=doc.id,
+                rationale=f"Giấy tờ không còn giá trị từ {doc.ceased:%d/%m/%Y}; thông tin có trong cơ sở dữ liệu thay "
+                "thế nó: bỏ khỏi thành phần hồ sơ.",
+                legal_change=ctx.legal_change(doc.legal_basis, f"Bỏ thành phần hồ sơ {doc.name}.")))
             continue
         made_by = ctx.producers.get(doc.id, [])
         earlier = [p for p in made_by if ctx.by_id[p].actor != APPLICANT and any(ctx.is_before(p, s.id) for s in supplied)]
@@ -64,6 +73,6 @@ def find(ctx: Context) -> list[Draft]:
             "Theo nguyên tắc chỉ cung cấp thông tin một lần, cơ quan giải quyết tự khai thác từ cơ sở dữ liệu "
             "hoặc từ cơ quan đã cấp, lập giấy tờ, không yêu cầu người dân nộp lại."
         ),
-        documents=[op.document for op in ops if isinstance(op, ObtainFromState)],
+        documents=[op.document for op in ops if isinstance(op, ObtainFromState | DropDocument)],
         suggestion=ops,
     )]
