@@ -471,8 +471,10 @@ def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
         # the trip, they go by post (its charge is a cost line).
         handed = set(s.consumes) | (kept_originals - named if s.kind == "submit" else set())
         by_post = (s.kind in RECEIVING_KINDS and paper_result) or not kept_originals.isdisjoint(handed)
+        # The office stays: the result still gathers at the desk that posts or uploads it (the police still send
+        # theirs back to the commune), so going online moves the applicant, not the dossier between agencies.
         draft.set_step(
-            s, in_person=False, channel="post" if by_post else "online", office=None,
+            s, in_person=False, channel="post" if by_post else "online",
             applicant_time=_changed(time, travel=0, queue=0),
         )
     still_in_person = any(s.actor == APPLICANT and (s.in_person or s.channel == "in_person") for s in draft.steps.values())

@@ -208,7 +208,8 @@ class Step(Model):
     marriage is registered: Luật Hộ tịch 2014, Điều 18): no plan moves it online, so one visit stays. Cite the rule
     in `legal_basis`."""
     office: Slug | None = None
-    """The agency whose office the applicant visits; defaults to the actor when the actor is an agency."""
+    """The agency whose office the applicant visits (on a step done online or by post: the desk the applicant
+    deals with, that receives the dossier or sends the result); defaults to the actor when that is an agency."""
     channel: StepChannel = "internal"
     after: list[Slug] = []
     """Predecessors: the steps that must finish before this one starts."""

@@ -227,3 +227,20 @@ def test_apply_is_pure_and_returns_a_usable_procedure_or_refuses(plan: tuple[Pro
         assert all(d in known for s in after.steps for d in [*s.consumes, *s.produces])
         Procedure.model_validate(after.model_dump())  # still a valid record
     assert p.model_dump() == snapshot
+
+
+def test_going_online_moves_the_applicant_not_the_dossier_between_agencies() -> None:
+    """2.000986 online: the police and the insurance office still send their results back to the commune, which
+    posts them: the four hand-overs between agencies stay, where only the applicant's trips go."""
+    from datetime import date
+
+    from analysis.metrics import compute_metrics
+    from catalogue.store import open_catalogue
+
+    cat = open_catalogue()
+    p = cat.procedures["2.000986"]
+    after = apply_operations(p, TypeAdapter(list[Operation]).validate_python([{"op": "go_online", "rationale": "x"}]))
+    before_m, after_m = (compute_metrics(q, cat, date(2025, 6, 1)) for q in (p, after))
+    assert before_m.agency_hops == after_m.agency_hops == 4
+    assert (before_m.visits, after_m.visits) == (2, 0)
+    assert after.step("tra-ket-qua").office == "ubnd-xa" and after.step("tra-ket-qua").channel == "post"
