@@ -33,6 +33,7 @@ from models.procedure import (
     Document,
     OnlineService,
     Procedure,
+    Result,
     Step,
     TimeLimit,
 )
@@ -449,6 +450,19 @@ def _applicant_steps(draft: ProcedureDraft, ids: Sequence[str]) -> list[Step]:
     return steps
 
 
+def by_post(targets: Iterable[Step], results: Sequence[Result], steps: Iterable[Step],
+            documents: Iterable[Document]) -> set[str]:
+    """Which of the applicant's `targets` still go by post once online: a card, a booklet or a paper certificate
+    still has to reach the applicant, and an original the agency keeps has to reach the agency (named by the step,
+    or in the dossier the submission hands over); without the trip, they are posted (its charge is a cost line)."""
+    paper_result = not results[0].electronic  # the usual result; the others are refusals and notices
+    kept = {d.id for d in documents if d.surrendered and not d.case}
+    named = {d for s in steps for d in (*s.consumes, *s.produces)} if kept else set()
+    return {s.id for s in targets
+            if (s.kind in RECEIVING_KINDS and paper_result)
+            or not kept.isdisjoint(set(s.consumes) | (kept - named if s.kind == "submit" else set()))}
+
+
 def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
     if op.steps:
         targets = _applicant_steps(draft, op.steps)
@@ -461,20 +475,13 @@ def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
                    and (s.in_person or s.channel in ("in_person", "post"))]
     if not targets:
         raise draft.fail("không có bước nào của người dân vừa làm trực tiếp hoặc qua bưu chính vừa được pháp luật cho làm trực tuyến")
-    paper_result = not draft.base.results[0].electronic  # the usual result; the others are refusals and notices
-    kept_originals = {d.id for d in draft.documents.values() if d.surrendered and not d.case}
-    named = {d for s in draft.steps.values() for d in (*s.consumes, *s.produces)} if kept_originals else set()
+    posted = by_post(targets, draft.base.results, draft.steps.values(), draft.documents.values())
     for s in targets:
         time = s.applicant_time or ApplicantTime()
-        # A card, a booklet or a paper certificate still has to reach the applicant, and an original the agency
-        # keeps has to reach the agency (named by the step, or in the dossier the submission hands over): without
-        # the trip, they go by post (its charge is a cost line).
-        handed = set(s.consumes) | (kept_originals - named if s.kind == "submit" else set())
-        by_post = (s.kind in RECEIVING_KINDS and paper_result) or not kept_originals.isdisjoint(handed)
         # The office stays: the result still gathers at the desk that posts or uploads it (the police still send
         # theirs back to the commune), so going online moves the applicant, not the dossier between agencies.
         draft.set_step(
-            s, in_person=False, channel="post" if by_post else "online",
+            s, in_person=False, channel="post" if s.id in posted else "online",
             applicant_time=_changed(time, travel=0, queue=0),
         )
     still_in_person = any(s.actor == APPLICANT and (s.in_person or s.channel == "in_person") for s in draft.steps.values())

@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Column
 from rich.text import Text
 
+from analysis.proposals import by_post
 from models.catalogue import Catalogue
 from models.findings import Saving
 from models.procedure import FEE_PER_VI, Fee, Procedure
@@ -243,7 +244,10 @@ def describe_operation(op: Operation, before: Procedure, catalogue: Catalogue) -
             where = op.database or (agency.name if agency else op.agency) or "cơ quan nhà nước"
             return f"{label}: «{doc(op.document)}» (khai thác từ {where})"
         case "go_online":
-            return label + (": " + ", ".join(f"«{step(s)}»" for s in op.steps) if op.steps else "")
+            named = [s for s in before.steps if s.id in op.steps]
+            posted = by_post(named, before.results, before.steps, before.documents)
+            return label + (": " + ", ".join(
+                f"«{step(s)}»" + (" (qua bưu chính)" if s in posted else "") for s in op.steps) if op.steps else "")
         case "one_desk":
             return f"{label}: tiếp nhận và trả kết quả tại {op.desk}"
         case "shorten_time_limit":

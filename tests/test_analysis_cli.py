@@ -510,3 +510,9 @@ def test_a_finding_an_adopted_plan_already_makes_says_so() -> None:
     assert adopted_for(visits, [plan]) == [plan]
     assert adopted_for(visits, [plan.model_copy(update={"status": "draft"})]) == []
     assert all(adopted_for(f, [plan]) == [] for f in found if f.rule == "ping-pong")
+
+
+def test_a_card_taken_online_is_said_to_come_by_post() -> None:
+    """1.116410: a physical card cannot be fetched online: the suggestion says it is posted, as it is costed."""
+    out = " ".join(run("analyze", "1.116410").split())
+    assert "Đề xuất: Thực hiện trực tuyến: «Nhận thẻ căn cước tại Công an cấp xã nơi tiếp nhận hồ sơ» (qua bưu chính)" in out

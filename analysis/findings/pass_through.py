@@ -104,7 +104,8 @@ def _ping_pong_advice(kinds: set[StepKind]) -> str:
     advice = []
     if kinds & DECISION_KINDS:
         advice.append("Nơi cơ quan kia phê duyệt, ký hoặc cấp rồi trả hồ sơ về: cân nhắc phân cấp, ủy quyền cho cơ quan "
-                      "đang giữ hồ sơ quyết định để bỏ vòng chuyển đi, chuyển về.")
+                      "đang giữ hồ sơ quyết định để bỏ vòng chuyển đi, chuyển về; việc chỉ làm được tập trung (in, cá "
+                      "thể hóa thẻ, sổ) thì giữ nơi làm, chuyển hồ sơ và kết quả điện tử để rút ngắn thời gian chuyển.")
     if kinds - DECISION_KINDS:
         advice.append("Nơi hồ sơ được gửi đi lấy ý kiến, xác minh: lấy ý kiến song song hoặc liên thông một lần thay vì "
                       "chuyển qua lại.")
