@@ -144,7 +144,8 @@ def suggest_proposal(code: str, catalogue: Catalogue, rates: CostRates) -> tuple
         procedures=[ProcedureChanges(code=code, operations=operations,
                                      note="Lập tự động từ các phát hiện: " + ", ".join(f.rule for f in used))],
         sources=[Source(url=source.url, title=source.title, publisher=source.publisher, retrieved=source.retrieved,
-                        note="Bản ghi thủ tục; bổ sung văn bản, đề án làm căn cứ cho phương án")],
+                        note="Bản ghi thủ tục: nguồn số liệu, chưa phải căn cứ của phương án; cần bổ sung văn bản, "
+                             "đề án làm căn cứ")],
         author="Cán bộ kiểm soát thủ tục hành chính (cần điền)",
         date=rates.as_of,
         summary="Bản nháp: cần rà soát từng thao tác trước khi trình.",

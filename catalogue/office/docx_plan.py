@@ -124,7 +124,7 @@ def build_plan_document(result: PlanEvaluation, catalogue: Catalogue) -> Documen
                       f"Chi phí tính theo Thông tư 02/2017/TT-VPCP, Điều 27, tham số ngày {s.as_of.strftime('%d/%m/%Y')}.")
     if proposal.summary:
         doc.add_paragraph(proposal.summary)
-    doc.add_heading("Căn cứ", level=2)
+    doc.add_heading("Căn cứ, nguồn số liệu", level=2)
     for src in proposal.sources:
         doc.add_paragraph(f"{src.title or src.url} ({src.publisher}). {src.note}".strip(), style="List Bullet")
     doc.add_heading("I. Nội dung phương án theo từng thủ tục", level=2)
