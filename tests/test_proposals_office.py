@@ -118,7 +118,7 @@ def test_workbook_lays_out_each_activity_with_its_formula(outputs: tuple[str, Pa
     assert travel[4] == 30 and travel[7].endswith("*'Tham số'!$C$4/60") and travel[8] == "T × W"
     labels = [r[3] for r in rows if r[3]]
     for label in ("Chi phí thời gian Σ T_i × W (đồng)", "Phí, lệ phí F (đồng)", "Chi phí khác O (đồng)",
-                  "Chi phí tuân thủ một năm C_year = C1 × f × N (đồng)", "Chi phí tiết kiệm (đồng/năm)"):
+                  "Chi phí tuân thủ một năm C_năm = C1 × f × N (đồng)", "Chi phí tiết kiệm (đồng/năm)"):
         assert label in labels
     assert wb["Tham số"]["C4"].value == 30682
     # Every parameter row says what the parameter is, from the parameters file.

@@ -169,7 +169,7 @@ def _cost_block(ws: Worksheet, fmt: _Formats, top: int, heading: str, cost: Cost
     ws.write_number(row, COL_AMOUNT, cost.subjects_per_year, fmt.money)
     n_cell = xl_rowcol_to_cell(row, COL_AMOUNT)
     row += 1
-    year = total("Chi phí tuân thủ một năm C_year = C1 × f × N (đồng)", f"=ROUND({per_case}*{f_cell}*{n_cell},0)",
+    year = total("Chi phí tuân thủ một năm C_năm = C1 × f × N (đồng)", f"=ROUND({per_case}*{f_cell}*{n_cell},0)",
                  cost.annual_cost_vnd)
     return row + 1, per_case, year
 
@@ -187,7 +187,7 @@ def _procedure_sheet(wb: Workbook, fmt: _Formats, entry: EntryEvaluation, index:
     _page(ws)
     write_text(ws, 0, 0, f"{entry.comparison.code} – {entry.comparison.name}", fmt, wrap=False)
     ws.write_string(1, 0, "Chi phí tuân thủ theo Thông tư 02/2017/TT-VPCP, Điều 27: C1 = Σ T_i × W + F + O; "
-                          "C_year = C1 × f × N; W ở trang «Tham số»", fmt.line)
+                          "C_năm = C1 × f × N; W ở trang «Tham số»", fmt.line)
     row, _, before_year = _cost_block(ws, fmt, 3, "TRƯỚC KHI ĐƠN GIẢN HÓA", entry.before.cost)
     row, _, after_year = _cost_block(ws, fmt, row + 1, "SAU KHI ĐƠN GIẢN HÓA", entry.after.cost)
     c = entry.comparison
