@@ -135,14 +135,19 @@ def test_a_hostile_record_runs_nothing_and_still_draws(visit: Visit, base_url: s
     assert page.locator("pre.tthc-mermaid svg .node").count() == 3
 
 
-@pytest.mark.parametrize("query", ["dang ky khai sinh", "đăng ký khai sinh"])
-def test_search_finds_birth_registration_with_or_without_diacritics(visit: Visit, base_url: str, query: str) -> None:
+def search(visit: Visit, base_url: str, query: str) -> Any:
+    """The search page's result links for `query`."""
     page = visit.page
     page.goto(base_url + "tim-kiem.html")
     box = page.locator("#tthc-search input.pagefind-ui__search-input")
     box.wait_for(state="visible", timeout=20_000)
     box.fill(query)
-    results = page.locator(".pagefind-ui__result-title .pagefind-ui__result-link")
+    return page.locator(".pagefind-ui__result-title .pagefind-ui__result-link")
+
+
+@pytest.mark.parametrize("query", ["dang ky khai sinh", "đăng ký khai sinh"])
+def test_search_finds_birth_registration_with_or_without_diacritics(visit: Visit, base_url: str, query: str) -> None:
+    results = search(visit, base_url, query)
     # Pagefind shows its results as their fragments load: wait for the one expected, not only the first.
     results.filter(has_text="Thủ tục đăng ký khai sinh").first.wait_for(state="visible", timeout=20_000)
     shown = {results.nth(i).inner_text(): results.nth(i).get_attribute("href") or "" for i in range(results.count())}
@@ -150,28 +155,12 @@ def test_search_finds_birth_registration_with_or_without_diacritics(visit: Visit
     assert visit.foreign_requests == []
 
 
-def test_search_by_code_finds_the_procedure_first(visit: Visit, base_url: str) -> None:
-    page = visit.page
-    page.goto(base_url + "tim-kiem.html")
-    box = page.locator("#tthc-search input.pagefind-ui__search-input")
-    box.wait_for(state="visible", timeout=20_000)
-    box.fill("1.001193")
-    first = page.locator(".pagefind-ui__result-title .pagefind-ui__result-link").first
+# By its code; by the words people use where the record says «Giấy chứng nhận quyền sử dụng đất» (`also_known_as`).
+@pytest.mark.parametrize(("query", "code"), [("1.001193", "1.001193"), ("mất sổ đỏ", "1.012786"), ("mat so do", "1.012786")])
+def test_search_finds_the_procedure_first(visit: Visit, base_url: str, query: str, code: str) -> None:
+    first = search(visit, base_url, query).first
     first.wait_for(state="visible", timeout=20_000)
-    assert (first.get_attribute("href") or "").split("#")[0].endswith("thu-tuc/1.001193.html"), first.inner_text()
-
-
-@pytest.mark.parametrize("query", ["mất sổ đỏ", "mat so do"])
-def test_search_by_the_common_name_finds_the_procedure_first(visit: Visit, base_url: str, query: str) -> None:
-    """People say «sổ đỏ»; the record says «Giấy chứng nhận quyền sử dụng đất» (the record's `also_known_as`)."""
-    page = visit.page
-    page.goto(base_url + "tim-kiem.html")
-    box = page.locator("#tthc-search input.pagefind-ui__search-input")
-    box.wait_for(state="visible", timeout=20_000)
-    box.fill(query)
-    first = page.locator(".pagefind-ui__result-title .pagefind-ui__result-link").first
-    first.wait_for(state="visible", timeout=20_000)
-    assert (first.get_attribute("href") or "").split("#")[0].endswith("thu-tuc/1.012786.html"), first.inner_text()
+    assert (first.get_attribute("href") or "").split("#")[0].endswith(f"thu-tuc/{code}.html"), first.inner_text()
 
 
 def test_the_search_box_on_every_page_opens_the_search(visit: Visit, base_url: str) -> None:
