@@ -27,7 +27,7 @@ from analysis.proposals import by_post
 from models.catalogue import Catalogue
 from models.findings import Saving
 from models.procedure import FEE_PER_VI, Fee, Procedure
-from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, Comparison, LegalChange, Operation
+from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, Comparison, LegalChange, Operation, PlanComparison
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -42,6 +42,12 @@ def num(value: float | int | Decimal) -> str:
         return f"{int(value):,}".replace(",", ".")
     whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
     return whole.replace(",", ".") + ("," + decimals if decimals else "")
+
+
+def time_cuts(c: Comparison | PlanComparison) -> str:
+    """The cut in the legal time limit, which the target judges, with the steps' estimated time beside it."""
+    return (f"thời hạn giải quyết {percent(c.time_limit_cut_rate)} "
+            f"(thời gian theo các bước, ước tính: {percent(c.time_cut_rate)})")
 
 
 def over_limit_warning(c: Comparison) -> str:

@@ -361,6 +361,7 @@ def register(app: typer.Typer) -> None:
         amended = None if all_ else amended_catalogue(open_catalogue(data), data, day, [code])
         cat = amended.catalogue if amended else catalogue_with_changes(open_catalogue(data), data, day)
         rates = resolve_rates(cat, day)
+        plans = list(load_proposals(data, cat)[0].values())  # a finding an adopted plan already makes says so
         try:
             if all_:
                 with open_results(cache_dir or default_cache_dir(data)) as cache, \
@@ -381,9 +382,8 @@ def register(app: typer.Typer) -> None:
                 console.print(f"{len(table.rows)} thủ tục ({table.analysed} phân tích mới, {table.from_cache} từ bộ nhớ "
                               f"đệm); tổng chi phí tuân thủ một năm: "
                               f"{vnd(int(frame['annual_cost_vnd'].sum()) if len(frame) else 0)}")
-                plans, _ = load_proposals(data, cat)
                 print_opportunities(table.opportunities, cat, {
-                    entry.code for plan in plans.values() if plan.status in ADOPTED for entry in plan.procedures})
+                    entry.code for plan in plans if plan.status in ADOPTED for entry in plan.procedures})
                 return
             procedure = procedure_or_exit(cat, code, data)
             result = analyse(procedure, cat, rates, start=start_day, method=method)
@@ -394,6 +394,4 @@ def register(app: typer.Typer) -> None:
             # Plain stdout, not the rich console: the JSON must stay byte-for-byte what json.dumps wrote.
             typer.echo(json.dumps(analysis_document(result), ensure_ascii=False, indent=2))
         else:
-            plans, _ = load_proposals(data, cat)
-            print_report(result, cat, amendment_lines(amended, result.code, day) if amended else (),
-                         list(plans.values()))
+            print_report(result, cat, amendment_lines(amended, result.code, day) if amended else (), plans)

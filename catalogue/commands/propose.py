@@ -16,7 +16,7 @@ from analysis.analyse import analyse
 from analysis.plan import PlanError, PlanEvaluation, evaluate, suggest_proposal
 from catalogue.batch.changes import catalogue_with_changes
 from catalogue.commands.options import ANALYSIS_AS_OF, DATA, parse_day, procedure_or_exit, resolve_rates
-from catalogue.console import console, errors, figures, num, number, over_limit_warning, percent, vnd
+from catalogue.console import console, errors, figures, num, number, over_limit_warning, percent, time_cuts, vnd
 from catalogue.files import write_atomic
 from catalogue.problems import Problem
 from catalogue.proposals import check_proposal, draft_yaml, load_proposal_file
@@ -46,8 +46,7 @@ def comparison_table(c: Comparison) -> Table:
 def targets_lines(plan: PlanComparison | Comparison) -> list[str]:
     lines = [
         f"Tiết kiệm chi phí tuân thủ: {vnd(plan.saving_vnd_per_year)}/năm; tỷ lệ cắt giảm chi phí "
-        f"{percent(plan.cost_cut_rate)}; cắt giảm thời hạn giải quyết {percent(plan.time_limit_cut_rate)} "
-        f"(thời gian theo các bước, ước tính: {percent(plan.time_cut_rate)}).",
+        f"{percent(plan.cost_cut_rate)}; cắt giảm {time_cuts(plan)}.",
         f"Mục tiêu cắt giảm chi phí ≥ {percent(plan.target_cost)}: {verdict(plan.meets_cost_target)}; "
         f"mục tiêu cắt giảm thời gian giải quyết ≥ {percent(plan.target_time)}: {verdict(plan.meets_time_target)}.",
     ]

@@ -15,7 +15,7 @@ from docx.shared import Cm, Emu, Pt
 from docx.table import _Cell
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
-from catalogue.console import describe_operation, legal_text, number, over_limit_warning, percent, vnd
+from catalogue.console import describe_operation, legal_text, number, over_limit_warning, percent, time_cuts, vnd
 from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
 from models.analysis import ProcedureAnalysis
@@ -81,8 +81,7 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, cata
         f"Chi phí tuân thủ TTHC trước khi đơn giản hóa: {vnd(c.annual_before_vnd)}/năm.",
         f"Chi phí tuân thủ TTHC sau khi đơn giản hóa: {vnd(c.annual_after_vnd)}/năm.",
         f"Chi phí tiết kiệm: {vnd(c.saving_vnd_per_year)}/năm.",
-        f"Tỷ lệ cắt giảm chi phí: {percent(c.cost_cut_rate)}; tỷ lệ cắt giảm thời hạn giải quyết: "
-        f"{percent(c.time_limit_cut_rate)} (thời gian theo các bước, ước tính: {percent(c.time_cut_rate)}).",
+        f"Tỷ lệ cắt giảm chi phí: {percent(c.cost_cut_rate)}; tỷ lệ cắt giảm {time_cuts(c)}.",
         *([over_limit_warning(c)] if c.over_limit_after_days > 0 else []),
     ):
         doc.add_paragraph(line)
