@@ -50,9 +50,11 @@ def row_from(row: dict[str, Any], start: date) -> dict[str, Any]:
     return {**row, "elapsed_calendar_days_likely": calendar_days(start, row["elapsed_working_days_likely"])}
 
 
-def analysis_row(a: ProcedureAnalysis) -> dict[str, Any]:
-    """A procedure's metrics, cost and finding counts as one flat row (the columns of `tthc analyze --all`)."""
+def analysis_row(a: ProcedureAnalysis, procedure: Procedure) -> dict[str, Any]:
+    """A procedure's metrics, cost and finding counts as one flat row (the columns of `tthc analyze --all`); the
+    critical path by the steps' names, as staff read it in the table."""
     m, c = a.metrics, a.cost
+    names = {s.id: s.name for s in procedure.steps}
     by_rule: dict[str, int] = {}
     for f in a.findings:
         by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
@@ -76,7 +78,7 @@ def analysis_row(a: ProcedureAnalysis) -> dict[str, Any]:
         "elapsed_working_days_likely": m.elapsed_working_days.likely,
         "elapsed_working_days_high": m.elapsed_working_days.high,
         "elapsed_calendar_days_likely": m.elapsed_calendar_days.likely if m.elapsed_calendar_days else None,
-        "critical_path": " → ".join(m.critical_path),
+        "critical_path": " → ".join(names[s] for s in m.critical_path),
         "applicant_minutes": m.applicant_minutes.total,
         "cost_method": c.method,
         "time_cost_vnd": c.time_cost_vnd,

@@ -237,7 +237,7 @@ def main() -> None:
     def as_a_batch(p: Procedure) -> object:
         """What a worker of `analyze --all` keeps of an analysis: the row and a row per finding."""
         a = analyse(p, cat, rates, explain=False)
-        return analysis_row(a), finding_rows(a, p, cat)
+        return analysis_row(a, p), finding_rows(a, p, cat)
 
     timed("one core: the same as a batch runs it (rows)", args.total, lambda: each(procedures, args.total, as_a_batch))
 

@@ -180,7 +180,8 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
 
     # Every finding a row, in the procedures' order and each procedure's most valuable first, on its own sheet.
     found = pd.read_parquet(tmp_path / "findings.parquet")
-    assert list(found.columns) == list(FINDING_COLUMNS)
+    assert list(found.columns) == [*FINDING_COLUMNS[:10], "adopted_plans", *FINDING_COLUMNS[10:]]
+    assert not any(found["adopted_plans"])  # no plan in this catalogue
     assert len(found) == parquet["findings"].sum() > 0
     assert list(found["code"]) == sorted(found["code"])  # code order
     by_code = found.groupby("code")
@@ -194,11 +195,15 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     parts = rows["saving_time_vnd"] + rows["saving_fees_vnd"] + rows["saving_other_vnd"]
     assert list(parts) == list(rows["saving_per_case_vnd"])
     visits = rows[rows["rule"] == "visits"].iloc[0]
-    assert visits["suggestion"].startswith("Thực hiện trực tuyến: «") and visits["steps"]
+    assert visits["suggestion"].startswith("Thực hiện trực tuyến: «")
+    step_names = {s.name for s in rec.lien_thong_khai_sinh().steps}  # steps by the names staff read, not ids
+    assert visits["steps"] and set(visits["steps"].split("; ")) <= step_names
+    critical = parquet.set_index("code").loc["9.233448", "critical_path"].split(" → ")
+    assert set(critical) <= step_names
     sheet = openpyxl.load_workbook(tmp_path / "analysis.xlsx")["Phát hiện"]
     header = [c.value for c in sheet[1]]
     assert header[3:6] == ["Quy tắc", "Phát hiện", "Giải thích"] and "Bước liên quan" in header
-    assert len(header) == len(FINDING_COLUMNS) and not set(header) & set(FINDING_COLUMNS)
+    assert len(header) == len(found.columns) and not set(header) & set(found.columns)
     assert sheet.max_row == len(found) + 1
     assert pd.read_csv(tmp_path / "findings.csv", encoding="utf-8-sig", dtype={"code": str}).shape == found.shape
 
@@ -510,6 +515,18 @@ def test_a_finding_an_adopted_plan_already_makes_says_so() -> None:
     assert adopted_for(visits, [plan]) == [plan]
     assert adopted_for(visits, [plan.model_copy(update={"status": "draft"})]) == []
     assert all(adopted_for(f, [plan]) == [] for f in found if f.rule == "ping-pong")
+
+    # The catalogue-wide findings table says it on the finding's row, and only there.
+    from analysis.analyse import analyse
+    from catalogue.batch.worker import finding_rows
+    from catalogue.commands.analyze import adopted_plans_column
+
+    rates = CostRates.from_parameters(cat.parameters, plan.date)
+    rows = pd.DataFrame([row for code in ("3.000333", "1.004873")
+                         for row in finding_rows(analyse(cat.procedures[code], cat, rates), cat.procedures[code], cat)])
+    column = adopted_plans_column(rows, cat, rates, [plan])
+    assert [bool(c) for c in column] == [r.code == "3.000333" and r.rule == "visits" for r in rows.itertuples()]
+    assert "«Cấp Phiếu lý lịch tư pháp qua ứng dụng VNeID, trả phiếu điện tử» (đã thực hiện" in "".join(column)
 
 
 def test_a_card_taken_online_is_said_to_come_by_post() -> None:

@@ -161,7 +161,7 @@ def test_unknown_method() -> None:
 
 def test_rows_for_a_table() -> None:
     p = rec.lien_thong_khai_sinh()
-    rows = [analysis_row(analyse(p, rec.catalogue(p), rec.rates(), start=date(2026, 4, 20)))]
+    rows = [analysis_row(analyse(p, rec.catalogue(p), rec.rates(), start=date(2026, 4, 20)), p)]
     assert rows[0]["code"] == "9.233448"
     assert (rows[0]["agency_hops"], rows[0]["elapsed_calendar_days_likely"], rows[0]["annual_cost_vnd"]) == (4, 16, 134_455_200_000)
 

@@ -60,7 +60,7 @@ def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None
     expected_rows, expected_findings = [], []
     for code in sorted(bundled.procedures):
         a = analyse(bundled.procedures[code], bundled, rates)
-        expected_rows.append(analysis_row(a))
+        expected_rows.append(analysis_row(a, bundled.procedures[code]))
         expected_findings += finding_rows(a, bundled.procedures[code], bundled)
         expected.add(Contribution.of(bundled.procedures[code], a))
     # 2.000986 (birth registration, liên thông): the commune's forwarding to the police and to social insurance (two

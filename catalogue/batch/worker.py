@@ -167,7 +167,7 @@ def table_chunk(payload: bytes) -> list[TableResult]:
         out: list[TableResult] = []
         for procedure in procedures.values():
             result = analyse(procedure, catalogue, rates, start=start, method=method, explain=False)
-            out.append(TableResult(analysis_row(result), Contribution.of(procedure, result),
+            out.append(TableResult(analysis_row(result, procedure), Contribution.of(procedure, result),
                                    finding_rows(result, procedure, catalogue)))
         return out
 
@@ -181,14 +181,17 @@ FINDING_COLUMNS = (
 
 
 def finding_rows(result: ProcedureAnalysis, procedure: Procedure, catalogue: Catalogue) -> list[dict[str, Any]]:
-    """One row per finding, most valuable first (`rank`): what it is, what it involves, what to do in words (the
-    operations and the provisions to amend, kiến nghị thực thi) and what that saves, for staff to filter and sort
-    across the catalogue."""
+    """One row per finding, most valuable first (`rank`): what it is, the steps and documents it involves by name,
+    what to do in words (the operations and the provisions to amend, kiến nghị thực thi) and what that saves, for
+    staff to filter and sort across the catalogue."""
+    steps = {s.id: s.name for s in procedure.steps}
+    documents = {d.id: d.name for d in procedure.documents}
     rows = []
     for rank, f in enumerate(result.findings, 1):
         saving = f.saving
         rows.append(dict(zip(FINDING_COLUMNS, (
-            result.code, result.name, rank, f.rule, f.title, f.explanation, ", ".join(f.steps), ", ".join(f.documents),
+            result.code, result.name, rank, f.rule, f.title, f.explanation,
+            "; ".join(steps.get(s, s) for s in f.steps), "; ".join(documents.get(d, d) for d in f.documents),
             "; ".join(describe_operation(op, procedure, catalogue) for op in f.suggestion),
             "; ".join(dict.fromkeys(legal_text(c) for op in f.suggestion for c in op.legal_change or ())),
             saving.per_case_vnd if saving else 0, saving.time_vnd if saving else 0, saving.fees_vnd if saving else 0,

@@ -46,6 +46,7 @@ from catalogue.spreadsheet import looks_like_formula
 from catalogue.store import open_catalogue
 from models.analysis import ROUNDING_NOTE_VI, SOURCE_KIND_LABELS_VI, ProcedureAnalysis
 from models.catalogue import Catalogue
+from models.parameters import CostRates
 from models.procedure import PROCEDURE_STATUS_VI
 from models.proposal import PROPOSAL_STATUS_VI, Proposal
 
@@ -147,14 +148,33 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue, amendments: Sequence
                               + (f" ({escape(parts)})" if parts else "")
                               + f", {vnd(s.annual_vnd)} mỗi năm, {num(s.working_days_likely)} ngày làm việc")
             for plan in adopted_for(f, plans):
-                console.print(escape(f"   Đã có phương án «{plan.title}» ({PROPOSAL_STATUS_VI[plan.status].lower()}, "
-                                     f"data/proposals/{plan.id}.yaml): thay đổi này đã được quyết định."))
+                console.print(escape(f"   Đã có phương án {plan_label(plan)}: thay đổi này đã được quyết định."))
         if result.saving is not None:
             s = result.saving
             console.print(f"[bold]Áp dụng cùng lúc các đề xuất[/bold] (không cộng trùng): tiết kiệm {vnd(s.per_case_vnd)} "
                           f"mỗi lần, {vnd(s.annual_vnd)} mỗi năm, {num(s.working_days_likely)} ngày làm việc")
     else:
         console.print("Không có phát hiện nào.")
+
+
+def plan_label(plan: Proposal) -> str:
+    """«title» (status, file): how a report names an adopted plan."""
+    return f"«{plan.title}» ({PROPOSAL_STATUS_VI[plan.status].lower()}, data/proposals/{plan.id}.yaml)"
+
+
+def adopted_plans_column(findings: pd.DataFrame, cat: Catalogue, rates: CostRates,
+                         plans: Sequence[Proposal]) -> list[str]:
+    """For each row of the findings table, the approved or implemented plans that already make its change
+    (`adopted_for`), so staff filtering the catalogue do not propose a decided cut again. The batch keeps rows, not
+    findings: the few procedures such plans name are analysed again here, and their findings come in the same
+    order (`rank`), as the analysis is the same."""
+    codes = {entry.code for plan in plans if plan.status in ADOPTED for entry in plan.procedures}
+    named: dict[tuple[str, int], str] = {}
+    for code in sorted(codes & set(findings["code"])):
+        result = analyse(cat.procedures[code], cat, rates, explain=False)
+        for rank, f in enumerate(result.findings, 1):
+            named[code, rank] = "; ".join(plan_label(plan) for plan in adopted_for(f, plans))
+    return [named.get((code, int(rank)), "") for code, rank in zip(findings["code"], findings["rank"], strict=True)]
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -236,7 +256,7 @@ HEADERS_VI = {
     "estimated_saving_vnd": "Tiết kiệm ước tính (đồng/năm)",
     "estimated_saving_working_days": "Ngày làm việc rút ngắn ước tính",
     "rank": "Thứ tự", "rule": "Quy tắc", "title": "Phát hiện", "explanation": "Giải thích", "suggestion": "Đề xuất",
-    "legal_changes": "Kiến nghị thực thi",
+    "legal_changes": "Kiến nghị thực thi", "adopted_plans": "Phương án đã duyệt, đã thực hiện",
     "saving_per_case_vnd": "Tiết kiệm mỗi lần (đồng)", "saving_time_vnd": "trong đó: thời gian (đồng)",
     "saving_fees_vnd": "trong đó: phí, lệ phí (đồng)", "saving_other_vnd": "trong đó: chi phí khác (đồng)",
     "saving_annual_vnd": "Tiết kiệm mỗi năm (đồng)",
@@ -249,7 +269,7 @@ EXCEL_ROWS = 1_048_576
 """Rows of an Excel sheet, its header included: a longer table goes on over sheets «Phát hiện (2)», «(3)»..."""
 
 SHEET_WIDTHS = {"code": 11, "name": 60, "critical_path": 60, "findings_by_rule": 50, "title": 40, "explanation": 80,
-                "suggestion": 60, "legal_changes": 60}
+                "suggestion": 60, "legal_changes": 60, "adopted_plans": 50}
 """Excel column widths (characters) of the text columns; numbers get widths by kind."""
 
 
@@ -372,6 +392,8 @@ def register(app: typer.Typer) -> None:
 
                 frame = pd.DataFrame(table.rows)
                 findings = pd.DataFrame(table.findings, columns=list(FINDING_COLUMNS))
+                findings.insert(findings.columns.get_loc("legal_changes") + 1, "adopted_plans",
+                                adopted_plans_column(findings, cat, rates, plans))
                 try:
                     written = write_tables({"analysis": frame, "findings": findings}, out)
                 except OSError as exc:
