@@ -12,6 +12,7 @@ import networkx as nx
 
 from analysis.critical_path import days_in_time_limit
 from analysis.graph import step_graph
+from analysis.metrics import STATE_HELD
 from models.catalogue import Catalogue
 from models.procedure import APPLICANT, CHANNEL_LABELS_VI, Citation, Procedure
 
@@ -101,9 +102,16 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
                     err(("steps", i, field, j), f"không có giấy tờ {doc!r} trong `documents`")
                 used.add(doc)
         cites(("steps", i, "legal_basis"), s.legal_basis)
+    handed = {d for s in p.steps if s.actor == APPLICANT for d in s.consumes}
+    produced = {d for s in p.steps for d in s.produces}
     for i, d in enumerate(p.documents):
         if d.id not in used:
             err(("documents", i, "id"), f"giấy tờ {d.id!r} không bước nào dùng (thêm vào `consumes` của một bước)")
+        elif d.id not in handed and d.id not in produced and not d.fallback and (
+                d.presented or d.issuer.kind not in STATE_HELD or not d.issuer.held):
+            # The once-only rule asks which applicant step hands a paper over: without one it cannot be found.
+            err(("documents", i, "id"), f"giấy tờ {d.id!r} do người dân cung cấp nhưng chỉ bước của cơ quan dùng: thêm vào "
+                                        "`consumes` của bước người dân nộp hoặc xuất trình giấy tờ này", "warning")
     for i, code in enumerate(p.related):
         if code not in cat.procedures and code not in unreadable:
             err(("related", i), f"thủ tục liên quan {code} không có trong danh mục", "warning")

@@ -142,6 +142,20 @@ def test_unused_document(data_copy: Path) -> None:
     assert "giấy tờ 'giay-to-tuy-than' không bước nào dùng" in out
 
 
+def test_a_paper_the_applicant_provides_names_the_step_that_hands_it_over(data_copy: Path) -> None:
+    """As in a lưu động record before it was mended (1.003583: the officer takes the papers at home): without the
+    applicant's step that hands them over, the once-only rule cannot tell who supplies them. A warning only."""
+    path = data_copy / "procedures" / EXEMPLAR
+    edit(path, "consumes: [to-khai, giay-chung-sinh, giay-to-tuy-than]", "consumes: [to-khai]")
+    edit(path, "consumes: [to-khai, giay-chung-sinh]", "consumes: [to-khai, giay-chung-sinh, giay-to-tuy-than]")
+    code, out = validate(data_copy)
+    assert code == 0
+    out = " ".join(out.split())
+    assert (f"{EXEMPLAR}:{line_of(path, '- id: giay-chung-sinh')}: warning: documents[1].id: giấy tờ 'giay-chung-sinh' "
+            "do người dân cung cấp nhưng chỉ bước của cơ quan dùng") in out
+    assert "'giay-to-tuy-than' do người dân cung cấp" in out and "'to-khai' do người dân" not in out
+
+
 def test_disordered_durations(data_copy: Path) -> None:
     path = data_copy / "procedures" / EXEMPLAR
     edit(path, "duration: {low: 0.25, likely: 0.5, high: 1}", "duration: {low: 2, likely: 0.5, high: 1}")
