@@ -43,6 +43,12 @@ def document_head(name: str) -> str:
     return re.split(r"[(;:]", " ".join(name.split()), maxsplit=1)[0].strip(" ,.-")
 
 
+IDENTITY_PAPERS = "Giấy tờ tùy thân (thẻ căn cước, hộ chiếu…) xuất trình để chứng minh nhân thân"
+"""The head every identity paper (`Document.identity`) is counted under, whatever a record calls it («Giấy tờ tùy
+thân của hai bên nam, nữ», «Thẻ căn cước», «Hộ chiếu còn thời hạn»): the same request of the citizen, which one
+card or VNeID answers, and the count staff want to see."""
+
+
 def _top(ranked: list[Ranked]) -> list[Ranked]:
     """The TOP largest, ties in code order."""
     return sorted(ranked, key=lambda r: (-r[0], r[1]))[:TOP]
@@ -55,8 +61,8 @@ class Contribution:
     code: str
     name: str
     documents: dict[str, str]
-    """Folded document head → the head as the procedure writes it (the least in sort order when several), for the
-    documents the applicant provides (`applicant_documents`): not the result, not what the agencies make or look up
+    """Folded document head → the head as the procedure writes it (the least in sort order when several; identity
+    papers all under `IDENTITY_PAPERS`), for the documents the applicant provides (`applicant_documents`): not the result, not what the agencies make or look up
     themselves, not a paper asked only when their lookup fails (once-only already applies)."""
     hop_ends: list[str]
     """The agencies at both ends of each of the procedure's hops."""
@@ -68,7 +74,7 @@ class Contribution:
     def of(cls, procedure: Procedure, analysis: ProcedureAnalysis) -> Contribution:
         documents: dict[str, str] = {}
         for document in applicant_documents(procedure):
-            head = document_head(document.name)
+            head = IDENTITY_PAPERS if document.identity else document_head(document.name)
             key = fold(head)
             documents[key] = min(documents.get(key, head), head)
         return cls(

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from analysis.analyse import analyse, analysis_row
-from analysis.opportunities import Contribution, Opportunities
+from analysis.metrics import applicant_documents
+from analysis.opportunities import IDENTITY_PAPERS, Contribution, Opportunities
 from catalogue.batch.results import ResultCache
 from catalogue.batch.table import analyse_table, groups_of, table_chunks
 from catalogue.batch.worker import finding_rows
@@ -73,6 +74,10 @@ def test_processes_give_the_whole_catalogue_analysis(bundled: Catalogue) -> None
     # Papers asked only when a lookup fails are not counted among the documents most procedures ask for: the residence
     # paper of five hộ tịch records is the fallback of the population database's lookup.
     assert fold("Giấy tờ chứng minh thông tin về cư trú") not in expected.documents
+    # Identity papers count as one request, whatever each record calls them.
+    shown = [code for code, p in bundled.procedures.items() if any(d.identity for d in applicant_documents(p))]
+    assert expected.documents[fold(IDENTITY_PAPERS)] == len(shown) > 1
+    assert not any("tùy thân" in label and label != IDENTITY_PAPERS for label in expected.labels.values())
     for workers, size in ((1, 1000), (2, 4), (2, 1)):
         table = analyse_table(bundled, DAY, None, "tt02", workers=workers, size=size)
         assert table.rows == expected_rows, (workers, size)
