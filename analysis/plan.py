@@ -17,7 +17,7 @@ from models.catalogue import Catalogue
 from models.common import Source
 from models.findings import Finding
 from models.parameters import CostRates
-from models.procedure import Procedure
+from models.procedure import Procedure, Step
 from models.proposal import Comparison, Operation, PlanComparison, ProcedureChanges, Proposal
 
 
@@ -60,6 +60,19 @@ class EntryEvaluation:
     before: ProcedureAnalysis
     after: ProcedureAnalysis
     comparison: Comparison
+
+    @property
+    def changed_steps(self) -> set[str]:
+        """The steps of the procedure after the plan that are new or differ in anything from before (moved online,
+        merged, re-ordered, shortened): what its after-graph marks."""
+        before = {s.id: s for s in self.procedure_before.steps}
+        return {s.id for s in self.procedure_after.steps if before.get(s.id) != s}
+
+    @property
+    def removed_steps(self) -> list[Step]:
+        """The steps of the procedure before the plan that it no longer has, in their order."""
+        kept = {s.id for s in self.procedure_after.steps}
+        return [s for s in self.procedure_before.steps if s.id not in kept]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -119,6 +119,10 @@ EDGE_STROKE = "#475569"
 BOX_STROKE = "#64748b"
 DAYS_FILL = "#334155"
 PATH_LEGEND_VI = "Đường găng (chuỗi bước dài nhất)"
+CHANGED_FILL = "#15803d"
+CHANGED_LEGEND_VI = "Bước mới hoặc thay đổi theo phương án"
+CHANGED_R = 6
+"""A changed step's mark: a green dot in the box's top right corner (the outline already tells the critical path)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,12 @@ class Box:
     name: str
     lines: list[str]
     days: str
+    changed: bool = False
+
+    @property
+    def mark(self) -> tuple[int, int]:
+        """Centre of the changed-step dot."""
+        return self.x + BOX_W - CHANGED_R - 5, self.y + CHANGED_R + 5
 
 
 @dataclass(frozen=True)
@@ -169,11 +179,14 @@ class GraphLayout:
     legend: list[tuple[int, str, str]]
     """(y, fill, label) per actor; the critical-path key comes last, below them."""
     path_legend_y: int
+    changed_legend_y: int | None = None
+    """Below the critical-path key, when some step is marked changed."""
 
 
 def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],
-                 direction: Direction = "LR") -> GraphLayout:
-    """The step graph in layers, left to right or top to bottom; colour by actor; critical path marked."""
+                 direction: Direction = "LR", changed: Collection[str] = ()) -> GraphLayout:
+    """The step graph in layers, left to right or top to bottom; colour by actor; critical path marked; the steps
+    `changed` (a plan's after-graph: `analysis.plan.changed_steps`) marked with a dot."""
     layers = layered_layout(procedure)
     steps = {s.id: s for s in procedure.steps}
     across = max(len(layers), 1)  # layers side by side (LR), or boxes of the widest layer side by side (TB)
@@ -210,26 +223,28 @@ def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequ
     boxes = []
     for sid, (x, y) in position.items():
         step = steps[sid]
-        wrapped = textwrap.wrap(step.name, 30)
+        wrapped = textwrap.wrap(step.name, 27 if sid in changed else 30)  # a changed step's dot needs the corner
         lines = wrapped[:3]
         if len(wrapped) > 3:
             lines[-1] = lines[-1][:28] + "…"
-        boxes.append(Box(x, y, colour[step.actor], sid in critical, step.name, lines, _days(step)))
+        boxes.append(Box(x, y, colour[step.actor], sid in critical, step.name, lines, _days(step), sid in changed))
+    keys = len(actors) + 1 + any(b.changed for b in boxes)
     return GraphLayout(
         width=width,
-        height=legend_y + 22 * (len(actors) + 1) + MARGIN,
+        height=legend_y + 22 * keys + MARGIN,
         title=title,
         boxes=boxes,
         edges=edges,
         legend=[(legend_y + i * 22, colour[a], actor_name(a, catalogue)) for i, a in enumerate(actors)],
         path_legend_y=legend_y + len(actors) * 22,
+        changed_legend_y=legend_y + (len(actors) + 1) * 22 if any(b.changed for b in boxes) else None,
     )
 
 
 def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],
-                   direction: Direction = "LR") -> str:
+                   direction: Direction = "LR", changed: Collection[str] = ()) -> str:
     """A standalone SVG of the step graph (`graph_layout`); each step's full name is its tooltip."""
-    g = graph_layout(procedure, catalogue, critical_path, direction)
+    g = graph_layout(procedure, catalogue, critical_path, direction, changed)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{g.width}" height="{g.height}" viewBox="0 0 {g.width} {g.height}" '
         'font-family="sans-serif" font-size="12">',
@@ -254,29 +269,36 @@ def svg_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
                    f'stroke="{CRITICAL_STROKE if b.on_path else BOX_STROKE}" stroke-width="{3 if b.on_path else 1}"/>')
         for i, line in enumerate(b.lines):
             out.append(f'<text x="{b.x + 8}" y="{b.y + 17 + i * 15}">{xml_escape(line)}</text>')
-        out.append(f'<text x="{b.x + 8}" y="{b.y + BOX_H - 8}" fill="{DAYS_FILL}" font-size="11">{xml_escape(b.days)}</text></g>')
+        out.append(f'<text x="{b.x + 8}" y="{b.y + BOX_H - 8}" fill="{DAYS_FILL}" font-size="11">{xml_escape(b.days)}</text>')
+        if b.changed:
+            out.append(f'<circle cx="{b.mark[0]}" cy="{b.mark[1]}" r="{CHANGED_R}" fill="{CHANGED_FILL}"/>')
+        out.append("</g>")
     for y, fill, label in g.legend:
         out.append(f'<rect x="{MARGIN}" y="{y}" width="16" height="14" fill="{fill}" stroke="{BOX_STROKE}"/>')
         out.append(f'<text x="{MARGIN + 24}" y="{y + 11}">{xml_escape(label)}</text>')
     y = g.path_legend_y
     out.append(f'<rect x="{MARGIN}" y="{y}" width="16" height="14" fill="white" stroke="{CRITICAL_STROKE}" stroke-width="3"/>')
     out.append(f'<text x="{MARGIN + 24}" y="{y + 11}">{PATH_LEGEND_VI}</text>')
+    if g.changed_legend_y is not None:
+        y = g.changed_legend_y
+        out.append(f'<circle cx="{MARGIN + 8}" cy="{y + 7}" r="{CHANGED_R}" fill="{CHANGED_FILL}"/>')
+        out.append(f'<text x="{MARGIN + 24}" y="{y + 11}">{CHANGED_LEGEND_VI}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
 def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str], scale: int = 2,
-                   direction: Direction = "LR") -> bytes:
+                   direction: Direction = "LR", changed: Collection[str] = ()) -> bytes:
     """The same drawing as `svg_step_graph`, as a PNG `scale` times its pixel size (for Word, slides, e-mail).
 
     Drawn with matplotlib's Agg renderer and its bundled DejaVu Sans, which covers Vietnamese: no system font or
     browser is needed. Catalogue text is drawn as plain text (`usetex` and mathtext off), never interpreted.
     """
     from matplotlib.figure import Figure  # a bare Figure renders with Agg; no pyplot, no global backend switch
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
     from matplotlib.path import Path as CurvePath
 
-    g = graph_layout(procedure, catalogue, critical_path, direction)
+    g = graph_layout(procedure, catalogue, critical_path, direction, changed)
     px = 72 / 100  # points per pixel: the figure is drawn at 100 dpi, one data unit per pixel
 
     fig = Figure(figsize=(g.width / 100, g.height / 100), dpi=100)
@@ -304,12 +326,17 @@ def png_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Se
         for i, line in enumerate(b.lines):
             text(b.x + 8, b.y + 17 + i * 15, line, 10.5)  # DejaVu Sans is wider than a browser's sans-serif
         text(b.x + 8, b.y + BOX_H - 8, b.days, 11, color=DAYS_FILL)
+        if b.changed:
+            ax.add_patch(Circle(b.mark, CHANGED_R, facecolor=CHANGED_FILL, edgecolor="none"))
     for y, fill, label in g.legend:
         ax.add_patch(Rectangle((MARGIN, y), 16, 14, facecolor=fill, edgecolor=BOX_STROKE, linewidth=px))
         text(MARGIN + 24, y + 11, label)
     ax.add_patch(Rectangle((MARGIN, g.path_legend_y), 16, 14, facecolor="white", edgecolor=CRITICAL_STROKE,
                            linewidth=3 * px))
     text(MARGIN + 24, g.path_legend_y + 11, PATH_LEGEND_VI)
+    if g.changed_legend_y is not None:
+        ax.add_patch(Circle((MARGIN + 8, g.changed_legend_y + 7), CHANGED_R, facecolor=CHANGED_FILL, edgecolor="none"))
+        text(MARGIN + 24, g.changed_legend_y + 11, CHANGED_LEGEND_VI)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100 * scale, facecolor="white", metadata={"Software": "tthc"})
     return buffer.getvalue()

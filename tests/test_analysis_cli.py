@@ -480,6 +480,29 @@ def test_each_step_says_how_the_applicant_takes_part_so_a_plan_that_goes_online_
     assert "trực tiếp" in mermaid_step_graph(before, catalogue(), [])
 
 
+def test_a_plans_after_graph_marks_the_steps_it_changed() -> None:
+    """The steps a plan moved online are new objects that differ from before: marked with a dot and a key; the
+    before-graph, drawn without `changed`, has neither."""
+    from analysis.plan import EntryEvaluation
+    from analysis.proposals import apply_operations
+    from models.proposal import GoOnline, RemoveStep
+    from tests.analysis_records import catalogue, khai_sinh
+
+    before = khai_sinh()
+    after = apply_operations(before, [GoOnline(op="go_online", rationale="Nộp trực tuyến"),
+                                      RemoveStep(op="remove_step", step="ky-cap", rationale="Ký số")])
+    entry = EntryEvaluation(None, before, after, None, None, None)  # type: ignore[arg-type]
+    moved = {s.id for s in before.steps if s.in_person}
+    assert moved == {"nop-ho-so", "nhan-ket-qua"}  # the collection also follows the review now the signing is gone
+    assert entry.changed_steps == moved and [s.id for s in entry.removed_steps] == ["ky-cap"]
+    layout = graph_layout(after, catalogue(), [], changed=entry.changed_steps)
+    assert {b.name for b in layout.boxes if b.changed} == {s.name for s in before.steps if s.id in moved}
+    assert layout.changed_legend_y is not None and layout.height == graph_layout(after, catalogue(), []).height + 22
+    svg = svg_step_graph(after, catalogue(), [], changed=entry.changed_steps)
+    assert svg.count('fill="#15803d"') == len(moved) + 1 and "Bước mới hoặc thay đổi theo phương án" in svg
+    assert "Bước mới hoặc thay đổi" not in svg_step_graph(before, catalogue(), [])
+
+
 def test_the_worked_example_in_the_method_is_what_the_tool_gives() -> None:
     """docs/method.md works the birth registration's cost by hand: its table must stay the tool's numbers."""
     text = (Path(__file__).parents[1] / "docs" / "method.md").read_text(encoding="utf-8")

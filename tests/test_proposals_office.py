@@ -186,6 +186,9 @@ def test_word_plan_draws_each_procedure_before_and_after(outputs: tuple[str, Pat
     captions = [p.text for cell in cells for p in cell.paragraphs if p.text.startswith("Hình ")]
     assert [c.split(".")[0] for c in captions] == ["Hình 1a", "Hình 1b", "Hình 2a", "Hình 2b", "Hình 3a", "Hình 3b"]
     assert all("đường găng" in c and "ngày làm việc" in c for c in captions)
+    # The after-graphs mark what the plan changed, and the captions name the steps it removed.
+    assert all("chấm xanh: bước mới hoặc thay đổi theo phương án" in c for c in captions[1::2])
+    assert not any("chấm xanh" in c for c in captions[::2])
     assert any(after[1] < before[1] for before, after in zip(sizes[::2], sizes[1::2], strict=True))
 
 

@@ -5,6 +5,7 @@ for each procedure, what is simplified and why, the legal texts to amend (kiến
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from pathlib import Path
 
 from docx import Document as new_document
@@ -20,6 +21,7 @@ from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
+from models.common import shorten
 from models.procedure import Procedure
 
 BENEFIT_ROWS = (
@@ -36,9 +38,10 @@ GRAPH_MAX_WIDTH, GRAPH_MAX_HEIGHT = Cm(7.9), Cm(21)
 
 
 def _step_graph(cell: _Cell, procedure: Procedure, analysis: ProcedureAnalysis, catalogue: Catalogue,
-                caption: str) -> None:
-    """The step graph drawn top to bottom, critical path marked, shrunk to fit its half of the page."""
-    png = png_step_graph(procedure, catalogue, analysis.metrics.critical_path, direction="TB")
+                caption: str, changed: Collection[str] = ()) -> None:
+    """The step graph drawn top to bottom, critical path and `changed` steps marked, shrunk to fit its half of the
+    page."""
+    png = png_step_graph(procedure, catalogue, analysis.metrics.critical_path, direction="TB", changed=changed)
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture = paragraph.add_run().add_picture(io.BytesIO(png))  # natural size: a layout pixel is 1/100 inch
@@ -90,9 +93,13 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, cata
     _step_graph(before, entry.procedure_before, entry.before, catalogue,
                 f"Hình {number_}a. Quy trình hiện hành; viền đậm: đường găng "
                 f"({number(entry.before.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc).")
+    removed = entry.removed_steps
     _step_graph(after, entry.procedure_after, entry.after, catalogue,
                 f"Hình {number_}b. Quy trình sau đơn giản hóa; viền đậm: đường găng "
-                f"({number(entry.after.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc).")
+                f"({number(entry.after.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc); chấm xanh: bước "
+                "mới hoặc thay đổi theo phương án"
+                + (f"; bỏ {len(removed)} bước: " + "; ".join(f"«{shorten(s.name, 60)}»" for s in removed) if removed else "")
+                + ".", entry.changed_steps)
 
 
 def _a4_in_vietnamese(doc: Document) -> None:
