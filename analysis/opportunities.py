@@ -62,8 +62,9 @@ class Contribution:
     name: str
     documents: dict[str, str]
     """Folded document head → the head as the procedure writes it (the least in sort order when several; identity
-    papers all under `IDENTITY_PAPERS`), for the documents the applicant provides (`applicant_documents`): not the result, not what the agencies make or look up
-    themselves, not a paper asked only when their lookup fails (once-only already applies)."""
+    papers all under `IDENTITY_PAPERS`), for the documents the applicant provides (`applicant_documents`): not the
+    result, not what the agencies make or look up themselves, not a paper asked only when their lookup fails
+    (once-only already applies)."""
     hop_ends: list[str]
     """The agencies at both ends of each of the procedure's hops."""
     annual_cost_vnd: int

@@ -177,7 +177,7 @@ class GraphLayout:
     boxes: list[Box]
     edges: list[Edge]
     legend: list[tuple[int, str, str]]
-    """(y, fill, label) per actor; the critical-path key comes last, below them."""
+    """(y, fill, label) per actor; the critical-path key comes below them."""
     path_legend_y: int
     changed_legend_y: int | None = None
     """Below the critical-path key, when some step is marked changed."""
@@ -186,7 +186,7 @@ class GraphLayout:
 def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],
                  direction: Direction = "LR", changed: Collection[str] = ()) -> GraphLayout:
     """The step graph in layers, left to right or top to bottom; colour by actor; critical path marked; the steps
-    `changed` (a plan's after-graph: `analysis.plan.changed_steps`) marked with a dot."""
+    `changed` (a plan's after-graph: `EntryEvaluation.changed_steps`) marked with a dot."""
     layers = layered_layout(procedure)
     steps = {s.id: s for s in procedure.steps}
     across = max(len(layers), 1)  # layers side by side (LR), or boxes of the widest layer side by side (TB)
@@ -228,16 +228,16 @@ def graph_layout(procedure: Procedure, catalogue: Catalogue, critical_path: Sequ
         if len(wrapped) > 3:
             lines[-1] = lines[-1][:28] + "…"
         boxes.append(Box(x, y, colour[step.actor], sid in critical, step.name, lines, _days(step), sid in changed))
-    keys = len(actors) + 1 + any(b.changed for b in boxes)
+    marked = any(b.changed for b in boxes)
     return GraphLayout(
         width=width,
-        height=legend_y + 22 * keys + MARGIN,
+        height=legend_y + 22 * (len(actors) + 1 + marked) + MARGIN,
         title=title,
         boxes=boxes,
         edges=edges,
         legend=[(legend_y + i * 22, colour[a], actor_name(a, catalogue)) for i, a in enumerate(actors)],
         path_legend_y=legend_y + len(actors) * 22,
-        changed_legend_y=legend_y + (len(actors) + 1) * 22 if any(b.changed for b in boxes) else None,
+        changed_legend_y=legend_y + (len(actors) + 1) * 22 if marked else None,
     )
 
 
