@@ -35,6 +35,11 @@ Direction = Literal["LR", "TB"]
 
 CRITICAL_FILL = "#fde68a"
 CRITICAL_STROKE = "#b45309"
+CHANGED_FILL = "#15803d"
+CHANGED_LEGEND_VI = "Bước mới hoặc thay đổi theo phương án"
+CHANGED_R = 6
+"""A changed step's mark in the SVG and PNG drawings: a green dot in the box's top right corner (the outline already
+tells the critical path); in Mermaid, a dashed green outline."""
 PALETTE = ("#dbeafe", "#dcfce7", "#fce7f3", "#ede9fe", "#e0f2fe", "#fef9c3", "#ffedd5", "#f1f5f9")
 
 
@@ -69,8 +74,9 @@ LANE_TITLE = 40
 
 
 def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path: Sequence[str],
-                       direction: Direction = "LR") -> str:
-    """A Mermaid flowchart: one subgraph per actor (agencies, the applicant), critical steps and edges highlighted.
+                       direction: Direction = "LR", changed: Collection[str] = ()) -> str:
+    """A Mermaid flowchart: one subgraph per actor (agencies, the applicant), critical steps and edges highlighted,
+    the steps `changed` by a plan outlined in green dashes (their fill still tells the critical path).
 
     >>> from tests.factories import tiny_procedure
     >>> from tests.analysis_records import catalogue
@@ -104,6 +110,10 @@ def mermaid_step_graph(procedure: Procedure, catalogue: Catalogue, critical_path
     on_path = [node[s] for s in critical_path if s in node and s in critical]
     if on_path:
         lines.append(f"  class {','.join(on_path)} critical")
+    marked = [node[s.id] for s in procedure.steps if s.id in changed]
+    if marked:  # after the critical class, so its outline wins on a changed step of the critical path
+        lines.append(f"  classDef changed stroke:{CHANGED_FILL},stroke-width:3px,stroke-dasharray:6 3")
+        lines.append(f"  class {','.join(marked)} changed")
     if highlighted:
         lines.append(f"  linkStyle {','.join(map(str, highlighted))} stroke:{CRITICAL_STROKE},stroke-width:3px")
     return "\n".join(lines) + "\n"
@@ -119,10 +129,6 @@ EDGE_STROKE = "#475569"
 BOX_STROKE = "#64748b"
 DAYS_FILL = "#334155"
 PATH_LEGEND_VI = "Đường găng (chuỗi bước dài nhất)"
-CHANGED_FILL = "#15803d"
-CHANGED_LEGEND_VI = "Bước mới hoặc thay đổi theo phương án"
-CHANGED_R = 6
-"""A changed step's mark: a green dot in the box's top right corner (the outline already tells the critical path)."""
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,13 @@ def test_mermaid_parses_with_the_real_parser(tmp_path: Path) -> None:
         path = tmp_path / f"{p.code}.mmd"
         path.write_text(mermaid_step_graph(p, rec.catalogue(p), list(longest_paths(p.steps).path)), encoding="utf-8")
         files.append(str(path))
+    # A plan's after-graph, its changed steps outlined (a class applied after the critical path's).
+    p = rec.khai_sinh()
+    changed = tmp_path / "after.mmd"
+    changed.write_text(mermaid_step_graph(p, rec.catalogue(p), ["chuan-bi", "nop-ho-so"], changed={"nop-ho-so"}),
+                       encoding="utf-8")
+    assert "class s1 changed" in changed.read_text(encoding="utf-8")
+    files.append(str(changed))
     (tmp_path / "node_modules").symlink_to(modules)
     (tmp_path / "check.mjs").write_text(MERMAID_CHECK, encoding="utf-8")
     done = subprocess.run(["node", str(tmp_path / "check.mjs"), *files], capture_output=True, text=True, timeout=120)

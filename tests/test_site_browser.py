@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.site_support import HOSTILE, HOSTILE_CODE, built_site
+from catalogue.loader import DEFAULT_DATA
+from tests.site_support import AS_OF, HOSTILE, HOSTILE_CODE, built_site
 
 pytestmark = pytest.mark.browser
 
@@ -88,10 +89,10 @@ def visit(browser: Any, base_url: str) -> Iterator[Visit]:
 def test_a_procedure_page_draws_its_step_graph_and_tables(visit: Visit, base_url: str) -> None:
     page = visit.page
     page.goto(base_url + "thu-tuc/1.001193.html")
-    diagram = page.locator("pre.tthc-mermaid svg")
-    diagram.wait_for(state="visible", timeout=20_000)
-    assert page.locator("pre.tthc-mermaid svg g.cluster").count() >= 2  # the applicant and at least one agency
-    assert page.locator("pre.tthc-mermaid svg .node").count() == len(built_site().catalogue.procedures["1.001193"].steps)
+    drawn = page.locator("div.tthc-diagram").first  # the record's steps; an implemented plan's follow in its section
+    drawn.locator("svg").wait_for(state="visible", timeout=20_000)
+    assert drawn.locator("svg g.cluster").count() >= 2  # the applicant and at least one agency
+    assert drawn.locator("svg .node").count() == len(built_site().catalogue.procedures["1.001193"].steps)
     steps = page.locator('xpath=//h2[@id="trinh-tu"]/following::table[1]/tbody/tr')
     assert steps.count() == len(built_site().catalogue.procedures["1.001193"].steps)
     assert steps.first.is_visible()
@@ -107,12 +108,37 @@ def test_a_liên_thông_graph_reads_downwards_within_the_page(visit: Visit, base
     page = visit.page
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base_url + "thu-tuc/2.000986.html")
-    page.locator("pre.tthc-mermaid svg").wait_for(state="visible", timeout=20_000)
-    box = page.locator("div.tthc-diagram").bounding_box()
-    drawn = page.locator("pre.tthc-mermaid svg").bounding_box()
+    diagram = page.locator("div.tthc-diagram").first
+    diagram.locator("svg").wait_for(state="visible", timeout=20_000)
+    box = diagram.bounding_box()
+    drawn = diagram.locator("svg").bounding_box()
     assert box is not None and drawn is not None
     assert drawn["height"] > drawn["width"]
     assert drawn["width"] <= 1.5 * box["width"], (drawn, box)
+
+
+def test_an_implemented_plan_draws_the_steps_after_it(visit: Visit, base_url: str) -> None:
+    """1.001193's page shows the record's steps; the implemented plan's section draws the steps after it, with the
+    steps the plan changed outlined in green dashes (Mermaid's `changed` class) and the step it removed gone."""
+    from analysis.plan import evaluate
+    from catalogue.proposals import load_proposals
+    from models.parameters import CostRates
+
+    site = built_site()
+    plan = load_proposals(DEFAULT_DATA, site.catalogue, AS_OF)[0]["khai-sinh-lien-thong-dien-tu"]
+    rates = CostRates.from_parameters(site.catalogue.parameters, AS_OF)
+    entry = next(e for e in evaluate(plan, site.catalogue, rates).entries if e.changes.code == "1.001193")
+    page = visit.page
+    page.goto(base_url + "thu-tuc/1.001193.html")
+    after = page.locator('xpath=//h4[@id="sau-khai-sinh-lien-thong-dien-tu"]/following::div[@class="tthc-diagram"][1]')
+    after.locator("svg").wait_for(state="visible", timeout=20_000)
+    assert after.locator("svg .node").count() == len(entry.procedure_after.steps) < len(entry.procedure_before.steps)
+    outlined = after.locator("svg .node.changed")
+    assert outlined.count() == len(entry.changed_steps) > 0
+    dashes = outlined.first.evaluate("n => getComputedStyle(n.querySelector('rect, path, polygon')).strokeDasharray")
+    assert dashes not in ("", "none"), dashes
+    caption = after.locator("xpath=following-sibling::p[1]").inner_text()
+    assert caption.startswith("Viền xanh nét đứt") and all(s.name[:40] in caption for s in entry.removed_steps)
 
 
 def test_a_procedure_page_fits_a_phone_screen(visit: Visit, base_url: str) -> None:

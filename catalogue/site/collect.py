@@ -9,7 +9,7 @@ from datetime import date
 
 from analysis.analyse import analyse
 from analysis.legal_impact import Amendment
-from analysis.plan import evaluate
+from analysis.plan import EntryEvaluation, evaluate
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.change import ImpactReport
@@ -19,11 +19,19 @@ from models.proposal import Comparison, PlanComparison, ProcedureChanges, Propos
 
 @dataclass(frozen=True)
 class PlanEntry:
-    """One procedure's part of a simplification plan: the operations and the before / after comparison."""
+    """One procedure's part of a simplification plan: the operations, the procedure after them and the before /
+    after comparison."""
 
     proposal: Proposal
-    changes: ProcedureChanges
-    comparison: Comparison
+    evaluation: EntryEvaluation
+
+    @property
+    def changes(self) -> ProcedureChanges:
+        return self.evaluation.changes
+
+    @property
+    def comparison(self) -> Comparison:
+        return self.evaluation.comparison
 
 
 @dataclass
@@ -66,5 +74,5 @@ def collect(
         site.plans.append(evaluation.summary)
         for entry in evaluation.entries:
             site.plan_entries.setdefault(entry.changes.code, []).append(
-                PlanEntry(proposal, entry.changes, entry.comparison))
+                PlanEntry(proposal, entry))
     return site

@@ -391,6 +391,12 @@ def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str
     return "\n".join(out)
 
 
+def _mermaid_block(text: str, label: str) -> str:
+    """A Mermaid diagram the page's script draws, described for screen readers by `label` (catalogue text: escaped)."""
+    return (f'<div class="tthc-diagram" data-pagefind-ignore role="img" aria-label="{h(label)}">'
+            f'<pre class="tthc-mermaid">{fenced_text(text)}</pre></div>')
+
+
 def _diagram_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
     critical = a.metrics.critical_path if a else []
     # Top to bottom: a page is read downwards, on phones too; drawn left to right, the graph of a liên thông
@@ -398,11 +404,25 @@ def _diagram_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> s
     text = mermaid_step_graph(p, site.catalogue, critical, "TB")
     return "\n".join([
         "## Sơ đồ các bước {#so-do}", "",
-        f'<div class="tthc-diagram" data-pagefind-ignore role="img" aria-label="Sơ đồ các bước của thủ tục '
-        f'{h(shorten(p.name))}, theo cơ quan thực hiện; các bước được liệt kê ở mục dưới"><pre class="tthc-mermaid">'
-        f'{fenced_text(text)}</pre></div>', "",
+        _mermaid_block(text, f"Sơ đồ các bước của thủ tục {shorten(p.name)}, theo cơ quan thực hiện; các bước được "
+                             "liệt kê ở mục dưới"), "",
         "Mỗi khung là một cơ quan (hoặc người nộp hồ sơ); các bước tô đậm nằm trên đường găng.", "",
     ])
+
+
+def _after_diagram(entry: PlanEntry, site: Site) -> list[str]:
+    """The steps after the plan, drawn as the page's own graph is, with the steps it adds or changes outlined: the
+    process an implemented plan put in place, which the page's steps (the record's) may not show yet."""
+    e = entry.evaluation
+    text = mermaid_step_graph(e.procedure_after, site.catalogue, e.after.metrics.critical_path, "TB", e.changed_steps)
+    removed = "; ".join(f"«{md(shorten(s.name, 80))}»" for s in e.removed_steps)
+    return [
+        f"#### Sơ đồ các bước sau phương án {{#sau-{entry.proposal.id}}}", "",
+        _mermaid_block(text, f"Sơ đồ các bước của thủ tục {shorten(e.procedure_after.name)} sau phương án "
+                             f"«{shorten(entry.proposal.title)}»"), "",
+        "Viền xanh nét đứt: bước mới hoặc thay đổi theo phương án" + (f"; các bước bỏ: {removed}" if removed else "")
+        + ".", "",
+    ]
 
 
 def _issuer(doc: Document, site: Site) -> str:
@@ -599,7 +619,7 @@ def _findings_section(p: Procedure, a: ProcedureAnalysis | None) -> str:
     return "\n".join([*out, *(_finding(f, p) for f in a.findings)])
 
 
-def _plan_section(p: Procedure, entries: Sequence[PlanEntry]) -> str:
+def _plan_section(p: Procedure, entries: Sequence[PlanEntry], site: Site) -> str:
     if not entries:
         return ""
     out = ["## Phương án đơn giản hóa {#phuong-an}", ""]
@@ -625,6 +645,7 @@ def _plan_section(p: Procedure, entries: Sequence[PlanEntry]) -> str:
         ]
         if c.over_limit_after_days > 0:
             out += [md(over_limit_warning(c)), ""]
+        out += _after_diagram(entry, site)
         out += [f"- Căn cứ: {source_item(s)}" for s in proposal.sources]
         out.append("")
     return "\n".join(out)
@@ -706,7 +727,7 @@ def procedure_page(code: str, site: Site, notice: str = "") -> str:
         _legal_section(p, site),
         _cost_section(p, a, site),
         _findings_section(p, a),
-        _plan_section(p, site.data.plan_entries.get(code, ())),
+        _plan_section(p, site.data.plan_entries.get(code, ()), site),
         _sources_section(p),
     ]
     # Sections are separated by a blank line: raw HTML blocks (card, diagram) must stand alone.
