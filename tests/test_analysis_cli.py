@@ -197,7 +197,7 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     visits = rows[rows["rule"] == "visits"].iloc[0]
     assert visits["suggestion"].startswith("Thực hiện trực tuyến: «")
     step_names = {s.name for s in rec.lien_thong_khai_sinh().steps}  # steps by the names staff read, not ids
-    assert visits["steps"] and set(visits["steps"].split("; ")) <= step_names
+    assert visits["steps"] and set(re.findall("«(.*?)»", visits["steps"])) <= step_names
     critical = parquet.set_index("code").loc["9.233448", "critical_path"].split(" → ")
     assert set(critical) <= step_names
     sheet = openpyxl.load_workbook(tmp_path / "analysis.xlsx")["Phát hiện"]

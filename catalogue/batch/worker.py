@@ -181,9 +181,9 @@ FINDING_COLUMNS = (
 
 
 def finding_rows(result: ProcedureAnalysis, procedure: Procedure, catalogue: Catalogue) -> list[dict[str, Any]]:
-    """One row per finding, most valuable first (`rank`): what it is, the steps and documents it involves by name,
-    what to do in words (the operations and the provisions to amend, kiến nghị thực thi) and what that saves, for
-    staff to filter and sort across the catalogue."""
+    """One row per finding, most valuable first (`rank`): what it is, the steps and documents it involves by name
+    (each in «», as names hold commas and semicolons), what to do in words (the operations and the provisions to
+    amend, kiến nghị thực thi) and what that saves, for staff to filter and sort across the catalogue."""
     steps = {s.id: s.name for s in procedure.steps}
     documents = {d.id: d.name for d in procedure.documents}
     rows = []
@@ -191,7 +191,7 @@ def finding_rows(result: ProcedureAnalysis, procedure: Procedure, catalogue: Cat
         saving = f.saving
         rows.append(dict(zip(FINDING_COLUMNS, (
             result.code, result.name, rank, f.rule, f.title, f.explanation,
-            "; ".join(steps.get(s, s) for s in f.steps), "; ".join(documents.get(d, d) for d in f.documents),
+            ", ".join(f"«{steps.get(s, s)}»" for s in f.steps), ", ".join(f"«{documents.get(d, d)}»" for d in f.documents),
             "; ".join(describe_operation(op, procedure, catalogue) for op in f.suggestion),
             "; ".join(dict.fromkeys(legal_text(c) for op in f.suggestion for c in op.legal_change or ())),
             saving.per_case_vnd if saving else 0, saving.time_vnd if saving else 0, saving.fees_vnd if saving else 0,
