@@ -645,7 +645,9 @@ def test_a_paper_that_ceased_to_exist_is_dropped_not_obtained() -> None:
     [f] = by_rule(find_all(p, cat, CostRates.from_parameters(cat.parameters, date(2023, 6, 1))), "once-only")
     ops = {op.document: op.op for op in f.suggestion}  # type: ignore[union-attr]
     assert ops["so-ho-khau"] == "drop_document"
-    assert "(không còn giá trị từ 01/01/2023)" in f.explanation
+    assert "Hồ sơ còn yêu cầu giấy tờ đã không còn giá trị: «Sổ hộ khẩu" in f.explanation and "(từ 01/01/2023)" in f.explanation
+    assert f.title == "Yêu cầu giấy tờ không còn giá trị"  # nothing the state holds is asked: the once-only words do not fit
+    assert "chỉ cung cấp thông tin một lần" not in f.explanation
     # Before that day the household book was a paper the police issued: obtained, as any other.
     [f] = by_rule(find_all(p, cat, CostRates.from_parameters(cat.parameters, date(2022, 6, 1))), "once-only")
     assert {op.document: op.op for op in f.suggestion}["so-ho-khau"] == "obtain_from_state"  # type: ignore[union-attr]

@@ -25,12 +25,13 @@ RULE = "once-only"
 def find(ctx: Context) -> list[Draft]:
     ops: list[Operation] = []
     names: list[str] = []
+    ceased: list[str] = []
     for doc in ctx.procedure.documents:
         supplied = ctx.applicant_supplies(doc.id)
         if not supplied:
             continue
         if doc.ceased is not None and doc.ceased <= ctx.rates.as_of:
-            names.append(f"«{doc.name}» (không còn giá trị từ {doc.ceased:%d/%m/%Y})")
+            ceased.append(f"«{doc.name}» (từ {doc.ceased:%d/%m/%Y})")
             ops.append(build(DropDocument, document=doc.id,
                 rationale=f"Giấy tờ không còn giá trị từ {doc.ceased:%d/%m/%Y}; thông tin có trong cơ sở dữ liệu thay "
                 "thế nó: bỏ khỏi thành phần hồ sơ.",
@@ -65,14 +66,18 @@ def find(ctx: Context) -> list[Draft]:
         ))
     if not ops:
         return []
+    said = []
+    if names:
+        said.append("Người thực hiện phải cung cấp giấy tờ mà cơ quan nhà nước đã nắm giữ: " + "; ".join(names) + ". "
+                    "Theo nguyên tắc chỉ cung cấp thông tin một lần, cơ quan giải quyết tự khai thác từ cơ sở dữ liệu "
+                    "hoặc từ cơ quan đã cấp, lập giấy tờ, không yêu cầu người dân nộp lại.")
+    if ceased:
+        said.append("Hồ sơ còn yêu cầu giấy tờ đã không còn giá trị: " + "; ".join(ceased) + ". Thông tin của giấy tờ "
+                    "này nay nằm trong cơ sở dữ liệu thay thế nó, nên bỏ khỏi thành phần hồ sơ.")
     return [Draft(
         rule=RULE,
-        title="Yêu cầu giấy tờ mà Nhà nước đã có",
-        explanation=(
-            "Người thực hiện phải cung cấp giấy tờ mà cơ quan nhà nước đã nắm giữ: " + "; ".join(names) + ". "
-            "Theo nguyên tắc chỉ cung cấp thông tin một lần, cơ quan giải quyết tự khai thác từ cơ sở dữ liệu "
-            "hoặc từ cơ quan đã cấp, lập giấy tờ, không yêu cầu người dân nộp lại."
-        ),
+        title="Yêu cầu giấy tờ mà Nhà nước đã có" if names else "Yêu cầu giấy tờ không còn giá trị",
+        explanation=" ".join(said),
         documents=[op.document for op in ops if isinstance(op, ObtainFromState | DropDocument)],
         suggestion=ops,
     )]
