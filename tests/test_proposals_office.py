@@ -27,7 +27,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
     data = make_data(tmp_path_factory.mktemp("office") / "data")
     path = write_plan(data, PLAN)
     xlsx, docx_path = data / "plan.xlsx", data / "plan.docx"
-    result = run("propose", str(path), "--as-of", "2025-06-01", "--data", str(data), "--xlsx", str(xlsx), "--docx", str(docx_path))
+    result = run("propose", str(path), "--as-of", "2025-06-01", "--data", str(data), "--xlsx", str(xlsx), "--docx", str(docx_path),
+                 "--graphs", str(data / "graphs"))
     assert result.exit_code == 0, result.output
     return result.output, xlsx, docx_path
 
@@ -190,6 +191,24 @@ def test_word_plan_draws_each_procedure_before_and_after(outputs: tuple[str, Pat
     assert all("chấm xanh: bước mới hoặc thay đổi theo phương án" in c for c in captions[1::2])
     assert not any("chấm xanh" in c for c in captions[::2])
     assert any(after[1] < before[1] for before, after in zip(sizes[::2], sizes[1::2], strict=True))
+
+
+def test_propose_draws_each_procedure_before_and_after_for_slides(outputs: tuple[str, Path, Path]) -> None:
+    """--graphs: <code>-truoc and <code>-sau as Mermaid, SVG and PNG; the after-graph marks the steps a plan changed
+    (going online, running in parallel), none where it changes only a paper (accepting a plain copy)."""
+    _, _, path = outputs
+    folder = path.parent / "graphs"
+    codes = [entry["code"] for entry in PLAN["procedures"]]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{code}-{when}.{ext}" for code in codes for when in ("truoc", "sau") for ext in ("mmd", "svg", "png"))
+    for code in codes:
+        before, after = ((folder / f"{code}-{when}.svg").read_text(encoding="utf-8") for when in ("truoc", "sau"))
+        steps_changed = code != "9.004101"
+        assert ("Bước mới hoặc thay đổi theo phương án" in after) == steps_changed
+        assert "Bước mới hoặc thay đổi" not in before
+        assert ("classDef changed" in (folder / f"{code}-sau.mmd").read_text(encoding="utf-8")) == steps_changed
+        with Image.open(folder / f"{code}-sau.png") as image:
+            assert image.format == "PNG"
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None,

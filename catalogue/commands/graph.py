@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,18 @@ from catalogue.console import console, errors
 from catalogue.diagrams import Direction, mermaid_step_graph, png_step_graph, svg_step_graph
 from catalogue.files import write_atomic
 from catalogue.store import open_catalogue
+from models.catalogue import Catalogue
+from models.procedure import Procedure
+
+
+def write_graphs(out: Path, stem: str, procedure: Procedure, cat: Catalogue, critical_path: Sequence[str],
+                 direction: Direction = "LR", changed: Collection[str] = ()) -> list[Path]:
+    """`stem`.mmd, .svg and .png in `out`, each written whole or not at all; returns their paths."""
+    paths = [out / f"{stem}.{ext}" for ext in ("mmd", "svg", "png")]
+    write_atomic(paths[0], mermaid_step_graph(procedure, cat, critical_path, direction, changed).encode())
+    write_atomic(paths[1], svg_step_graph(procedure, cat, critical_path, direction, changed).encode())
+    write_atomic(paths[2], png_step_graph(procedure, cat, critical_path, direction=direction, changed=changed))
+    return paths
 
 
 def register(app: typer.Typer) -> None:
@@ -34,10 +47,5 @@ def register(app: typer.Typer) -> None:
         day = parse_day(as_of, "--as-of") or date.today()
         cat = catalogue_with_changes(open_catalogue(data), data, day, [code])
         procedure = procedure_or_exit(cat, code, data)
-        path = list(longest_paths(procedure.steps).path)
-        mermaid = mermaid_step_graph(procedure, cat, path, way)
-        svg = svg_step_graph(procedure, cat, path, way)
-        write_atomic(out / f"{code}.mmd", mermaid.encode())
-        write_atomic(out / f"{code}.svg", svg.encode())
-        write_atomic(out / f"{code}.png", png_step_graph(procedure, cat, path, direction=way))
-        console.print(f"Đã ghi {out / f'{code}.mmd'}, {out / f'{code}.svg'} và {out / f'{code}.png'}", markup=False)
+        mmd, svg, png = write_graphs(out, code, procedure, cat, list(longest_paths(procedure.steps).path), way)
+        console.print(f"Đã ghi {mmd}, {svg} và {png}", markup=False)

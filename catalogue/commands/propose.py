@@ -85,6 +85,7 @@ def register(app: typer.Typer) -> None:
         as_of: str = typer.Option(None, "--as-of", help="Ngày đánh giá (YYYY-MM-DD): tham số chi phí, mục tiêu và thay đổi pháp luật trong data/changes/ có hiệu lực ngày đó; mặc định hôm nay."),
         xlsx: Path = typer.Option(None, "--xlsx", help="Ghi bảng tính theo Điều 27 (có công thức)."),
         docx: Path = typer.Option(None, "--docx", help="Ghi phương án thành tệp Word."),
+        graphs: Path = typer.Option(None, "--graphs", help="Ghi sơ đồ các bước trước và sau phương án của từng thủ tục (<mã>-truoc, <mã>-sau: .mmd, .svg, .png) vào thư mục này; sơ đồ sau đánh dấu các bước mới hoặc thay đổi."),
         data: Path = DATA,
     ) -> None:
         """Đánh giá phương án đơn giản hóa: trước / sau / chênh lệch, chi phí tiết kiệm, mục tiêu cắt giảm."""
@@ -118,6 +119,16 @@ def register(app: typer.Typer) -> None:
 
             write_plan_document(result, cat, docx)
             console.print(f"Đã ghi {docx}", markup=False)
+        if graphs is not None:
+            from catalogue.commands.graph import write_graphs
+
+            for entry in result.entries:
+                code = entry.changes.code
+                written = write_graphs(graphs, f"{code}-truoc", entry.procedure_before, cat,
+                                       entry.before.metrics.critical_path)
+                written += write_graphs(graphs, f"{code}-sau", entry.procedure_after, cat,
+                                        entry.after.metrics.critical_path, changed=entry.changed_steps)
+                console.print("Đã ghi " + ", ".join(str(p) for p in written), markup=False)
 
     @app.command()
     def suggest(
