@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import warnings
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +20,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from analysis.critical_path import longest_paths
+from analysis.opportunities import TOP
 from catalogue.batch.worker import FINDING_COLUMNS
 from catalogue.cli import app
 from catalogue.commands.analyze import HEADERS_VI
@@ -206,6 +208,17 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     assert len(header) == len(found.columns) and not set(header) & set(found.columns)
     assert sheet.max_row == len(found) + 1
     assert pd.read_csv(tmp_path / "findings.csv", encoding="utf-8-sig", dtype={"code": str}).shape == found.shape
+
+    # The last sheet charts the largest annual costs and savings from cells beside each chart.
+    charts = openpyxl.load_workbook(tmp_path / "analysis.xlsx")["Biểu đồ"]
+    top = parquet.sort_values("annual_cost_vnd", ascending=False)
+    assert [charts.cell(3, c).value for c in (1, 3)] == [top["code"].iloc[0], top["annual_cost_vnd"].iloc[0]]
+    assert charts.cell(1, 1).value == "Chi phí tuân thủ một năm lớn nhất (đồng)"
+    with zipfile.ZipFile(tmp_path / "analysis.xlsx") as z:
+        drawn = [z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")]
+    n = min(TOP, int((parquet["annual_cost_vnd"] > 0).sum()))
+    assert len(drawn) == 1 + bool((parquet["estimated_saving_vnd"] > 0).any())
+    assert f"'Biểu đồ'!$C$3:$C${2 + n}" in drawn[0] and f"'Biểu đồ'!$B$3:$B${2 + n}" in drawn[0]
 
 
 def test_analyze_all_reads_its_rows_again_and_works_without_a_usable_cache(data: Path, tmp_path: Path) -> None:

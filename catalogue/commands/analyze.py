@@ -303,7 +303,49 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
             for r, row in enumerate(rows.itertuples(index=False, name=None), start=1):
                 sheet.write_row(r, 0, [None if isinstance(v, float) and math.isnan(v) else v for v in row])
             sheet.autofilter(0, 0, len(rows), len(frame.columns) - 1)
+    if "analysis" in frames and len(frames["analysis"]):
+        _chart_sheet(workbook, frames["analysis"], money, bold)
     workbook.close()
+
+
+CHARTS = (
+    ("annual_cost_vnd", "Chi phí tuân thủ một năm lớn nhất (đồng)"),
+    ("estimated_saving_vnd", "Tiết kiệm ước tính lớn nhất (đồng/năm, áp dụng cùng lúc các đề xuất)"),
+)
+"""The charts of the workbook's last sheet: the TOP procedures by each column of the analysis table."""
+
+
+def _chart_sheet(workbook: Any, analysis: pd.DataFrame, money: Any, bold: Any) -> None:
+    """A sheet «Biểu đồ»: for each of `CHARTS`, the TOP procedures (code, name, amount) and a bar chart of them by
+    name, the picture a report on the catalogue pastes; the chart reads the cells beside it, so it stays checkable."""
+    sheet = workbook.add_worksheet("Biểu đồ")
+    sheet.set_column(0, 0, 11)
+    sheet.set_column(1, 1, 50)
+    sheet.set_column(2, 2, 20, money)
+    row = 0
+    for column, title in CHARTS:
+        top = analysis[analysis[column] > 0].nlargest(TOP, column, keep="first")
+        sheet.write_row(row, 0, [title], bold)
+        sheet.write_row(row + 1, 0, ["Mã thủ tục", "Tên thủ tục", HEADERS_VI[column]], bold)
+        first, n = row + 2, len(top)
+        for i, (code, name, amount) in enumerate(zip(top["code"], top["name"], top[column], strict=True)):
+            sheet.write_row(first + i, 0, [code, clip(str(name), 60), int(amount)])
+        height = 60 + 28 * n  # pixels: a bar and its label per procedure
+        if n:
+            chart = workbook.add_chart({"type": "bar"})
+            chart.add_series({
+                "name": title,
+                "categories": ["Biểu đồ", first, 1, first + n - 1, 1],
+                "values": ["Biểu đồ", first, 2, first + n - 1, 2],
+                "data_labels": {"value": True, "num_format": "#,##0"},
+            })
+            chart.set_title({"name": title, "name_font": {"size": 11}})
+            chart.set_legend({"none": True})
+            chart.set_y_axis({"reverse": True})  # the largest on top, as in the table
+            chart.set_x_axis({"num_format": "#,##0"})
+            chart.set_size({"width": 760, "height": height})
+            sheet.insert_chart(row, 4, chart)
+        row += max(n + 2, -(-height // 20)) + 2  # below both the table and the chart (rows are 20 px high)
 
 
 FINDING_HEADERS_VI = {"steps": "Bước liên quan", "documents": "Giấy tờ liên quan"}
