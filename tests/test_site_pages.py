@@ -130,6 +130,16 @@ def test_the_cost_section_shows_the_analysis_figures() -> None:
     # The lines, each rounded on its own, and the rounding row add up to C1 as the page states it.
     assert cost.rounding_vnd != 0 and lines[-1][0] == "Làm tròn" and lines[-1][5] == vnd(cost.rounding_vnd)
     assert sum(line.amount_vnd for line in cost.lines) + cost.rounding_vnd == cost.per_case_vnd
+    # Above the table, a chart of C1 by kind of cost: one bar per activity, each the sum of its lines, largest first.
+    [figure] = page.xpath('//h2[@id="chi-phi"]/following-sibling::figure[@class="tthc-chart"]')
+    by_activity: dict[str, int] = {}
+    for line in cost.lines:
+        by_activity[line.activity] = by_activity.get(line.activity, 0) + line.amount_vnd
+    bars = figure.xpath('.//*[local-name()="text"][@text-anchor="end"]/*[local-name()="title"]/text()')
+    amounts = [t for t in figure.xpath('.//*[local-name()="text"]/text()') if t.endswith(" đ")]
+    assert bars == sorted(by_activity, key=lambda k: -by_activity[k])
+    assert amounts == [vnd(by_activity[k]) for k in bars]
+    assert figure.get("data-pagefind-ignore") is not None
 
 
 def test_the_findings_open_with_their_saving_applied_together() -> None:

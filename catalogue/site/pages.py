@@ -41,7 +41,7 @@ from catalogue.diagrams import mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
-from models.analysis import ROUNDING_NOTE_VI, CostLine, ProcedureAnalysis
+from models.analysis import ROUNDING_NOTE_VI, CostBreakdown, CostLine, ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.change import LegalChange
 from models.common import LEVEL_LABELS_VI, Source, shorten
@@ -536,6 +536,7 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
         f"- Số lần thực hiện mỗi năm: {num(c.subjects_per_year)} đối tượng × {num(c.frequency_per_subject)} lần"
         f"{volume_note}" + (f" ({md(volume.note)})" if volume.note else ""),
         f"- Chi phí một năm: **{vnd(c.annual_cost_vnd)}**", "",
+        *_cost_chart(c),
     ]
     if c.lines:
         rows = [
@@ -561,6 +562,21 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
                          source_item(value.source)])
         out += ["Tham số sử dụng:", "", table(["Tham số", "Giá trị", "Áp dụng từ", "Loại số liệu", "Nguồn"], rows), ""]
     return "\n".join(out)
+
+
+def _cost_chart(c: CostBreakdown) -> list[str]:
+    """C1 by kind of cost (the lines' activities, largest first) as a bar chart, when there is more than one kind:
+    where the applicant's cost goes, at a glance, above the table that explains each line."""
+    by_activity: dict[str, int] = {}
+    for line in c.lines:
+        by_activity[line.activity] = by_activity.get(line.activity, 0) + line.amount_vnd
+    if len(by_activity) < 2:
+        return []
+    ranked = sorted(by_activity.items(), key=lambda item: -item[1])
+    title = f"Chi phí một lần thực hiện theo khoản ({vnd(c.per_case_vnd)})"
+    svg = charts.bar_chart(title, [k for k, _ in ranked], [v for _, v in ranked], vnd).strip()
+    return [f'<figure class="tthc-chart" data-pagefind-ignore>{svg}<figcaption>Mỗi thanh cộng các dòng cùng khoản ở '
+            "bảng dưới; thời gian được quy ra tiền theo thu nhập bình quân một giờ.</figcaption></figure>", ""]
 
 
 def _operation(op: Operation, p: Procedure) -> str:
