@@ -177,6 +177,13 @@ class CostBreakdown(Model):
         so a table of lines needs this row (a few đồng) to add up to C1. 0 without lines."""
         return self.per_case_vnd - sum(line.amount_vnd for line in self.lines) if self.lines else 0
 
+    def by_activity(self) -> dict[str, int]:
+        """The lines' amounts summed by activity (đi lại, chờ đợi, phí, sao chụp...), largest first: where C1 goes."""
+        totals: dict[str, int] = {}
+        for line in self.lines:
+            totals[line.activity] = totals.get(line.activity, 0) + line.amount_vnd
+        return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
 
 class ProcedureAnalysis(Model):
     code: str

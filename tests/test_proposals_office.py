@@ -173,8 +173,12 @@ def test_word_plan_draws_each_procedure_before_and_after(outputs: tuple[str, Pat
     with its critical path's length; a plan that removes steps draws fewer of them."""
     _, _, path = outputs
     document = docx.Document(str(path))
-    pictures = list(document.inline_shapes)
-    assert len(pictures) == 2 * 3
+    # The graphs sit side by side in a table; the cost charts (one per procedure) stand in the text.
+    shapes = list(document.inline_shapes)
+    in_table = [next(shape._inline.iterancestors(qn("w:tc")), None) is not None for shape in shapes]
+    pictures = [shape for shape, inside in zip(shapes, in_table, strict=True) if inside]
+    charts = [shape for shape, inside in zip(shapes, in_table, strict=True) if not inside]
+    assert len(pictures) == 2 * 3 and len(charts) == 3
     sizes = []
     for shape in pictures:
         assert shape.width <= Cm(7.9) and shape.height <= Cm(21)
@@ -191,6 +195,9 @@ def test_word_plan_draws_each_procedure_before_and_after(outputs: tuple[str, Pat
     assert all("chấm xanh: bước mới hoặc thay đổi theo phương án" in c for c in captions[1::2])
     assert not any("chấm xanh" in c for c in captions[::2])
     assert any(after[1] < before[1] for before, after in zip(sizes[::2], sizes[1::2], strict=True))
+    texts = [p.text for p in document.paragraphs]
+    assert [t.split(".")[0] for t in texts if t.startswith("Biểu đồ ")] == ["Biểu đồ 1", "Biểu đồ 2", "Biểu đồ 3"]
+    assert all(round(chart.width.cm) == 16 for chart in charts)
 
 
 def test_propose_draws_each_procedure_before_and_after_for_slides(outputs: tuple[str, Path, Path]) -> None:

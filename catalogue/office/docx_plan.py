@@ -19,6 +19,7 @@ from analysis.plan import EntryEvaluation, PlanEvaluation
 from catalogue.console import describe_operation, legal_text, number, over_limit_warning, percent, time_cuts, vnd
 from catalogue.diagrams import png_step_graph
 from catalogue.files import atomic_path
+from catalogue.office.cost_chart import png_cost_comparison
 from models.analysis import ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.common import shorten
@@ -88,6 +89,12 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, cata
         *([over_limit_warning(c)] if c.over_limit_after_days > 0 else []),
     ):
         doc.add_paragraph(line)
+    if entry.before.cost.lines and entry.after.cost.lines:
+        chart = doc.add_paragraph()
+        chart.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        chart.add_run().add_picture(io.BytesIO(png_cost_comparison(entry.before.cost, entry.after.cost)), width=Cm(16))
+        doc.add_paragraph(f"Biểu đồ {number_}. Chi phí một lần thực hiện theo khoản, trước và sau đơn giản hóa "
+                          "(đồng).").alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_heading(f"{number_}.4. Sơ đồ quy trình trước và sau đơn giản hóa", level=3)
     before, after = doc.add_table(rows=1, cols=2).rows[0].cells
     _step_graph(before, entry.procedure_before, entry.before, catalogue,

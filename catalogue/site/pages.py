@@ -567,14 +567,11 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
 def _cost_chart(c: CostBreakdown) -> list[str]:
     """C1 by kind of cost (the lines' activities, largest first) as a bar chart, when there is more than one kind:
     where the applicant's cost goes, at a glance, above the table that explains each line."""
-    by_activity: dict[str, int] = {}
-    for line in c.lines:
-        by_activity[line.activity] = by_activity.get(line.activity, 0) + line.amount_vnd
+    by_activity = c.by_activity()
     if len(by_activity) < 2:
         return []
-    ranked = sorted(by_activity.items(), key=lambda item: -item[1])
     title = f"Chi phí một lần thực hiện theo khoản ({vnd(c.per_case_vnd)})"
-    svg = charts.bar_chart(title, [k for k, _ in ranked], [v for _, v in ranked], vnd).strip()
+    svg = charts.bar_chart(title, list(by_activity), list(by_activity.values()), vnd).strip()
     return [f'<figure class="tthc-chart" data-pagefind-ignore>{svg}<figcaption>Mỗi thanh cộng các dòng cùng khoản ở '
             "bảng dưới; thời gian được quy ra tiền theo thu nhập bình quân một giờ.</figcaption></figure>", ""]
 
