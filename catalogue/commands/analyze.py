@@ -303,8 +303,9 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
             for r, row in enumerate(rows.itertuples(index=False, name=None), start=1):
                 sheet.write_row(r, 0, [None if isinstance(v, float) and math.isnan(v) else v for v in row])
             sheet.autofilter(0, 0, len(rows), len(frame.columns) - 1)
-    if "analysis" in frames and len(frames["analysis"]):
-        _chart_sheet(workbook, frames["analysis"], money, bold)
+    analysis = frames.get("analysis")
+    if analysis is not None and len(analysis) and all(column in analysis for column, _ in CHARTS):
+        _chart_sheet(workbook, analysis, money, bold)
     workbook.close()
 
 
