@@ -85,6 +85,11 @@ def figures(header: str) -> Column:
     return Column(header, justify="right", no_wrap=True)
 
 
+def removed_steps(names: Sequence[str]) -> str:
+    """The caption's clause naming the steps a plan removed (`names` already quoted for the medium), or ""."""
+    return f"; bỏ {len(names)} bước: " + "; ".join(names) if names else ""
+
+
 def clip(text: str, width: int = 90) -> str:
     """`text` cut to `width` characters, an ellipsis saying it was cut.
 

@@ -36,7 +36,9 @@ Direction = Literal["LR", "TB"]
 CRITICAL_FILL = "#fde68a"
 CRITICAL_STROKE = "#b45309"
 CHANGED_FILL = "#15803d"
-CHANGED_LEGEND_VI = "Bước mới hoặc thay đổi theo phương án"
+CHANGED_VI = "bước mới hoặc thay đổi theo phương án"
+"""What the changed-step mark means, in every key and caption that explains it."""
+CHANGED_LEGEND_VI = CHANGED_VI.capitalize()
 CHANGED_R = 6
 """A changed step's mark in the SVG and PNG drawings: a green dot in the box's top right corner (the outline already
 tells the critical path); in Mermaid, a dashed green outline."""

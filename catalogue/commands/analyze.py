@@ -326,7 +326,7 @@ def _chart_sheet(workbook: Any, analysis: pd.DataFrame, money: Any, bold: Any) -
     row = 0
     for column, title in CHARTS:
         top = analysis[analysis[column] > 0].nlargest(TOP, column, keep="first")
-        sheet.write_row(row, 0, [title], bold)
+        sheet.write(row, 0, title, bold)
         sheet.write_row(row + 1, 0, ["Mã thủ tục", "Tên thủ tục", HEADERS_VI[column]], bold)
         first, n = row + 2, len(top)
         for i, (code, name, amount) in enumerate(zip(top["code"], top["name"], top[column], strict=True)):

@@ -16,6 +16,7 @@ def png_cost_comparison(before: CostBreakdown, after: CostBreakdown, scale: int 
     kinds ordered by their cost before (a kind the plan adds comes last). Drawn like the step graphs (matplotlib's
     Agg renderer, bundled DejaVu Sans, text never interpreted)."""
     from matplotlib.figure import Figure  # no pyplot, no global backend switch
+    from matplotlib.patches import Patch
 
     was, now = before.by_activity(), after.by_activity()
     kinds = [*was, *(k for k in now if k not in was)]
@@ -35,8 +36,8 @@ def png_cost_comparison(before: CostBreakdown, after: CostBreakdown, scale: int 
     ax.xaxis.set_visible(False)
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.legend(handles=[ax.patches[0], ax.patches[1]], labels=[f"Trước: {vnd(before.per_case_vnd)}",
-                                                              f"Sau: {vnd(after.per_case_vnd)}"],
+    ax.legend(handles=[Patch(color=BEFORE, label=f"Trước: {vnd(before.per_case_vnd)}"),
+                       Patch(color=AFTER, label=f"Sau: {vnd(after.per_case_vnd)}")],
               loc="lower left", bbox_to_anchor=(0, 1), ncol=2, frameon=False, prop={"family": "DejaVu Sans", "size": 9})
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100 * scale, facecolor="white", metadata={"Software": "tthc"})

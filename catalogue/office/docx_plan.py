@@ -16,8 +16,17 @@ from docx.shared import Cm, Emu, Pt
 from docx.table import _Cell
 
 from analysis.plan import EntryEvaluation, PlanEvaluation
-from catalogue.console import describe_operation, legal_text, number, over_limit_warning, percent, time_cuts, vnd
-from catalogue.diagrams import png_step_graph
+from catalogue.console import (
+    describe_operation,
+    legal_text,
+    number,
+    over_limit_warning,
+    percent,
+    removed_steps,
+    time_cuts,
+    vnd,
+)
+from catalogue.diagrams import CHANGED_VI, png_step_graph
 from catalogue.files import atomic_path
 from catalogue.office.cost_chart import png_cost_comparison
 from models.analysis import ProcedureAnalysis
@@ -100,13 +109,11 @@ def _procedure_section(doc: Document, entry: EntryEvaluation, number_: int, cata
     _step_graph(before, entry.procedure_before, entry.before, catalogue,
                 f"Hình {number_}a. Quy trình hiện hành; viền đậm: đường găng "
                 f"({number(entry.before.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc).")
-    removed = entry.removed_steps
     _step_graph(after, entry.procedure_after, entry.after, catalogue,
                 f"Hình {number_}b. Quy trình sau đơn giản hóa; viền đậm: đường găng "
-                f"({number(entry.after.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc); chấm xanh: bước "
-                "mới hoặc thay đổi theo phương án"
-                + (f"; bỏ {len(removed)} bước: " + "; ".join(f"«{shorten(s.name, 60)}»" for s in removed) if removed else "")
-                + ".", entry.changed_steps)
+                f"({number(entry.after.metrics.elapsed_working_days.likely, 'ngày')} ngày làm việc); chấm xanh: "
+                f"{CHANGED_VI}{removed_steps([f'«{shorten(s.name, 60)}»' for s in entry.removed_steps])}.",
+                entry.changed_steps)
 
 
 def _a4_in_vietnamese(doc: Document) -> None:

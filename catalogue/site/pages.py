@@ -32,12 +32,13 @@ from catalogue.console import (
     over_limit_warning,
     percent,
     quantity,
+    removed_steps,
     saving_parts,
     time_limit,
     vietnamese_order,
     vnd,
 )
-from catalogue.diagrams import mermaid_step_graph
+from catalogue.diagrams import CHANGED_VI, mermaid_step_graph
 from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
@@ -415,13 +416,12 @@ def _after_diagram(entry: PlanEntry, site: Site) -> list[str]:
     process an implemented plan put in place, which the page's steps (the record's) may not show yet."""
     e = entry.evaluation
     text = mermaid_step_graph(e.procedure_after, site.catalogue, e.after.metrics.critical_path, "TB", e.changed_steps)
-    removed = "; ".join(f"«{md(shorten(s.name, 80))}»" for s in e.removed_steps)
     return [
         f"#### Sơ đồ các bước sau phương án {{#sau-{entry.proposal.id}}}", "",
         _mermaid_block(text, f"Sơ đồ các bước của thủ tục {shorten(e.procedure_after.name)} sau phương án "
                              f"«{shorten(entry.proposal.title)}»"), "",
-        "Viền xanh nét đứt: bước mới hoặc thay đổi theo phương án" + (f"; các bước bỏ: {removed}" if removed else "")
-        + ".", "",
+        f"Viền xanh nét đứt: {CHANGED_VI}{removed_steps([f'«{md(shorten(s.name, 80))}»' for s in e.removed_steps])}.",
+        "",
     ]
 
 
