@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 import networkx as nx
@@ -115,6 +116,12 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
     for i, code in enumerate(p.related):
         if code not in cat.procedures and code not in unreadable:
             err(("related", i), f"thủ tục liên quan {code} không có trong danh mục", "warning")
+    for i, code in enumerate(p.annual_volume.counted_in):
+        if code == p.code:
+            err(("annual_volume", "counted_in", i), "số hồ sơ của thủ tục không thể tính trong chính nó")
+        elif code not in cat.procedures and code not in unreadable:
+            err(("annual_volume", "counted_in", i), f"{unknown_procedure(code)}: tổng chi phí của danh mục sẽ tính "
+                                                    "hai lần các trường hợp này nếu thủ tục đó được thêm vào", "warning")
     for i, code in enumerate(p.replaces):
         old = cat.procedures.get(code)
         if code == p.code:
@@ -164,7 +171,10 @@ def check_catalogue(cat: Catalogue, unreadable: Collection[str] = ()) -> list[In
         if d.ended is not None and d.ended < d.effective:
             out.append(Inconsistency("legal", d.number, ("ended",), "hết hiệu lực trước ngày có hiệu lực"))
     successors: dict[str, str] = {}
+    parts: dict[str, list[Procedure]] = {}
     for p in cat.procedures.values():
+        for code in p.annual_volume.counted_in:
+            parts.setdefault(code, []).append(p)
         out += check_procedure(p, cat, unreadable)
         for i, code in enumerate(p.replaces):
             if code == p.code:  # reported by check_procedure
@@ -173,4 +183,15 @@ def check_catalogue(cat: Catalogue, unreadable: Collection[str] = ()) -> list[In
                 out.append(Inconsistency("procedure", p.code, ("replaces", i),
                                          f"{code} đã được {successors[code]} thay thế"))
             successors.setdefault(code, p.code)
+    for code, counted in parts.items():
+        whole = cat.procedures.get(code)
+        if whole is not None and sum(map(_cases, counted)) > _cases(whole):
+            out.append(Inconsistency("procedure", code, ("annual_volume", "subjects_per_year"),
+                                     f"số trường hợp mỗi năm ít hơn tổng số của các thủ tục ghi `counted_in: [{code}]` "
+                                     f"({', '.join(p.code for p in counted)})", "warning"))
     return out
+
+
+def _cases(p: Procedure) -> Decimal:
+    """Cases a year: f × N."""
+    return p.annual_volume.frequency_per_subject * p.annual_volume.subjects_per_year

@@ -18,10 +18,12 @@ would not fit in memory), and the summary adds them up.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from analysis.cost import annual_cost_vnd
 from analysis.metrics import applicant_documents
 from models.analysis import ProcedureAnalysis
 from models.common import fold
@@ -68,6 +70,11 @@ class Contribution:
     hop_ends: list[str]
     """The agencies at both ends of each of the procedure's hops."""
     annual_cost_vnd: int
+    per_case_vnd: int
+    cases: str
+    """Cases a year, f × N, as exact decimal text (JSON keeps it as the record wrote it)."""
+    counted_in: list[str]
+    """The procedures whose volume already counts these cases (`AnnualVolume.counted_in`)."""
     saving_vnd: int
     """The findings' estimated savings a year, added up."""
 
@@ -81,7 +88,9 @@ class Contribution:
         return cls(
             code=analysis.code, name=analysis.name, documents=documents,
             hop_ends=[agency for hop in analysis.metrics.hops for agency in (hop.from_agency, hop.to_agency)],
-            annual_cost_vnd=analysis.cost.annual_cost_vnd,
+            annual_cost_vnd=analysis.cost.annual_cost_vnd, per_case_vnd=analysis.cost.per_case_vnd,
+            cases=str(analysis.cost.frequency_per_subject * analysis.cost.subjects_per_year),
+            counted_in=list(procedure.annual_volume.counted_in),
             saving_vnd=analysis.saving.annual_vnd if analysis.saving else 0,
         )
 
@@ -105,6 +114,12 @@ class Opportunities:
     """The largest annual compliance costs."""
     savings: list[Ranked] = field(default_factory=list)
     """The largest estimated savings a year (the findings' savings added up; suggestions may overlap)."""
+    annual_cost_vnd: int = 0
+    """Every procedure's annual cost added up, each at the volume its record gives."""
+    own: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Code → (cost per case, annual cost), for the procedures other procedures' cases are counted in."""
+    counted: list[tuple[str, str, str]] = field(default_factory=list)
+    """(code, the code whose volume counts its cases too, its cases a year)."""
 
     def add(self, one: Contribution) -> None:
         for key, label in one.documents.items():
@@ -112,5 +127,35 @@ class Opportunities:
         self.documents.update(one.documents.keys())
         self.hops.update(one.hop_ends)
         self.costs = _top([*self.costs, (one.annual_cost_vnd, one.code, one.name)])
+        self.annual_cost_vnd += one.annual_cost_vnd
+        self.own[one.code] = (one.per_case_vnd, one.annual_cost_vnd)
+        self.counted += [(one.code, other, one.cases) for other in one.counted_in]
         if one.saving_vnd > 0:
             self.savings = _top([*self.savings, (one.saving_vnd, one.code, one.name)])
+
+    @property
+    def counted_twice(self) -> dict[str, list[tuple[str, int]]]:
+        """Code → [(code of a procedure whose cases its volume also counts, what those cases add to its annual cost
+        at its cost per case)]: the part of `annual_cost_vnd` counted twice (a liên thông birth registration is paid
+        for at the liên thông's cost, and again among 1.001193's births). A procedure is never taken below zero,
+        whatever its parts add up to (`tthc validate` warns of that)."""
+        out: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+        for code, other, cases in sorted(self.counted):
+            if other in self.own:
+                per_case, annual = self.own[other]
+                left = annual - sum(amount for _, amount in out[other])
+                out[other].append((code, min(annual_cost_vnd(per_case, Decimal(cases), 1), left)))
+        return dict(out)
+
+    @property
+    def total_annual_cost_vnd(self) -> int:
+        """The catalogue's annual compliance cost with each case counted once: `annual_cost_vnd` less
+        `counted_twice`.
+
+        >>> found = Opportunities()
+        >>> found.add(Contribution("1.001193", "Đăng ký khai sinh", {}, [], 1_400_000 * 50_000, 50_000, "1400000", [], 0))
+        >>> found.add(Contribution("2.001023", "Liên thông", {}, [], 150_000 * 30_000, 30_000, "150000", ["1.001193"], 0))
+        >>> found.annual_cost_vnd, found.total_annual_cost_vnd  # 150.000 births paid once, at the liên thông's cost
+        (74500000000, 67000000000)
+        """
+        return self.annual_cost_vnd - sum(amount for parts in self.counted_twice.values() for _, amount in parts)

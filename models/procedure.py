@@ -250,6 +250,10 @@ class AnnualVolume(Model):
     origin: Literal["published", "estimate"]
     source: Source | None = None
     note: Text = ""
+    counted_in: list[ProcedureCode] = []
+    """Procedures whose own volume already counts every case of this one: a birth registered through a liên thông
+    is one of the births 1.001193's published figure counts. Each record keeps the volume its source gives; the
+    catalogue's total counts such a case once, at this procedure's cost (analysis/opportunities.py)."""
 
     @model_validator(mode="after")
     def _sourced(self) -> AnnualVolume:

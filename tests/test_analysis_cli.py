@@ -9,6 +9,7 @@ import re
 import shutil
 import warnings
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -19,11 +20,13 @@ from lxml import etree
 from PIL import Image
 from typer.testing import CliRunner
 
+from analysis.cost import round_vnd
 from analysis.critical_path import longest_paths
 from analysis.opportunities import TOP
 from catalogue.batch.worker import FINDING_COLUMNS
 from catalogue.cli import app
 from catalogue.commands.analyze import HEADERS_VI
+from catalogue.console import vnd
 from catalogue.diagrams import (
     graph_layout,
     layered_layout,
@@ -219,6 +222,22 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     n = min(TOP, int((parquet["annual_cost_vnd"] > 0).sum()))
     assert len(drawn) == 1 + bool((parquet["estimated_saving_vnd"] > 0).any())
     assert f"'Biểu đồ'!$C$3:$C${2 + n}" in drawn[0] and f"'Biểu đồ'!$B$3:$B${2 + n}" in drawn[0]
+
+
+def test_the_catalogue_total_counts_each_case_once(tmp_path: Path) -> None:
+    """1.000656's published 654.031 deaths include those registered through the liên thông 1.011537 and 1.007073:
+    the total pays for those at the liên thông's cost only, and says what it took off and why."""
+    from catalogue.store import open_catalogue
+
+    out = " ".join(run("analyze", "--all", "--as-of", "2026-01-05", "--out", str(tmp_path)).split())
+    table = pd.read_parquet(tmp_path / "analysis.parquet").set_index("code")
+    counted = [(code, whole) for code, p in open_catalogue().procedures.items() for whole in p.annual_volume.counted_in]
+    assert {("1.011537", "1.000656"), ("1.007073", "1.000656"), ("2.001023", "1.001193")} <= set(counted)
+    twice = sum(round_vnd(Decimal(int(table.loc[whole, "per_case_vnd"])) * int(table.loc[code, "subjects_per_year"])
+                          * Decimal(str(table.loc[code, "frequency_per_subject"]))) for code, whole in counted)
+    total = int(table["annual_cost_vnd"].sum()) - twice
+    assert f"tổng chi phí tuân thủ một năm: {vnd(total)} (đã trừ {vnd(twice)} tính trùng:" in out
+    assert "các trường hợp của 1.007073, 1.011537 đã nằm trong số hồ sơ của 1.000656" in out
 
 
 def test_analyze_all_reads_its_rows_again_and_works_without_a_usable_cache(data: Path, tmp_path: Path) -> None:

@@ -117,3 +117,14 @@ def test_a_second_run_reads_the_cache_and_an_edit_analyses_only_its_group_again(
         assert {r["elapsed_calendar_days_likely"] for r in later.rows} != {r["elapsed_calendar_days_likely"] for r in after.rows}
         new_income = analyse_table(edited, date(2026, 6, 1), None, "tt02", workers=1, cache=cache)
         assert new_income.analysed == total  # other parameter values in force: every row again
+
+
+def test_parts_never_take_the_volume_that_counts_them_below_zero() -> None:
+    """Two liên thông records whose cases add up to more than the record that counts them (`tthc validate` warns):
+    the total takes off no more than that record's own annual cost."""
+    found = Opportunities()
+    found.add(Contribution("1.001193", "Khai sinh", {}, [], 100 * 40_000, 40_000, "100", [], 0))
+    for code in ("2.000986", "2.001023"):
+        found.add(Contribution(code, "Liên thông", {}, [], 60 * 30_000, 30_000, "60", ["1.001193"], 0))
+    assert found.counted_twice == {"1.001193": [("2.000986", 2_400_000), ("2.001023", 1_600_000)]}
+    assert found.total_annual_cost_vnd == 2 * 60 * 30_000

@@ -212,6 +212,26 @@ def test_a_replaced_code_must_have_left_the_catalogue(data_copy: Path) -> None:
     assert "thủ tục không thể thay thế chính mã của mình" in out
 
 
+def test_cases_counted_in_another_volume_name_a_procedure_that_counts_at_least_as_many(data_copy: Path) -> None:
+    """A liên thông's births are among those 1.001193's volume counts (`counted_in`): the code must be another
+    procedure of the catalogue, and the volume that counts them must not be smaller than its parts."""
+    path = data_copy / "procedures" / EXEMPLAR
+    part = data_copy / "procedures" / "1.999999.yaml"
+    text = path.read_text(encoding="utf-8").replace('code: "1.001193"', 'code: "1.999999"')
+    text = text.replace("subjects_per_year: 1200000", "subjects_per_year: 1300000")
+    part.write_text(text.replace("  origin: estimate\n", '  origin: estimate\n  counted_in: ["1.001193", "1.999999", '
+                                                         '"2.000000"]\n', 1), encoding="utf-8")
+    code, out = validate(data_copy)
+    assert code == 1
+    line = line_of(part, "counted_in")
+    out = " ".join(out.split())
+    assert (f"1.999999.yaml:{line}: error: annual_volume.counted_in[1]: số hồ sơ của thủ tục không thể tính trong "
+            "chính nó") in out
+    assert f"1.999999.yaml:{line}: warning: annual_volume.counted_in[2]: không có thủ tục 2.000000" in out
+    assert (f"{EXEMPLAR}:{line_of(path, 'subjects_per_year')}: warning: annual_volume.subjects_per_year: số trường "
+            "hợp mỗi năm ít hơn tổng số của các thủ tục ghi `counted_in: [1.001193]` (1.999999)") in out
+
+
 def test_a_broken_record_is_reported_once_not_as_missing_wherever_it_is_cited(tmp_path: Path) -> None:
     # Eight records name the birth registration as related and a plan simplifies it: when its file does not load,
     # the one error is in its file, and what cites it says it could not be read, not that it is missing.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from lxml import html as lxml_html
 from typer.testing import CliRunner
 
 from analysis.analyse import analyse
+from analysis.cost import round_vnd
 from catalogue.cli import app
 from catalogue.console import vietnamese_order, vnd
 from catalogue.site.build import sync_folder
@@ -314,6 +316,28 @@ def test_dashboard_counts_the_days_a_rule_saves_beside_its_money() -> None:
     # A rule is named for all its findings: the visits rule counts procedures with 2 and with 4 visits.
     assert int(rows["Phải đến trực tiếp nhiều lần"][1]) > 1
     assert not [label for label in rows if re.fullmatch(r"Phải đến trực tiếp \d+ lần", label)]
+
+
+def test_a_case_two_records_count_is_counted_once_in_the_catalogue_total() -> None:
+    """1.001193's published births include those registered through the liên thông 2.001023: the dashboard's total
+    counts those once, at the liên thông's cost, and both pages say where the cases are counted."""
+    site = built_site()
+    cat = site.catalogue
+    rates = CostRates.from_parameters(cat.parameters, AS_OF)
+    costs = {code: analyse(p, cat, rates, with_findings=False).cost for code, p in cat.procedures.items()}
+    twice = sum(round_vnd(Decimal(costs[whole].per_case_vnd) * costs[code].frequency_per_subject
+                          * costs[code].subjects_per_year)
+                for code, p in cat.procedures.items() for whole in p.annual_volume.counted_in)
+    assert twice > 0
+    total = sum(c.annual_cost_vnd for c in costs.values()) - twice
+    text = " ".join(site.page("tong-quan.html").text_content().split())
+    assert f"Tổng chi phí tuân thủ ước tính mỗi năm: {vnd(total)}" in text
+    assert f"đã trừ {vnd(twice)}" in text
+    part = " ".join(site.page("thu-tuc/2.001023.html").text_content().split())
+    assert "Các trường hợp này đã nằm trong số hồ sơ mỗi năm của 1.001193" in part
+    whole = site.page(f"thu-tuc/{CODE}.html")
+    assert "Số này gồm cả các trường hợp làm theo 1.003583, 2.000986, 2.001023" in " ".join(whole.text_content().split())
+    assert whole.xpath('//a[normalize-space()="2.001023"]/@href') == ["2.001023.html"]
 
 
 def test_only_changed_markdown_is_rewritten(tmp_path: Path) -> None:

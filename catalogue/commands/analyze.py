@@ -357,6 +357,17 @@ def _header(table: str, column: str) -> str:
     return (table == "findings" and FINDING_HEADERS_VI.get(column)) or HEADERS_VI.get(column, column)
 
 
+def total_line(found: Opportunities) -> str:
+    """The catalogue's annual cost, each case once, and what counting every record at its own volume would add."""
+    line = f"tổng chi phí tuân thủ một năm: {vnd(found.total_annual_cost_vnd)}"
+    twice = found.annual_cost_vnd - found.total_annual_cost_vnd
+    if twice:
+        line += (f" (đã trừ {vnd(twice)} tính trùng: " + "; ".join(
+            f"các trường hợp của {', '.join(part for part, _ in parts)} đã nằm trong số hồ sơ của {code}"
+            for code, parts in found.counted_twice.items()) + ")")
+    return line
+
+
 def print_opportunities(found: Opportunities, cat: Catalogue, adopted: Collection[str] = ()) -> None:
     """Documents asked by most procedures, agencies in most hops, largest annual costs and savings (`adopted`: the
     codes an approved or implemented plan already simplifies, marked)."""
@@ -445,8 +456,7 @@ def register(app: typer.Typer) -> None:
                 for path in written:
                     console.print(f"Đã ghi {path}", markup=False)
                 console.print(f"{len(table.rows)} thủ tục ({table.analysed} phân tích mới, {table.from_cache} từ bộ nhớ "
-                              f"đệm); tổng chi phí tuân thủ một năm: "
-                              f"{vnd(int(frame['annual_cost_vnd'].sum()) if len(frame) else 0)}")
+                              f"đệm); {total_line(table.opportunities)}", markup=False)
                 print_opportunities(table.opportunities, cat, {
                     entry.code for plan in plans if plan.status in ADOPTED for entry in plan.procedures})
                 return

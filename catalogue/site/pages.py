@@ -25,6 +25,7 @@ from itertools import pairwise
 
 from analysis.findings import RULE_TITLES
 from analysis.metrics import agency_papers
+from analysis.opportunities import Contribution, Opportunities
 from catalogue.console import (
     cited_text,
     fee_amount,
@@ -152,6 +153,8 @@ class Site:
     by_level: dict[str, list[str]] = field(default_factory=dict)
     by_agency: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """agency id → procedure code → roles."""
+    parts: dict[str, list[str]] = field(default_factory=dict)
+    """code → the procedures whose cases its volume counts too (`AnnualVolume.counted_in`)."""
 
     @classmethod
     def index(cls, data: SiteData) -> Site:
@@ -171,6 +174,8 @@ class Site:
                     roles[step.actor].append("steps")
             for agency, agency_roles in roles.items():
                 site.by_agency.setdefault(agency, {})[code] = agency_roles
+            for whole in p.annual_volume.counted_in:
+                site.parts.setdefault(whole, []).append(code)
         taken: set[str] = set()
         for name in sorted(site.by_field):
             base = candidate = slug(name)
@@ -521,6 +526,22 @@ def _line_source(line: CostLine, p: Procedure) -> str:
     return md(line.source_id)
 
 
+def _counted_once(p: Procedure, site: Site) -> list[str]:
+    """Where the cases of this procedure are counted in another's volume too, or another's in this one's: the
+    catalogue's total counts each case once (analysis/opportunities.py)."""
+    def links(codes: Iterable[str]) -> str:
+        return ", ".join(site.procedure_link(c, PROCEDURES, c) if c in site.catalogue.procedures else h(c) for c in codes)
+
+    out = []
+    if p.annual_volume.counted_in:
+        out.append(f"- Các trường hợp này đã nằm trong số hồ sơ mỗi năm của {links(p.annual_volume.counted_in)}: tổng "
+                   "chi phí của danh mục tính mỗi trường hợp một lần, theo chi phí của thủ tục này")
+    if p.code in site.parts:
+        out.append(f"- Số này gồm cả các trường hợp làm theo {links(site.parts[p.code])}: tổng chi phí của danh mục "
+                   "tính các trường hợp đó một lần, theo chi phí của các thủ tục ấy")
+    return out
+
+
 def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
     if a is None:
         return ""
@@ -535,6 +556,7 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
         f"{vnd(c.other_costs_vnd)}",
         f"- Số lần thực hiện mỗi năm: {num(c.subjects_per_year)} đối tượng × {num(c.frequency_per_subject)} lần"
         f"{volume_note}" + (f" ({md(volume.note)})" if volume.note else ""),
+        *_counted_once(p, site),
         f"- Chi phí một năm: **{vnd(c.annual_cost_vnd)}**", "",
         *_cost_chart(c),
     ]
@@ -910,11 +932,17 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     out = [front_matter("Tổng quan"), "# Tổng quan danh mục", "",
            f"Số liệu tính theo tham số có hiệu lực ngày {day(site.data.as_of)}; thời gian và chi phí dựa trên "
            "các bước và số hồ sơ mỗi năm, trong đó có phần ước tính.", ""]
-    total_annual = sum(a.cost.annual_cost_vnd for a in analyses)
+    found = Opportunities()
+    for code, a in site.data.analyses.items():
+        found.add(Contribution.of(site.catalogue.procedures[code], a))
+    twice = found.annual_cost_vnd - found.total_annual_cost_vnd
     out += [
         f"- Số thủ tục: **{num(len(site.catalogue.procedures))}**; lĩnh vực: {num(len(site.by_field))}; "
         f"cơ quan đang hoạt động: {num(sum(map(site.working, site.catalogue.agencies.values())))}",
-        f"- Tổng chi phí tuân thủ ước tính mỗi năm: **{large_money(total_annual)}**",
+        f"- Tổng chi phí tuân thủ ước tính mỗi năm: **{large_money(found.total_annual_cost_vnd)}**"
+        + (f" (mỗi trường hợp tính một lần: đã trừ {large_money(twice)} của "
+           f"{num(len({c for parts in found.counted_twice.values() for c, _ in parts}))} thủ tục có số hồ sơ đã nằm trong số của "
+           "thủ tục khác)" if twice else ""),
         f"- Số phát hiện khi rà soát: {num(sum(len(a.findings) for a in analyses))}", "",
     ]
 
