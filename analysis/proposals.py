@@ -475,6 +475,9 @@ def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
                    and (s.in_person or s.channel in ("in_person", "post"))]
     if not targets:
         raise draft.fail("không có bước nào của người dân vừa làm trực tiếp hoặc qua bưu chính vừa được pháp luật cho làm trực tuyến")
+    unmoved = sorted(set(op.names) - {s.id for s in targets})
+    if unmoved:
+        raise draft.fail(f"`names` đặt tên cho bước không chuyển sang trực tuyến trong thao tác này: {', '.join(unmoved)}")
     posted = by_post(targets, draft.base.results, draft.steps.values(), draft.documents.values())
     for s in targets:
         time = s.applicant_time or ApplicantTime()
@@ -482,7 +485,7 @@ def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
         # theirs back to the commune), so going online moves the applicant, not the dossier between agencies.
         draft.set_step(
             s, in_person=False, channel="post" if s.id in posted else "online",
-            applicant_time=_changed(time, travel=0, queue=0),
+            applicant_time=_changed(time, travel=0, queue=0), name=op.names.get(s.id, s.name),
         )
     still_in_person = any(s.actor == APPLICANT and (s.in_person or s.channel == "in_person") for s in draft.steps.values())
     draft.online = "partial" if still_in_person else "full"

@@ -119,6 +119,10 @@ class GoOnline(_Operation):
 
     op: Literal["go_online"] = "go_online"
     steps: list[Slug] = []
+    names: dict[Slug, NonEmptyText] = {}
+    """What moved steps are called after the plan, by step id («Nộp hồ sơ trực tuyến qua Cổng Dịch vụ công»): a
+    name that says where the applicant went («Nộp hồ sơ tại Bộ phận một cửa») misleads once nobody goes. Steps not
+    named keep their names."""
 
 
 class OneDesk(_Operation):

@@ -49,6 +49,7 @@ PLAN: dict[str, Any] = {
     "procedures": [
         {"code": "1.001193", "operations": [
             {"op": "go_online", "rationale": "Nộp và nhận kết quả trực tuyến.",
+             "names": {"nop-ho-so": "Nộp hồ sơ trực tuyến qua Cổng Dịch vụ công"},
              "legal_change": [{"ref": "123/2015/NĐ-CP", "articles": ["Điều 9"], "text": "Cho nộp hồ sơ trực tuyến."}]},
         ]},
         {"code": "9.000023", "operations": [

@@ -117,6 +117,14 @@ def test_go_online_for_some_steps_keeps_the_counter() -> None:
     assert khai_sinh().main_channel.kind == "in_person"
 
 
+def test_a_step_moved_online_takes_the_name_the_plan_gives_it() -> None:
+    """«Nộp hồ sơ tại Bộ phận một cửa» would mislead on the after-graph once nobody goes there."""
+    name = "Nộp tờ khai điện tử qua Cổng Dịch vụ công"
+    after = apply_operations(khai_sinh(), [op("go_online", names={"nop-ho-so": name})])
+    assert after.step("nop-ho-so").name == name
+    assert after.step("nhan-ket-qua").name == khai_sinh().step("nhan-ket-qua").name
+
+
 def test_one_desk_merges_the_submissions_to_two_agencies() -> None:
     p = procedure(
         "9.000888", "Hai thủ tục nối tiếp", "https://example.invalid/one-desk",
@@ -166,6 +174,8 @@ def test_time_fee_and_volume_operations() -> None:
     ([op("lower_frequency", frequency_per_subject=2)], "không thấp hơn tần suất hiện nay 1"),
     ([op("shorten_time_limit", working_days=3)], "dài hơn thời hạn giải quyết hiện nay của kênh trực tiếp (1 ngày)"),
     ([op("go_online", steps=["kiem-tra"])], "bước 'kiem-tra' do 'ubnd-xa' thực hiện, không phải người dân"),
+    ([op("go_online", steps=["nop-ho-so"], names={"nhan-ket-qua": "Nhận qua bưu chính"})],
+     "`names` đặt tên cho bước không chuyển sang trực tuyến trong thao tác này: nhan-ket-qua"),
 ])
 def test_refused_operations_name_their_index_and_kind(operations: list[Operation], message: str) -> None:
     with pytest.raises(ProposalError) as raised:
