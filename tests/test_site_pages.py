@@ -340,6 +340,17 @@ def test_a_case_two_records_count_is_counted_once_in_the_catalogue_total() -> No
     assert whole.xpath('//a[normalize-space()="2.001023"]/@href') == ["2.001023.html"]
 
 
+def test_each_table_of_a_procedure_page_is_named_for_a_screen_reader() -> None:
+    """A screen reader moving from table to table hears which one it is in, and of which procedure."""
+    page = built_site().page(f"thu-tuc/{CODE}.html")
+    tables = page.xpath("//article//table")
+    captions = [" ".join(t.xpath("string(./caption)").split()) for t in tables]
+    assert all(captions) and len(set(captions)) == len(captions)
+    assert captions[:4] == [f"Các bước thực hiện thủ tục {CODE}", f"Thành phần hồ sơ thủ tục {CODE}",
+                            f"Căn cứ pháp lý của thủ tục {CODE}", f"Chi phí một lần thực hiện thủ tục {CODE}, từng khoản"]
+    assert any(c.startswith(f"Thủ tục {CODE} trước và sau phương án «") for c in captions)
+
+
 def test_only_changed_markdown_is_rewritten(tmp_path: Path) -> None:
     assert sync_folder(tmp_path, {"a.md": b"A", "d/b.md": b"B"}) == (2, 0)
     before = (tmp_path / "a.md").stat().st_mtime_ns

@@ -51,8 +51,8 @@ from models.findings import Finding
 from models.procedure import (
     APPLICANT,
     CHANNEL_LABELS_VI,
-    PROCEDURE_STATUS_VI,
     ONLINE_LABELS_VI,
+    PROCEDURE_STATUS_VI,
     STEP_KIND_LABELS_VI,
     Channel,
     Document,
@@ -102,15 +102,17 @@ def day(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A table as a raw HTML block; cells are HTML already escaped (`h()`, `md()`) or generated markup.
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "") -> str:
+    """A table as a raw HTML block; cells are HTML already escaped (`h()`, `md()`) or generated markup. `caption`
+    (plain text) names the table for a screen reader moving from table to table.
 
     Raw HTML, not a Markdown table: Python-Markdown leaves the block alone instead of running its inline patterns
     over every cell, which is where most of the build time of a big catalogue went.
     """
     head = "".join(f"<th>{h(title)}</th>" for title in headers)
     body = "\n".join("<tr>" + "".join(f"<td>{' '.join(cell.split())}</td>" for cell in row) + "</tr>" for row in rows)
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    named = f"<caption>{h(caption)}</caption>\n" if caption else ""
+    return f"<table>\n{named}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
 def front_matter(title: str, wide: bool = False, **flags: bool) -> str:
@@ -389,7 +391,8 @@ def _steps_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str
     out = [
         "## Trình tự thực hiện {#trinh-tu}", "",
         table(["#", "Bước", "Ai thực hiện", "Thời gian (ngày làm việc: thấp / khả dĩ / cao)",
-               "Thời gian của người nộp", "Giấy tờ (số ở bảng giấy tờ)", "Sau bước"], rows),
+               "Thời gian của người nộp", "Giấy tờ (số ở bảng giấy tờ)", "Sau bước"], rows,
+              f"Các bước thực hiện thủ tục {p.code}"),
         "",
     ]
     if critical:
@@ -463,7 +466,7 @@ def _documents_section(p: Procedure, site: Site) -> str:
         ])
     out = ["## Thành phần hồ sơ {#ho-so}", ""]
     out += [table(["#", "Giấy tờ", "Trường hợp", "Bản chính", "Bản sao", "Bản sao chứng thực", "Mẫu đơn, tờ khai",
-                   "Nguồn giấy tờ"], rows), ""] if rows else ["Không yêu cầu giấy tờ.", ""]
+                   "Nguồn giấy tờ"], rows, f"Thành phần hồ sơ thủ tục {p.code}"), ""] if rows else ["Không yêu cầu giấy tờ.", ""]
     if made:
         # Results and the papers agencies send each other: numbered on, so the steps can name them, but not asked.
         makers = {d: s.actor for s in reversed(p.steps) if s.actor != APPLICANT for d in s.produces}  # first step wins
@@ -472,7 +475,7 @@ def _documents_section(p: Procedure, site: Site) -> str:
                 for i, doc in enumerate(made, len(dossier) + 1)]
         out += ["### Giấy tờ do cơ quan lập trong quá trình giải quyết {#co-quan-lap}", "",
                 "Kết quả và văn bản các cơ quan lập, gửi cho nhau; người nộp hồ sơ không phải nộp.", "",
-                table(["#", "Giấy tờ", "Cơ quan lập"], rows), ""]
+                table(["#", "Giấy tờ", "Cơ quan lập"], rows, f"Giấy tờ do cơ quan lập, thủ tục {p.code}"), ""]
     return "\n".join(out)
 
 
@@ -487,7 +490,7 @@ def _legal_section(p: Procedure, site: Site) -> str:
     return "\n".join([
         "## Căn cứ pháp lý {#can-cu}", "",
         table(["Số ký hiệu", "Trích yếu", "Điều, khoản", "Ngày ban hành", "Cơ quan ban hành", "Tình trạng hiệu lực"],
-              rows),
+              rows, f"Căn cứ pháp lý của thủ tục {p.code}"),
         "", f"Tình trạng hiệu lực tính đến ngày {day(site.data.as_of)}.", "",
     ])
 
@@ -570,7 +573,7 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
         if c.rounding_vnd:
             rows.append(["Làm tròn", "", "", "", "", vnd(c.rounding_vnd), ROUNDING_NOTE_VI])
         out += [table(["Khoản", "Phát sinh từ", "Thời gian (phút)", "Số lượng", "Đơn giá", "Thành tiền", "Cách tính"],
-                      rows), ""]
+                      rows, f"Chi phí một lần thực hiện thủ tục {p.code}, từng khoản"), ""]
     if c.parameters:
         rows = []
         for name, value in sorted(c.parameters.items()):
@@ -582,7 +585,8 @@ def _cost_section(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
                 origin = f'<span class="tthc-estimate">{origin}</span>'
             rows.append([md(label), md(quantity(value.value, unit)), day(value.start), origin,
                          source_item(value.source)])
-        out += ["Tham số sử dụng:", "", table(["Tham số", "Giá trị", "Áp dụng từ", "Loại số liệu", "Nguồn"], rows), ""]
+        out += ["", table(["Tham số", "Giá trị", "Áp dụng từ", "Loại số liệu", "Nguồn"], rows,
+                          "Tham số sử dụng"), ""]
     return "\n".join(out)
 
 
@@ -670,7 +674,8 @@ def _plan_section(p: Procedure, entries: Sequence[PlanEntry], site: Site) -> str
         out += [f"- {_operation(op, p)}" for op in entry.changes.operations]
         rows = [[md(r.label), f"{num(r.before)} {md(r.unit)}", f"{num(r.after)} {md(r.unit)}",
                  f"{'+' if r.difference > 0 else ''}{num(r.difference)}"] for r in c.rows]
-        out += ["", table(["Chỉ tiêu", "Trước", "Sau", "Chênh lệch"], rows), ""]
+        out += ["", table(["Chỉ tiêu", "Trước", "Sau", "Chênh lệch"], rows,
+                          f"Thủ tục {p.code} trước và sau phương án «{proposal.title}»"), ""]
         met = "đạt" if c.meets_cost_target else "chưa đạt"
         out += [
             f"Tiết kiệm: **{large_money(c.saving_vnd_per_year)} mỗi năm** (cắt giảm {percent(c.cost_cut_rate)} chi phí, "
