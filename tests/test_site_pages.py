@@ -114,7 +114,7 @@ def test_a_long_fee_note_is_folded_under_its_fee() -> None:
     """The passport fee's note is the editors' reading of three sources: one click away, not the card's bulk."""
     card_html = built_site().page("thu-tuc/1.001456.html").xpath('//div[@class="tthc-card"]')[0]
     notes = card_html.xpath('.//details[@class="tthc-note"]')
-    assert notes and notes[0].xpath("./summary")[0].text_content() == "Ghi chú về mức thu"
+    assert notes and notes[0].xpath("./summary")[0].text_content() == "Ghi chú của biên tập về mức thu"
     assert "64/2025/TT-BTC" in notes[0].text_content()
 
 

@@ -268,7 +268,7 @@ def _fees(channel: Channel) -> str:
     for fee in channel.fees:
         note = ""
         if len(fee.note) > _SHORT_NOTE:  # how the editors read the amount from its sources: folded, one click away
-            note = f'<details class="tthc-note"><summary>Ghi chú về mức thu</summary>{h(fee.note)}</details>'
+            note = f'<details class="tthc-note"><summary>Ghi chú của biên tập về mức thu</summary>{h(fee.note)}</details>'
         elif fee.note:
             note = f" ({h(fee.note)})"
         parts.append(f"{h(fee.name)}: {h(fee_amount(fee))}{note}")
