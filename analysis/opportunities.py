@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -114,10 +115,8 @@ class Opportunities:
     """The largest annual compliance costs."""
     savings: list[Ranked] = field(default_factory=list)
     """The largest estimated savings a year (the findings' savings added up; suggestions may overlap)."""
-    annual_cost_vnd: int = 0
-    """Every procedure's annual cost added up, each at the volume its record gives."""
     own: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Code → (cost per case, annual cost), for the procedures other procedures' cases are counted in."""
+    """Code → (cost per case, annual cost)."""
     counted: list[tuple[str, str, str]] = field(default_factory=list)
     """(code, the code whose volume counts its cases too, its cases a year)."""
 
@@ -127,30 +126,24 @@ class Opportunities:
         self.documents.update(one.documents.keys())
         self.hops.update(one.hop_ends)
         self.costs = _top([*self.costs, (one.annual_cost_vnd, one.code, one.name)])
-        self.annual_cost_vnd += one.annual_cost_vnd
         self.own[one.code] = (one.per_case_vnd, one.annual_cost_vnd)
         self.counted += [(one.code, other, one.cases) for other in one.counted_in]
         if one.saving_vnd > 0:
             self.savings = _top([*self.savings, (one.saving_vnd, one.code, one.name)])
 
     @property
+    def annual_cost_vnd(self) -> int:
+        """Every procedure's annual cost added up, each at the volume its record gives."""
+        return sum(annual for _, annual in self.own.values())
+
+    @property
     def counted_twice(self) -> dict[str, list[tuple[str, int]]]:
-        """Code → [(code of a procedure whose cases its volume also counts, what those cases add to its annual cost
-        at its cost per case)]: the part of `annual_cost_vnd` counted twice (a liên thông birth registration is paid
-        for at the liên thông's cost, and again among 1.001193's births). A procedure is never taken below zero,
-        whatever its parts add up to (`tthc validate` warns of that)."""
-        out: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
-        for code, other, cases in sorted(self.counted):
-            if other in self.own:
-                per_case, annual = self.own[other]
-                left = annual - sum(amount for _, amount in out[other])
-                out[other].append((code, min(annual_cost_vnd(per_case, Decimal(cases), 1), left)))
-        return dict(out)
+        """`counted_twice` of the procedures added so far."""
+        return counted_twice(self.own, self.counted)
 
     @property
     def total_annual_cost_vnd(self) -> int:
-        """The catalogue's annual compliance cost with each case counted once: `annual_cost_vnd` less
-        `counted_twice`.
+        """The catalogue's annual compliance cost with each case counted once (`counted_once`).
 
         >>> found = Opportunities()
         >>> found.add(Contribution("1.001193", "Đăng ký khai sinh", {}, [], 1_400_000 * 50_000, 50_000, "1400000", [], 0))
@@ -158,4 +151,31 @@ class Opportunities:
         >>> found.annual_cost_vnd, found.total_annual_cost_vnd  # 150.000 births paid once, at the liên thông's cost
         (74500000000, 67000000000)
         """
-        return self.annual_cost_vnd - sum(amount for parts in self.counted_twice.values() for _, amount in parts)
+        return counted_once(self.own, self.counted)
+
+
+def counted_twice(own: Mapping[str, tuple[int, int]],
+                  counted: Iterable[tuple[str, str, str]]) -> dict[str, list[tuple[str, int]]]:
+    """Code → [(code of a procedure whose cases its volume also counts, what those cases add to its annual cost at
+    its cost per case)]: what a sum of annual costs counts twice (a liên thông birth registration is paid for at the
+    liên thông's cost, and again among 1.001193's births).
+
+    `own`: code → (cost per case, annual cost) of the procedures summed; `counted`: (code, the code whose volume
+    counts its cases too, its cases a year as decimal text), for those summed. A procedure is never taken below
+    zero, whatever its parts add up to (`tthc validate` warns of that)."""
+    out: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+    for code, other, cases in sorted(counted):
+        if other in own:
+            per_case, annual = own[other]
+            left = annual - _twice({other: out[other]})
+            out[other].append((code, min(annual_cost_vnd(per_case, Decimal(cases), 1), left)))
+    return dict(out)
+
+
+def counted_once(own: Mapping[str, tuple[int, int]], counted: Iterable[tuple[str, str, str]]) -> int:
+    """The annual costs of `own` added up, less what `counted_twice` finds counted twice."""
+    return sum(annual for _, annual in own.values()) - _twice(counted_twice(own, counted))
+
+
+def _twice(parts: Mapping[str, list[tuple[str, int]]]) -> int:
+    return sum(amount for each in parts.values() for _, amount in each)

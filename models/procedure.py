@@ -382,8 +382,9 @@ class RecordIndex(NamedTuple):
     record and a national catalogue is searched, and a change's report written, without decoding the records the
     change does not rewrite. Its liên thông group too, so a batch can keep a group's procedures in one chunk.
     And the day it was published (`Provenance.published`): a change in force by then is already in it; and the codes
-    it replaces, so an old code is resolved without decoding the catalogue. A named tuple of tuples, strings and a
-    date: it unpickles without running Python code of ours."""
+    it replaces, so an old code is resolved without decoding the catalogue; and the codes whose volume counts its
+    cases too (`AnnualVolume.counted_in`), so a report's total counts each case once. A named tuple of tuples,
+    strings and a date: it unpickles without running Python code of ours."""
 
     name: str
     status: str
@@ -393,6 +394,7 @@ class RecordIndex(NamedTuple):
     group: str | None
     published: date | None
     replaces: tuple[str, ...]
+    counted_in: tuple[str, ...]
 
     @property
     def texts(self) -> set[str]:
@@ -411,7 +413,7 @@ class RecordIndex(NamedTuple):
                 cited += [(f"phí, lệ phí «{fee.name}»", c.ref, tuple(c.articles)) for c in fee.legal_basis]
         return cls(procedure.name, procedure.status, tuple(cited), frozenset(procedure.agencies_named),
                    tuple(procedure.levels), procedure.interagency_group, procedure.provenance.published,
-                   tuple(procedure.replaces))
+                   tuple(procedure.replaces), tuple(procedure.annual_volume.counted_in))
 
 
 __all__ = [

@@ -197,3 +197,19 @@ def test_a_new_holiday_calendar_is_a_new_engine(monkeypatch: pytest.MonkeyPatch)
     real = importlib.metadata.version
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0-other" if name == "holidays" else real(name))
     assert engine_fingerprint() != current
+
+
+def test_a_report_total_counts_a_case_once_where_two_affected_records_count_it() -> None:
+    """A change that reaches both 1.001193 and the liên thông 2.001023 (whose births 1.001193's published volume
+    counts too): the report's annual cost pays for those births once, at the liên thông's cost."""
+    from catalogue.batch.engine import annual_cost_once
+    from catalogue.store import open_catalogue
+
+    cat = open_catalogue()
+    rates = CostRates.from_parameters(cat.parameters, date(2026, 1, 5))
+    results = {code: numbers(analyse(cat.procedures[code], cat, rates)) for code in ("1.001193", "2.001023")}
+    whole, part = results["1.001193"], results["2.001023"]
+    assert cat.procedures["2.001023"].annual_volume.counted_in == ["1.001193"]
+    twice = int(whole["per_case_vnd"]) * int(part["subjects_per_year"])  # f = 1
+    assert annual_cost_once(results, cat.procedures) == whole["annual_cost_vnd"] + part["annual_cost_vnd"] - twice
+    assert annual_cost_once({"2.001023": part}, cat.procedures) == part["annual_cost_vnd"]

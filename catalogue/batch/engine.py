@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from analysis.legal_impact import affected, apply_changes
+from analysis.opportunities import counted_once
 from catalogue.batch.results import DependencyKeys, Numbers, ResultCache, engine_fingerprint
 from catalogue.batch.worker import analyse_chunk, chunk_payload, context_line, rewritten_fields, rewritten_payload
 from catalogue.collector import collector_paused
@@ -289,6 +291,15 @@ def change_scope(catalogue: Catalogue, others: Iterable[LegalChange], change: Le
     )
 
 
+def annual_cost_once(results: dict[str, Numbers], procedures: Mapping[str, Procedure]) -> int:
+    """The annual costs of `results` added up, each case once: a procedure whose cases another one's volume counts
+    too (`AnnualVolume.counted_in`, read from the records' indexes) is not paid for again at the other's cost."""
+    own = {code: (int(n["per_case_vnd"]), int(n["annual_cost_vnd"])) for code, n in results.items()}
+    counted = [(code, whole, str(Decimal(str(n["frequency_per_subject"])) * int(n["subjects_per_year"])))
+               for code, n in results.items() for whole in index_of(procedures, code).counted_in]
+    return counted_once(own, counted)
+
+
 def build_report(scope: Scope, settings: Settings, method: str = "tt02") -> ImpactReport:
     """Analyse the affected procedures before and after, and compare."""
     with collector_paused():
@@ -315,8 +326,8 @@ def _build_report(scope: Scope, settings: Settings, method: str) -> ImpactReport
     by_status: dict[ChangelogStatus, int] = {"ADDED": 0, "AMENDED": 0, "UNCHANGED": 0, "WITHDRAWN": 0}
     for impact in impacts:
         by_status[impact.status] += 1
-    cost_before = sum(int(n.get("annual_cost_vnd", 0)) for n in before.values())
-    cost_after = sum(int(n.get("annual_cost_vnd", 0)) for n in after.values())
+    cost_before = annual_cost_once(before, scope.before.procedures)
+    cost_after = annual_cost_once(after, scope.after.procedures)
     return ImpactReport(
         generated=datetime.now(UTC).replace(microsecond=0),
         as_of=scope.day,
