@@ -166,8 +166,9 @@ def test_analyze_all_tables(data: Path, tmp_path: Path) -> None:
     # The formula-looking name is text in CSV and Excel, the raw value in Parquet.
     assert csv.set_index("code").loc["9.000666", "name"].startswith("'=HYPERLINK")
     assert parquet.set_index("code").loc["9.000666", "name"].startswith("=HYPERLINK")
-    sheet = openpyxl.load_workbook(tmp_path / "analysis.xlsx").active
-    assert sheet is not None
+    workbook = openpyxl.load_workbook(tmp_path / "analysis.xlsx")
+    assert workbook.sheetnames == ["Tổng hợp", "Phân tích", "Phát hiện", "Biểu đồ"]
+    sheet = workbook["Phân tích"]
     names = [cell.value for cell in sheet["B"]]
     assert "'=HYPERLINK(\"http://x\",\"bấm\")" in names
     assert all(cell.data_type != "f" for row_cells in sheet.iter_rows() for cell in row_cells)
@@ -238,6 +239,20 @@ def test_the_catalogue_total_counts_each_case_once(tmp_path: Path) -> None:
     total = int(table["annual_cost_vnd"].sum()) - twice
     assert f"tổng chi phí tuân thủ một năm: {vnd(total)} (đã trừ {vnd(twice)} tính trùng:" in out
     assert "các trường hợp của 1.007073, 1.011537 đã nằm trong số hồ sơ của 1.000656" in out
+
+    # The workbook's first sheet files what the command prints: the totals, then the four rankings.
+    summary = pd.read_parquet(tmp_path / "summary.parquet")
+    totals = summary[summary["section"] == "Tổng hợp"].set_index("item")["value"]
+    assert totals.iloc[0] == len(table) and totals.iloc[-1] == total and totals.iloc[1] == table["annual_cost_vnd"].sum()
+    assert totals.iloc[1] - totals.iloc[2:-1].sum() == totals.iloc[-1]
+    assert "Trừ phần tính trùng: các trường hợp của 1.007073, 1.011537 đã nằm trong số hồ sơ của 1.000656" in totals
+    costs = summary[summary["section"] == "Thủ tục có chi phí tuân thủ một năm lớn nhất"]
+    top = table["annual_cost_vnd"].nlargest(len(costs))
+    assert list(costs["value"]) == list(top) and list(costs["rank"]) == list(range(1, len(costs) + 1))
+    assert costs["item"].iloc[0] == f"{top.index[0]} {table.loc[top.index[0], 'name']}"
+    sheet = openpyxl.load_workbook(tmp_path / "analysis.xlsx")["Tổng hợp"]
+    assert [c.value for c in sheet[1]] == ["Bảng", "Thứ tự", "Mục", "Giá trị", "Đơn vị"]
+    assert sheet.cell(len(totals) + 1, 4).value == total and sheet.cell(2, 4).number_format == "#,##0"
 
 
 def test_analyze_all_reads_its_rows_again_and_works_without_a_usable_cache(data: Path, tmp_path: Path) -> None:

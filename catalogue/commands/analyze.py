@@ -7,6 +7,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,7 +189,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-SHEETS = {"analysis": "Phân tích", "findings": "Phát hiện"}
+SHEETS = {"summary": "Tổng hợp", "analysis": "Phân tích", "findings": "Phát hiện"}
 """The tables of `analyze --all` (each a CSV and a Parquet file of that name) and their sheets in analysis.xlsx."""
 
 
@@ -269,7 +270,7 @@ EXCEL_ROWS = 1_048_576
 """Rows of an Excel sheet, its header included: a longer table goes on over sheets «Phát hiện (2)», «(3)»..."""
 
 SHEET_WIDTHS = {"code": 11, "name": 60, "critical_path": 60, "findings_by_rule": 50, "title": 40, "explanation": 80,
-                "suggestion": 60, "legal_changes": 60, "adopted_plans": 50}
+                "suggestion": 60, "legal_changes": 60, "adopted_plans": 50, "section": 44, "item": 90}
 """Excel column widths (characters) of the text columns; numbers get widths by kind."""
 
 
@@ -292,7 +293,7 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
             rows = frame.iloc[first:first + per_sheet]
             sheet = workbook.add_worksheet(SHEETS[name] + (f" ({part})" if part > 1 else ""))
             for c, column in enumerate(frame.columns):  # widths and number formats before the rows (constant memory)
-                if column.endswith("_vnd"):
+                if column.endswith("_vnd") or column == "value":  # the summary's values: đồng and counts
                     sheet.set_column(c, c, 18, money)
                 elif "_days" in column:
                     sheet.set_column(c, c, 12, days)
@@ -354,43 +355,87 @@ FINDING_HEADERS_VI = {"steps": "Bước liên quan", "documents": "Giấy tờ l
 
 
 def _header(table: str, column: str) -> str:
+    if table == "summary":
+        return SUMMARY_COLUMNS[column]
     return (table == "findings" and FINDING_HEADERS_VI.get(column)) or HEADERS_VI.get(column, column)
 
 
 def total_line(found: Opportunities) -> str:
     """The catalogue's annual cost, each case once, and what counting every record at its own volume would add."""
     line = f"tổng chi phí tuân thủ một năm: {vnd(found.total_annual_cost_vnd)}"
-    twice = found.annual_cost_vnd - found.total_annual_cost_vnd
-    if twice:
-        line += (f" (đã trừ {vnd(twice)} tính trùng: " + "; ".join(
-            f"các trường hợp của {', '.join(part for part, _ in parts)} đã nằm trong số hồ sơ của {code}"
-            for code, parts in found.counted_twice.items()) + ")")
+    if found.counted_twice:
+        line += (f" (đã trừ {vnd(found.annual_cost_vnd - found.total_annual_cost_vnd)} tính trùng: "
+                 + "; ".join(_counted_in(code, parts) for code, parts in found.counted_twice.items()) + ")")
     return line
 
 
-def print_opportunities(found: Opportunities, cat: Catalogue, adopted: Collection[str] = ()) -> None:
+def _counted_in(code: str, parts: list[tuple[str, int]]) -> str:
+    return f"các trường hợp của {', '.join(part for part, _ in parts)} đã nằm trong số hồ sơ của {code}"
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One of the catalogue's top-opportunity tables, as the console prints it and the summary sheet lists it."""
+
+    title: str
+    item: str
+    """What a row names (a paper, an agency, a procedure)."""
+    value: str
+    unit: str
+    rows: list[tuple[str, int]]
+    caption: str = ""
+
+
+def rankings(found: Opportunities, cat: Catalogue, adopted: Collection[str] = ()) -> list[Ranking]:
     """Documents asked by most procedures, agencies in most hops, largest annual costs and savings (`adopted`: the
     codes an approved or implemented plan already simplifies, marked)."""
+    marked = any(code in adopted for _, code, _ in found.savings)
+    return [
+        Ranking("Giấy tờ được nhiều thủ tục yêu cầu nhất", "Giấy tờ", "Số thủ tục", "thủ tục",
+                [(found.labels[k], n) for k, n in found.documents.most_common(TOP)]),
+        Ranking("Cơ quan có nhiều lần chuyển hồ sơ nhất", "Cơ quan", "Số lần chuyển đi hoặc đến", "lần",
+                [(actor_name(k, cat), n) for k, n in found.hops.most_common(TOP)]),
+        Ranking("Thủ tục có chi phí tuân thủ một năm lớn nhất", "Thủ tục", "Chi phí một năm", "đồng",
+                [(f"{code} {name}", amount) for amount, code, name in found.costs],
+                "Mỗi thủ tục theo số hồ sơ mỗi năm của chính nó."),
+        Ranking("Thủ tục có khoản tiết kiệm ước tính lớn nhất", "Thủ tục", "Tiết kiệm một năm", "đồng",
+                [(f"{'* ' if code in adopted else ''}{code} {name}", amount) for amount, code, name in found.savings],
+                "Áp dụng cùng lúc các đề xuất của mỗi thủ tục; phần hai đề xuất cùng bỏ chỉ tính một lần."
+                + (" * Đã có phương án được phê duyệt hoặc đã thực hiện (data/proposals/): một phần khoản tiết kiệm có"
+                   " thể đã được quyết định; xem tthc analyze MÃ." if marked else "")),
+    ]
 
-    def show(title: str, header: str, value: str, rows: list[tuple[str, str]], caption: str | None = None) -> None:
-        table = Table(header, figures(value), title=title, caption=caption)
-        for left, right in rows:
-            table.add_row(escape(left), escape(right))
+
+def print_opportunities(found: Opportunities, cat: Catalogue, adopted: Collection[str] = ()) -> None:
+    """The `rankings`, one rich table each."""
+    for ranking in rankings(found, cat, adopted):
+        table = Table(ranking.item, figures(ranking.value), title=ranking.title, caption=ranking.caption or None)
+        for label, amount in ranking.rows:
+            table.add_row(escape(clip(label)), vnd(amount) if ranking.unit == "đồng" else f"{amount} {ranking.unit}")
+        if not ranking.rows:
+            table.add_row("(chưa có)", "")
         console.print(table)
 
-    show("Giấy tờ được nhiều thủ tục yêu cầu nhất", "Giấy tờ", "Số thủ tục",
-         [(clip(found.labels[k]), f"{n} thủ tục") for k, n in found.documents.most_common(TOP)])
-    show("Cơ quan có nhiều lần chuyển hồ sơ nhất", "Cơ quan", "Số lần chuyển đi hoặc đến",
-         [(actor_name(k, cat), f"{n} lần") for k, n in found.hops.most_common(TOP)])
-    show("Thủ tục có chi phí tuân thủ một năm lớn nhất", "Thủ tục", "Chi phí một năm",
-         [(clip(f"{code} {name}"), vnd(amount)) for amount, code, name in found.costs])
-    marked = any(code in adopted for _, code, _ in found.savings)
-    show("Thủ tục có khoản tiết kiệm ước tính lớn nhất", "Thủ tục", "Tiết kiệm một năm",
-         [(clip(f"{'* ' if code in adopted else ''}{code} {name}"), vnd(amount)) for amount, code, name in found.savings]
-         or [("(chưa có phát hiện nào ước tính tiết kiệm)", "")],
-         caption="Áp dụng cùng lúc các đề xuất của mỗi thủ tục; phần hai đề xuất cùng bỏ chỉ tính một lần."
-         + (" * Đã có phương án được phê duyệt hoặc đã thực hiện (data/proposals/): một phần khoản tiết kiệm có thể"
-            " đã được quyết định; xem tthc analyze MÃ." if marked else ""))
+
+def summary_frame(found: Opportunities, cat: Catalogue, adopted: Collection[str] = ()) -> pd.DataFrame:
+    """The sheet «Tổng hợp» of analysis.xlsx: the catalogue's totals, then the `rankings`, one row per line."""
+    import pandas as pd
+
+    totals = [
+        ("Số thủ tục", len(found.own), "thủ tục"),
+        ("Cộng chi phí tuân thủ một năm của từng thủ tục, theo số hồ sơ của chính nó", found.annual_cost_vnd, "đồng"),
+        *((f"Trừ phần tính trùng: {_counted_in(code, parts)}", sum(amount for _, amount in parts), "đồng")
+          for code, parts in found.counted_twice.items()),
+        ("Chi phí tuân thủ một năm của danh mục, mỗi trường hợp tính một lần", found.total_annual_cost_vnd, "đồng"),
+    ]
+    rows = [("Tổng hợp", rank, label, amount, unit) for rank, (label, amount, unit) in enumerate(totals, 1)]
+    for ranking in rankings(found, cat, adopted):
+        rows += [(ranking.title, rank, label, amount, ranking.unit)
+                 for rank, (label, amount) in enumerate(ranking.rows, 1)]
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+SUMMARY_COLUMNS = {"section": "Bảng", "rank": "Thứ tự", "item": "Mục", "value": "Giá trị", "unit": "Đơn vị"}
 
 
 @contextlib.contextmanager
@@ -448,8 +493,10 @@ def register(app: typer.Typer) -> None:
                 findings = pd.DataFrame(table.findings, columns=list(FINDING_COLUMNS))
                 findings.insert(findings.columns.get_loc("legal_changes") + 1, "adopted_plans",
                                 adopted_plans_column(findings, cat, rates, plans))
+                adopted = {entry.code for plan in plans if plan.status in ADOPTED for entry in plan.procedures}
+                summary = summary_frame(table.opportunities, cat, adopted)
                 try:
-                    written = write_tables({"analysis": frame, "findings": findings}, out)
+                    written = write_tables({"summary": summary, "analysis": frame, "findings": findings}, out)
                 except OSError as exc:
                     errors.print(f"không ghi được các bảng vào {out}: {exc}")
                     raise typer.Exit(1) from None
@@ -457,8 +504,7 @@ def register(app: typer.Typer) -> None:
                     console.print(f"Đã ghi {path}", markup=False)
                 console.print(f"{len(table.rows)} thủ tục ({table.analysed} phân tích mới, {table.from_cache} từ bộ nhớ "
                               f"đệm); {total_line(table.opportunities)}", markup=False)
-                print_opportunities(table.opportunities, cat, {
-                    entry.code for plan in plans if plan.status in ADOPTED for entry in plan.procedures})
+                print_opportunities(table.opportunities, cat, adopted)
                 return
             procedure = procedure_or_exit(cat, code, data)
             result = analyse(procedure, cat, rates, start=start_day, method=method)
