@@ -140,3 +140,30 @@ def test_every_catalogue_record_analyses_consistently() -> None:
         assert abs(sum(line.amount_vnd for line in c.lines) - c.per_case_vnd) <= len(c.lines), p.code
         assert c.time_minutes >= m.applicant_minutes.total, p.code  # cost adds certification time to the steps'
         assert c.annual_cost_vnd >= 0 and all(line.explanation for line in c.lines)
+
+
+@st.composite
+def volumes(draw: st.DrawFn) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str, str]]]:
+    """Procedures (cost per case, cases a year) and which procedures' volumes count other procedures' cases."""
+    codes = [f"1.00000{i}" for i in range(draw(st.integers(1, 6)))]
+    per_case = {c: draw(st.integers(0, 500_000)) for c in codes}
+    cases = {c: draw(st.integers(0, 2_000_000)) for c in codes}
+    own = {c: (per_case[c], per_case[c] * cases[c]) for c in codes}
+    counted = [(c, w, str(cases[c])) for c in codes for w in draw(st.lists(st.sampled_from(codes), max_size=2, unique=True))
+               if w != c]
+    return own, counted
+
+
+@given(volumes())
+def test_counting_each_case_once_takes_off_no_more_than_each_record_counts(
+        catalogue: tuple[dict[str, tuple[int, int]], list[tuple[str, str, str]]]) -> None:
+    """However records overlap (and even when the parts outnumber the whole), the total counted once lies between 0
+    and the plain sum, no record loses more than its own annual cost, and without overlaps it is the plain sum."""
+    from analysis.opportunities import counted_once, counted_twice
+
+    own, counted = catalogue
+    plain = sum(annual for _, annual in own.values())
+    assert 0 <= counted_once(own, counted) <= plain
+    assert counted_once(own, []) == plain
+    for whole, parts in counted_twice(own, counted).items():
+        assert 0 <= sum(amount for _, amount in parts) <= own[whole][1]
