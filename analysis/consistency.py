@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
 import networkx as nx
@@ -185,13 +184,8 @@ def check_catalogue(cat: Catalogue, unreadable: Collection[str] = ()) -> list[In
             successors.setdefault(code, p.code)
     for code, counted in parts.items():
         whole = cat.procedures.get(code)
-        if whole is not None and sum(map(_cases, counted)) > _cases(whole):
+        if whole is not None and sum(p.annual_volume.cases for p in counted) > whole.annual_volume.cases:
             out.append(Inconsistency("procedure", code, ("annual_volume", "subjects_per_year"),
                                      f"số trường hợp mỗi năm ít hơn tổng số của các thủ tục ghi `counted_in: [{code}]` "
                                      f"({', '.join(p.code for p in counted)})", "warning"))
     return out
-
-
-def _cases(p: Procedure) -> Decimal:
-    """Cases a year: f × N."""
-    return p.annual_volume.frequency_per_subject * p.annual_volume.subjects_per_year

@@ -90,7 +90,7 @@ class Contribution:
             code=analysis.code, name=analysis.name, documents=documents,
             hop_ends=[agency for hop in analysis.metrics.hops for agency in (hop.from_agency, hop.to_agency)],
             annual_cost_vnd=analysis.cost.annual_cost_vnd, per_case_vnd=analysis.cost.per_case_vnd,
-            cases=str(analysis.cost.frequency_per_subject * analysis.cost.subjects_per_year),
+            cases=str(procedure.annual_volume.cases),
             counted_in=list(procedure.annual_volume.counted_in),
             saving_vnd=analysis.saving.annual_vnd if analysis.saving else 0,
         )

@@ -255,6 +255,11 @@ class AnnualVolume(Model):
     is one of the births 1.001193's published figure counts. Each record keeps the volume its source gives; the
     catalogue's total counts such a case once, at this procedure's cost (analysis/opportunities.py)."""
 
+    @property
+    def cases(self) -> Decimal:
+        """Cases a year: f × N."""
+        return self.frequency_per_subject * self.subjects_per_year
+
     @model_validator(mode="after")
     def _sourced(self) -> AnnualVolume:
         if self.origin == "published" and self.source is None:
