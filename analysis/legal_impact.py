@@ -89,6 +89,7 @@ def apply_changes(catalogue: Catalogue, changes: Iterable[LegalChange], as_of: d
     legal = legal_as_of(catalogue.legal, changes, as_of)
     agencies = dict(catalogue.agencies)
     procedures = copy_procedures(catalogue.procedures)
+    _records_on(procedures, as_of)
     parameters = dict(catalogue.parameters.parameters)
     in_effect = sorted((c for c in changes if c.effective <= as_of), key=lambda c: (c.effective, c.id))
     for change in in_effect:
@@ -116,6 +117,25 @@ def apply_changes(catalogue: Catalogue, changes: Iterable[LegalChange], as_of: d
                     if code in procedures:
                         procedures[code] = _with_fee(procedures[code], op)
     return Catalogue(procedures, agencies, legal, ParameterSet(parameters=parameters), dict(catalogue.extras))
+
+
+def _records_on(procedures: MutableMapping[str, Procedure], as_of: date) -> None:
+    """The records as they stood on `as_of`: a record that replaces others (`replaces`) and was published after that
+    day was not the procedure yet, the records it replaces were. So where those are kept in the catalogue (as
+    abolished), they are in force on that day and it is left out: the fee change of 1/1/2026 reached 1.012575, which
+    1.115970 replaced on 22/7/2026. A record whose predecessors are not kept stays, rather than leave a gap. Read from
+    the records' indexes: nothing is decoded but the records put back in force."""
+    for code in list(procedures):
+        index = index_of(procedures, code)
+        if index.published is None or index.published <= as_of:
+            continue
+        kept = [old for old in index.replaces if old in procedures]
+        if not kept:
+            continue
+        del procedures[code]
+        for old in kept:
+            if index_of(procedures, old).status == "abolished":
+                procedures[old] = procedures[old].model_copy(update={"status": "in_force"})
 
 
 def legal_as_of(

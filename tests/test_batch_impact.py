@@ -273,10 +273,13 @@ def test_a_change_decodes_only_the_procedures_it_touches(tmp_path: Path, change_
         assert isinstance(procedures, Procedures)
         return {code for code in procedures if procedures.encoded(code) is None}
 
+    # Besides, a record back in force on that day is decoded to say so: 1.012575 before 1.115970 replaced it.
+    restored = {"1.012575"}
     assert scope.reasons == expected.reasons and scope.reasons
     assert decoded(warm.procedures) == set()
-    assert decoded(scope.before.procedures) <= set(scope.reasons)
-    assert decoded(scope.after.procedures) <= set(scope.reasons)
+    assert decoded(scope.before.procedures) <= set(scope.reasons) | restored
+    assert decoded(scope.after.procedures) <= set(scope.reasons) | restored
+    assert scope.before.procedures["1.012575"].status == "in_force" and "1.115970" not in scope.before.procedures
     assert len(decoded(scope.after.procedures)) < len(warm.procedures)
     assert dict(scope.after.procedures) == dict(expected.after.procedures)
     assert dict(scope.before.procedures) == dict(expected.before.procedures)
@@ -307,3 +310,16 @@ def test_one_procedure_as_the_law_stood_reads_like_the_whole_catalogue_as_the_la
         group = whole.procedures[code].interagency_group
         members = [c for c in whole.procedures if whole.procedures[c].interagency_group == group] if group else [code]
         assert sorted(alone.procedures) == sorted(members)  # the changes were applied to these records alone
+
+
+def test_a_record_replaced_on_a_day_is_the_procedure_before_it() -> None:
+    """1.115970 (published 22/7/2026) replaces 1.012575, kept in the catalogue as abolished: the catalogue as at
+    the day before has 1.012575 in force and no 1.115970; from that day, the reverse. 1.116410 (published 17/8/2026)
+    replaces 2.001195, which the catalogue does not keep: it stays on any day rather than leave a gap."""
+    cat = load(DEFAULT_DATA).catalogue
+    before = apply_changes(cat, [], date(2026, 7, 21)).procedures
+    assert before["1.012575"].status == "in_force" and "1.115970" not in before
+    on = apply_changes(cat, [], date(2026, 7, 22)).procedures
+    assert on["1.012575"].status == "abolished" and on["1.115970"].replaces == ["1.012575"]
+    assert "2.001195" not in cat.procedures and "1.116410" in apply_changes(cat, [], date(2025, 1, 1)).procedures
+    assert cat.procedures["1.012575"].status == "abolished"  # the catalogue itself is not changed

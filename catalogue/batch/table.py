@@ -96,10 +96,13 @@ def analyse_table(
 ) -> Table:
     """Every procedure's row (in code order) and the catalogue's opportunities. Rows in `cache` are read, the others
     analysed and stored there. One chunk, or `workers=1`: in this process; otherwise on `workers` processes
-    (default: every core), a few chunks in flight at a time."""
+    (default: every core), a few chunks in flight at a time. A record abolished on `day` is left out: nobody does
+    that procedure any more, so it has no cost to add up and nothing to simplify."""
     procedures = catalogue.procedures
     group = groups_of(catalogue)
+    in_force = [code for code in procedures if index_of(procedures, code).status != "abolished"]
     keys = table_keys(catalogue, group, day, method, cache.engine) if cache is not None else {}
+    keys = {code: keys[code] for code in in_force if code in keys}
     results: dict[str, TableResult] = {}
     if cache is not None:
         code_of = {key: code for code, key in keys.items()}
@@ -107,8 +110,8 @@ def analyse_table(
             results[code_of[key]] = TableResult(row_from(hit["row"], start or day),
                                                 Contribution.from_json(hit["contribution"]), hit["findings"])
     # A group is analysed whole when one of its procedures is not in the cache (its findings compare them all).
-    stale = {group[code] for code in procedures if code not in results} - {None}
-    missing = [code for code in procedures if code not in results or group[code] in stale]
+    stale = {group[code] for code in in_force if code not in results} - {None}
+    missing = [code for code in in_force if code not in results or group[code] in stale]
     for code in missing:
         results.pop(code, None)
     if progress and results:

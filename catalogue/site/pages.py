@@ -44,7 +44,7 @@ from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
 from models.analysis import ROUNDING_NOTE_VI, CostBreakdown, CostLine, ProcedureAnalysis
-from models.catalogue import Catalogue
+from models.catalogue import Catalogue, successor_of
 from models.change import LegalChange
 from models.common import LEVEL_LABELS_VI, Source, shorten
 from models.findings import Finding
@@ -706,13 +706,17 @@ def implemented_notice(entries: Sequence[PlanEntry]) -> str:
     ])
 
 
-def status_notice(p: Procedure) -> str:
+def status_notice(p: Procedure, site: Site) -> str:
     """The note on the page of a procedure amended or abolished since its record was published: a citizen should
-    not file on steps, documents or fees that may have changed."""
+    not file on steps, documents or fees that may have changed, and is led to the record that replaces it."""
     if p.status == "in_force":
         return ""
     if p.status == "abolished":
-        return '!!! danger "Thủ tục đã bị bãi bỏ"\n\n    Trang này giữ bản ghi để tra cứu; thủ tục không còn được thực hiện.'
+        successor = successor_of(site.catalogue.procedures, p.code)
+        now = (f" Thủ tục nay là [{successor} · {md(site.catalogue.procedures[successor].name)}]({successor}.md)."
+               if successor else "")
+        return ('!!! danger "Thủ tục đã bị bãi bỏ"\n\n    Trang này giữ bản ghi để tra cứu; thủ tục không còn được '
+                f"thực hiện.{now}")
     return "\n".join([
         '!!! warning "Thủ tục đã được sửa đổi"', "",
         "    Thủ tục đã được sửa đổi, bổ sung sau bản ghi mà trang này dựa vào: trình tự, giấy tờ, thời hạn và phí có "
@@ -932,17 +936,21 @@ def _histogram(values: Iterable[float], limits: Sequence[int]) -> list[int]:
 
 def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     """The dashboard page and its SVG charts (file name → SVG text)."""
-    analyses = list(site.data.analyses.values())
+    procedures = site.catalogue.procedures
+    # An abolished record keeps its page, not a place in the figures: nobody does that procedure any more.
+    analyses = [a for code, a in site.data.analyses.items() if procedures[code].status != "abolished"]
+    abolished = len(procedures) - len(analyses)
     svgs: dict[str, str] = {}
     out = [front_matter("Tổng quan"), "# Tổng quan danh mục", "",
            f"Số liệu tính theo tham số có hiệu lực ngày {day(site.data.as_of)}; thời gian và chi phí dựa trên "
            "các bước và số hồ sơ mỗi năm, trong đó có phần ước tính.", ""]
     found = Opportunities()
-    for code, a in site.data.analyses.items():
-        found.add(Contribution.of(site.catalogue.procedures[code], a))
+    for a in analyses:
+        found.add(Contribution.of(procedures[a.code], a))
     twice = found.annual_cost_vnd - found.total_annual_cost_vnd
     out += [
-        f"- Số thủ tục: **{num(len(site.catalogue.procedures))}**; lĩnh vực: {num(len(site.by_field))}; "
+        f"- Số thủ tục: **{num(len(analyses))}**"
+        + (f" (và {num(abolished)} thủ tục đã bãi bỏ, giữ trang để tra cứu)" if abolished else "") + "; lĩnh vực: {num(len(site.by_field))}; "
         f"cơ quan đang hoạt động: {num(sum(map(site.working, site.catalogue.agencies.values())))}",
         f"- Tổng chi phí tuân thủ ước tính mỗi năm: **{large_money(found.total_annual_cost_vnd)}**"
         + (f" (mỗi trường hợp tính một lần: đã trừ {large_money(twice)} của "
@@ -1055,7 +1063,7 @@ def generate(data: SiteData) -> dict[str, str]:
     for code in sorted(site.catalogue.procedures):
         # A carried-out plan's notice already says the page may show the process before it: one warning is enough.
         notice = "\n\n".join(n for n in (implemented_notice(data.plan_entries.get(code, ()))
-                                          or status_notice(site.catalogue.procedures[code]),
+                                          or status_notice(site.catalogue.procedures[code], site),
                                           amendment_notice(data.amendments.get(code, ()), data.as_of),
                                           ahead_notice(data.ahead.get(code, ()), data.as_of),
                                           notices.get(code, "")) if n)
