@@ -4,7 +4,7 @@ simplification operations in words."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,9 +24,9 @@ from rich.table import Column
 from rich.text import Text
 
 from analysis.proposals import by_post
-from models.catalogue import Catalogue
+from models.catalogue import Catalogue, index_of, successor_of
 from models.findings import Saving
-from models.procedure import FEE_PER_VI, Fee, Procedure
+from models.procedure import FEE_PER_VI, PROCEDURE_STATUS_VI, Fee, Procedure
 from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, Comparison, LegalChange, Operation, PlanComparison
 
 console = Console(highlight=False, soft_wrap=True)
@@ -97,6 +97,14 @@ def clip(text: str, width: int = 90) -> str:
     'Đăng ký biến động q…'
     """
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def procedure_status(p: Procedure, procedures: Mapping[str, Procedure]) -> str:
+    """«Đang áp dụng», «Đã được sửa đổi», or «Đã bãi bỏ; thay bằng <code> · <name>» when a record of `procedures`
+    (the whole catalogue) replaced it."""
+    successor = successor_of(procedures, p.code) if p.status == "abolished" else None
+    text = PROCEDURE_STATUS_VI[p.status]
+    return f"{text}; thay bằng {successor} · {index_of(procedures, successor).name}" if successor else text
 
 
 def vnd(amount: int | float) -> str:

@@ -610,3 +610,10 @@ def test_a_card_taken_online_is_said_to_come_by_post() -> None:
     """1.116410: a physical card cannot be fetched online: the suggestion says it is posted, as it is costed."""
     out = " ".join(run("analyze", "1.116410").split())
     assert "Đề xuất: Thực hiện trực tuyến: «Nhận thẻ căn cước tại Công an cấp xã nơi tiếp nhận hồ sơ» (qua bưu chính)" in out
+
+
+def test_a_record_replaced_by_another_says_which() -> None:
+    """1.012575, kept for the days before 1.115970 replaced it, names its successor wherever its status is shown."""
+    successor = "Đã bãi bỏ; thay bằng 1.115970 · Đăng ký, cấp chứng nhận đăng ký xe, biển số xe"
+    assert successor in " ".join(run("analyze", "1.012575").split())
+    assert f"Tình trạng: {successor}" in " ".join(run("show", "1.012575").split())

@@ -306,6 +306,7 @@ def test_dashboard_charts_are_svg_pictures_of_the_catalogue() -> None:
     assert f"Số thủ tục: {sum(bar_values)} (và 1 thủ tục đã bãi bỏ, giữ trang để tra cứu)" in text
     old = " ".join(site.page("thu-tuc/1.012575.html").text_content().split())
     assert "Thủ tục đã bị bãi bỏ" in old and "Thủ tục nay là 1.115970 · Đăng ký, cấp chứng nhận đăng ký xe" in old
+    assert "Đã bãi bỏ; thay bằng 1.115970 · Đăng ký, cấp chứng nhận đăng ký xe, biển số xe" in old
 
 
 def test_dashboard_counts_the_days_a_rule_saves_beside_its_money() -> None:

@@ -6,7 +6,7 @@ import contextlib
 import json
 import math
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,6 +34,7 @@ from catalogue.console import (
     figures,
     legal_text,
     num,
+    procedure_status,
     progress_bar,
     quantity,
     saving_parts,
@@ -48,7 +49,7 @@ from catalogue.store import open_catalogue
 from models.analysis import ROUNDING_NOTE_VI, SOURCE_KIND_LABELS_VI, ProcedureAnalysis
 from models.catalogue import Catalogue
 from models.parameters import CostRates
-from models.procedure import PROCEDURE_STATUS_VI
+from models.procedure import Procedure
 from models.proposal import PROPOSAL_STATUS_VI, Proposal
 
 JSON_FORMAT = "tthc-analysis"
@@ -63,9 +64,10 @@ def analysis_document(result: ProcedureAnalysis) -> dict[str, Any]:
 
 
 def print_report(result: ProcedureAnalysis, cat: Catalogue, amendments: Sequence[str] = (),
-                 plans: Sequence[Proposal] = ()) -> None:
+                 plans: Sequence[Proposal] = (), whole: Mapping[str, Procedure] | None = None) -> None:
     """A readable report: the legal changes behind the procedure analysed (`amendment_lines`), metrics, critical
-    path, cost line by line, findings (each with the adopted `plans` that already make its change)."""
+    path, cost line by line, findings (each with the adopted `plans` that already make its change). `whole`: the
+    catalogue's records when `cat` holds only this one (where to find the record that replaced it)."""
     procedure = cat.procedures[result.code]
     m, c = result.metrics, result.cost
     console.print(f"[bold]{escape(result.code)} · {escape(result.name)}[/bold]")
@@ -74,7 +76,7 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue, amendments: Sequence
     table = Table("Chỉ tiêu", "Giá trị", title="Chỉ số của trình tự")
     wd = m.elapsed_working_days
     rows = [
-        ("Tình trạng", PROCEDURE_STATUS_VI[procedure.status]),
+        ("Tình trạng", procedure_status(procedure, cat.procedures if whole is None else whole)),
         ("Số bước", str(m.steps)),
         ("Số cơ quan tham gia", f"{m.agencies} ({', '.join(actor_name(a, cat) for a in m.agency_ids)})"),
         ("Số lần chuyển hồ sơ giữa các cơ quan", str(m.agency_hops)),
@@ -477,8 +479,9 @@ def register(app: typer.Typer) -> None:
         start_day = parse_day(start, "--start")
         # The catalogue as the law stood on that day (today by default): the legal changes of data/changes/ in effect.
         # One procedure's report also says which changes made it differ from its record.
-        amended = None if all_ else amended_catalogue(open_catalogue(data), data, day, [code])
-        cat = amended.catalogue if amended else catalogue_with_changes(open_catalogue(data), data, day)
+        base = open_catalogue(data)
+        amended = None if all_ else amended_catalogue(base, data, day, [code])
+        cat = amended.catalogue if amended else catalogue_with_changes(base, data, day)
         rates = resolve_rates(cat, day)
         plans = list(load_proposals(data, cat)[0].values())  # a finding an adopted plan already makes says so
         try:
@@ -515,4 +518,5 @@ def register(app: typer.Typer) -> None:
             # Plain stdout, not the rich console: the JSON must stay byte-for-byte what json.dumps wrote.
             typer.echo(json.dumps(analysis_document(result), ensure_ascii=False, indent=2))
         else:
-            print_report(result, cat, amendment_lines(amended, result.code, day) if amended else (), plans)
+            print_report(result, cat, amendment_lines(amended, result.code, day) if amended else (), plans,
+                         base.procedures)

@@ -14,10 +14,10 @@ from rich.table import Column, Table
 from analysis.metrics import agency_papers
 from catalogue.batch.changes import amended_catalogue, amendment_lines, catalogue_with_changes
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
-from catalogue.console import console, fee_amount, figures, num, time_limit
+from catalogue.console import console, fee_amount, figures, num, procedure_status, time_limit
 from catalogue.store import open_catalogue
 from models.common import LEVEL_LABELS_VI, fold
-from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, PROCEDURE_STATUS_VI, STEP_KIND_LABELS_VI, Procedure
+from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, STEP_KIND_LABELS_VI, Procedure
 
 WORD = re.compile(r"\w+")
 
@@ -89,7 +89,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Xem một thủ tục: tóm tắt dễ đọc."""
         day = parse_day(as_of, "--as-of") or date.today()
-        amended = amended_catalogue(open_catalogue(data), data, day, [code])
+        whole = open_catalogue(data)
+        amended = amended_catalogue(whole, data, day, [code])
         cat = amended.catalogue
         p = procedure_or_exit(cat, code, data)
         agencies = cat.agencies
@@ -98,7 +99,7 @@ def register(app: typer.Typer) -> None:
         if p.also_known_as:
             console.print(f"Tên gọi thông dụng: {', '.join(p.also_known_as)}", markup=False)
         console.print(f"Lĩnh vực: {p.field} · Cấp: {', '.join(LEVEL_LABELS_VI[lv] for lv in p.levels)} · DVC trực tuyến: "
-                      f"{ONLINE_LABELS_VI[p.online]} · Tình trạng: {PROCEDURE_STATUS_VI[p.status]}", markup=False)
+                      f"{ONLINE_LABELS_VI[p.online]} · Tình trạng: {procedure_status(p, whole.procedures)}", markup=False)
         console.print(f"Cơ quan có thẩm quyền: {', '.join(name(a) for a in p.agencies.competent)}", markup=False)
         for line in amendment_lines(amended, code, day):  # the record at its source differs from what is shown
             console.print(line, markup=False)

@@ -44,7 +44,7 @@ from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
 from models.analysis import ROUNDING_NOTE_VI, CostBreakdown, CostLine, ProcedureAnalysis
-from models.catalogue import Catalogue, successor_of
+from models.catalogue import Catalogue, index_of, successor_of
 from models.change import LegalChange
 from models.common import LEVEL_LABELS_VI, Source, shorten
 from models.findings import Finding
@@ -312,7 +312,11 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
         volume_note = ESTIMATE if p.annual_volume.origin == "estimate" else ""
         rows.append(("Chi phí tuân thủ", f"{vnd(a.cost.per_case_vnd)} một lần; {vnd(a.cost.annual_cost_vnd)} "
                      f"một năm {volume_note}", ""))
-    rows.append(("Tình trạng", h(PROCEDURE_STATUS_VI[p.status]), ""))
+    procedures = site.catalogue.procedures
+    successor = successor_of(procedures, p.code) if p.status == "abolished" else None
+    now = "; thay bằng " + site.procedure_link(
+        successor, PROCEDURES, f"{successor} · {index_of(procedures, successor).name}") if successor else ""
+    rows.append(("Tình trạng", h(PROCEDURE_STATUS_VI[p.status]) + now, ""))
     if p.replaces:
         rows.append(("Thay thế thủ tục", h(", ".join(p.replaces)), ""))
     items = "".join(
