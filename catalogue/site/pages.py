@@ -222,6 +222,14 @@ class Site:
         name = self.catalogue.procedures[code].name if text is None else text
         return f'<a href="{rel(from_dir, f"{PROCEDURES}/{code}.html")}">{h(name)}</a>'
 
+    def successor_link(self, p: Procedure) -> str:
+        """For an abolished record, «<code> · <name>» of the record that replaced it, linked from its page; else ""."""
+        procedures = self.catalogue.procedures
+        successor = successor_of(procedures, p.code) if p.status == "abolished" else None
+        if successor is None:
+            return ""
+        return self.procedure_link(successor, PROCEDURES, f"{successor} · {index_of(procedures, successor).name}")
+
     def field_link(self, name: str, from_dir: str) -> str:
         return f'<a href="{rel(from_dir, f"{FIELDS}/{self.field_slugs[name]}.html")}">{h(name)}</a>'
 
@@ -312,11 +320,8 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
         volume_note = ESTIMATE if p.annual_volume.origin == "estimate" else ""
         rows.append(("Chi phí tuân thủ", f"{vnd(a.cost.per_case_vnd)} một lần; {vnd(a.cost.annual_cost_vnd)} "
                      f"một năm {volume_note}", ""))
-    procedures = site.catalogue.procedures
-    successor = successor_of(procedures, p.code) if p.status == "abolished" else None
-    now = "; thay bằng " + site.procedure_link(
-        successor, PROCEDURES, f"{successor} · {index_of(procedures, successor).name}") if successor else ""
-    rows.append(("Tình trạng", h(PROCEDURE_STATUS_VI[p.status]) + now, ""))
+    successor = site.successor_link(p)
+    rows.append(("Tình trạng", h(PROCEDURE_STATUS_VI[p.status]) + (f"; thay bằng {successor}" if successor else ""), ""))
     if p.replaces:
         rows.append(("Thay thế thủ tục", h(", ".join(p.replaces)), ""))
     items = "".join(
@@ -716,9 +721,8 @@ def status_notice(p: Procedure, site: Site) -> str:
     if p.status == "in_force":
         return ""
     if p.status == "abolished":
-        successor = successor_of(site.catalogue.procedures, p.code)
-        now = (f" Thủ tục nay là [{successor} · {md(site.catalogue.procedures[successor].name)}]({successor}.md)."
-               if successor else "")
+        successor = site.successor_link(p)
+        now = f" Thủ tục nay là {successor}." if successor else ""
         return ('!!! danger "Thủ tục đã bị bãi bỏ"\n\n    Trang này giữ bản ghi để tra cứu; thủ tục không còn được '
                 f"thực hiện.{now}")
     return "\n".join([
