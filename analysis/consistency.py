@@ -74,6 +74,7 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
         if d.issuer.agency is not None and d.issuer.agency not in cat.agencies:
             err(("documents", i, "issuer", "agency"), unknown_agency(d.issuer.agency))
         cites(("documents", i, "legal_basis"), d.legal_basis)
+        cites(("documents", i, "exempted_by"), d.exempted_by)
         if d.originals + d.copies + d.certified_copies == 0:
             err(("documents", i), "giấy tờ phải có ít nhất một bản chính, bản sao hoặc bản sao chứng thực")
 

@@ -196,20 +196,6 @@ def progress_bar(total: int, label: str, out: Console = errors) -> Iterator[Call
         yield advance
 
 
-TEXT_KINDS_VI = (("/QH", "Luật"), ("/NĐ-CP", "Nghị định"), ("/TTLT-", "Thông tư liên tịch"), ("/TT-", "Thông tư"),
-                 ("/NQ-", "Nghị quyết"), ("/QĐ-", "Quyết định"))
-"""The kind of a legal text, read from its number's symbol (60/2014/QH13 is a law)."""
-
-
-def cited_text(ref: str, articles: Sequence[str] = ()) -> str:
-    """A provision as a sentence names it: «khoản 1 Điều 16 Luật số 60/2014/QH13», «Nghị định số 63/2024/NĐ-CP».
-
-    >>> cited_text("60/2014/QH13", ["khoản 1 Điều 16"])
-    'khoản 1 Điều 16 Luật số 60/2014/QH13'
-    """
-    kind = next((name for symbol, name in TEXT_KINDS_VI if symbol in ref), "")
-    text = f"{kind} số {ref}" if kind else ref
-    return " ".join([", ".join(articles), text]).strip()
 
 
 def saving_parts(saving: Saving) -> str:

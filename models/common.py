@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Literal
 
@@ -119,3 +120,19 @@ def fold(value: str) -> str:
     """Lower-case text without diacritics, for search: "Đăng ký kết hôn" → "dang ky ket hon"."""
     decomposed = unicodedata.normalize("NFD", value.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+TEXT_KINDS_VI = (("/QH", "Luật"), ("/NĐ-CP", "Nghị định"), ("/TTLT-", "Thông tư liên tịch"), ("/TT-", "Thông tư"),
+                 ("/NQ-", "Nghị quyết"), ("/QĐ-", "Quyết định"))
+"""The kind of a legal text, read from its number's symbol (60/2014/QH13 is a law)."""
+
+
+def cited_text(ref: str, articles: Sequence[str] = ()) -> str:
+    """A provision as a sentence names it: «khoản 1 Điều 16 Luật số 60/2014/QH13», «Nghị định số 63/2024/NĐ-CP».
+
+    >>> cited_text("60/2014/QH13", ["khoản 1 Điều 16"])
+    'khoản 1 Điều 16 Luật số 60/2014/QH13'
+    """
+    kind = next((name for symbol, name in TEXT_KINDS_VI if symbol in ref), "")
+    text = f"{kind} số {ref}" if kind else ref
+    return " ".join([", ".join(articles), text]).strip()

@@ -129,6 +129,10 @@ class Document(Model):
     ceased: date | None = None
     """The day the paper ceased to exist in law (the sổ hộ khẩu: 01/01/2023, Luật Cư trú 2020, Điều 38 khoản 3): a
     record still asking for it asks for what no one issues any more, and the paper goes from the dossier."""
+    exempted_by: list[Citation] = []
+    """Provisions that already spare the applicant this paper when the state holds it (khoản 2 Điều 56 Nghị định
+    217/2026/NĐ-CP: land papers in the national database), though the published record still lists it: the fix is
+    to the publishing decision and to practice, not to the law."""
     legal_basis: list[Citation] = []
     verbatim: Text = ""
 
@@ -412,7 +416,7 @@ class RecordIndex(NamedTuple):
             cited += [(f"bước «{shorten(step.name, 60)}»", c.ref, tuple(c.articles)) for c in step.legal_basis]
         for document in procedure.documents:
             cited += [(f"giấy tờ «{shorten(document.name, 60)}»", c.ref, tuple(c.articles))
-                      for c in document.legal_basis]
+                      for c in (*document.legal_basis, *document.exempted_by)]
         for channel in procedure.channels:
             for fee in channel.fees:
                 cited += [(f"phí, lệ phí «{fee.name}»", c.ref, tuple(c.articles)) for c in fee.legal_basis]

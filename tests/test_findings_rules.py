@@ -102,6 +102,25 @@ def test_once_only_says_an_agency_drew_up_a_report_and_issued_a_certificate() ->
     assert "«Giấy xác nhận cư trú» (do Công an cấp tỉnh cấp)" in f.explanation
 
 
+def test_once_only_on_a_paper_the_law_already_spares_asks_to_correct_the_published_record() -> None:
+    """1.013225 (building permit, 1077/QĐ-BXD): khoản 2 Điều 56 Nghị định 217/2026/NĐ-CP already spares land papers
+    held in the national database, yet the published record lists them: the decision that published the procedure
+    is what must change, not the decree."""
+    cat = open_catalogue()
+    p = cat.procedures["1.013225"]
+    [f] = by_rule(find_all(p, cat, rates(day=date(2026, 12, 7))), "once-only")
+    assert "khoản 2 Điều 56 Nghị định số 217/2026/NĐ-CP đã cho không phải nộp, nhưng thủ tục đã công bố vẫn yêu cầu" in \
+        f.explanation
+    [op] = f.suggestion
+    assert op.legal_change is not None
+    [legal] = op.legal_change
+    assert (legal.ref, legal.action) == ("1077/QĐ-BXD", "amend") and legal.text.endswith("sửa thủ tục đã công bố.")
+    # A record that names no publishing decision: no text to name, and none of the law's either.
+    unpublished = p.model_copy(update={"provenance": p.provenance.model_copy(update={"publishing_decision": ""})})
+    [f] = by_rule(find_all(unpublished, cat, rates(day=date(2026, 12, 7))), "once-only")
+    assert f.suggestion[0].legal_change == []
+
+
 def test_once_only_is_silent_when_every_document_comes_from_the_applicant_or_a_third_party() -> None:
     assert by_rule(findings(doi_gplx()), "once-only") == []
 

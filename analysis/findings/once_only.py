@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from analysis.findings.context import Context, Draft, build
 from analysis.proposals import errands
+from models.common import cited_text
 from models.procedure import APPLICANT
-from models.proposal import DropDocument, ObtainFromState, Operation
+from models.proposal import DropDocument, LegalChange, ObtainFromState, Operation
 
 RULE = "once-only"
 
@@ -54,15 +55,21 @@ def find(ctx: Context) -> list[Draft]:
         else:
             continue
         verb = "xuất trình" if doc.presented else "nộp"
+        drop = f"Bỏ yêu cầu {verb} {doc.name}; cơ quan giải quyết khai thác, sử dụng thông tin sẵn có"
+        if doc.exempted_by:
+            # The law already spares it: the published record is behind the law, and only the record changes.
+            exempt = "; ".join(cited_text(c.ref, c.articles) for c in doc.exempted_by)
+            where += f"; {exempt} đã cho không phải {verb}, nhưng thủ tục đã công bố vẫn yêu cầu"
+            decision = ctx.procedure.provenance.publishing_decision
+            changes = [build(LegalChange, ref=decision, text=f"{drop} ({exempt}): sửa thủ tục đã công bố.")] \
+                if decision else []
+        else:
+            changes = ctx.legal_change(doc.legal_basis, f"{drop} (nguyên tắc chỉ cung cấp thông tin một lần).")
         names.append(f"«{doc.name}» ({where})")
         ops.append(build(ObtainFromState,
             document=doc.id, database=database, agency=agency,
             rationale=f"Giấy tờ {where}; cơ quan giải quyết tự khai thác, người dân không phải {verb}.",
-            legal_change=ctx.legal_change(
-                doc.legal_basis,
-                f"Bỏ yêu cầu {verb} {doc.name}; cơ quan giải quyết khai thác, sử dụng thông tin sẵn có "
-                "(nguyên tắc chỉ cung cấp thông tin một lần).",
-            ),
+            legal_change=changes,
         ))
     if not ops:
         return []

@@ -27,7 +27,6 @@ from analysis.findings import RULE_TITLES
 from analysis.metrics import agency_papers
 from analysis.opportunities import Contribution, Opportunities
 from catalogue.console import (
-    cited_text,
     fee_amount,
     num,
     over_limit_warning,
@@ -46,7 +45,7 @@ from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, 
 from models.analysis import ROUNDING_NOTE_VI, CostBreakdown, CostLine, ProcedureAnalysis
 from models.catalogue import Catalogue, index_of, successor_of
 from models.change import LegalChange
-from models.common import LEVEL_LABELS_VI, Source, shorten
+from models.common import LEVEL_LABELS_VI, Source, cited_text, shorten
 from models.findings import Finding
 from models.procedure import (
     APPLICANT,
