@@ -61,13 +61,15 @@ def test_only_what_the_source_states_is_compared(cat: Catalogue) -> None:
 def test_import_dry_run_lists_what_changed_since_transcription(tmp_path: Path) -> None:
     runner = CliRunner()
     # The national portal's popup for gia hạn giấy phép xây dựng (1.013227), captured when the form was still the one
-    # of Nghị định 15/2021/NĐ-CP; the catalogue's record follows Nghị định 175/2024/NĐ-CP.
+    # of Nghị định 15/2021/NĐ-CP and the province's charge 10.000 đ; the catalogue's record follows Nghị định
+    # 217/2026/NĐ-CP (1077/QĐ-BXD) with the 15.000 đ example charge, on each of three channels.
     result = runner.invoke(app, ["import", str(PORTAL / "dvc-276461-gia-han-gpxd.html"), "--code", "1.013227",
                                  "--dry-run", "--data", str(DEFAULT_DATA)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "khác hồ sơ trong danh mục ở 3 điểm" in result.output
+    assert "khác hồ sơ trong danh mục ở 6 điểm" in result.output
+    assert "Phí, lệ phí (trực tuyến)" in result.output and "10.000 đ" in result.output
     assert "Thành phần hồ sơ mới ở nguồn" in result.output and "15/2021/NĐ-CP" in result.output
-    assert "Thành phần hồ sơ không còn ở nguồn" in result.output and "175/2024/NĐ-CP" in result.output
+    assert "Thành phần hồ sơ không còn ở nguồn" in result.output and "217/2026/NĐ-CP" in result.output
     # A mirror page with no time limit, documents or legal table: nothing it states differs.
     result = runner.invoke(app, ["import", str(PORTAL / "dulieuphaply-dang-ky-thuong-tru.html"), "--dry-run",
                                  "--data", str(DEFAULT_DATA)], env={"COLUMNS": "200"})
