@@ -43,7 +43,7 @@ from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
 from models.analysis import ROUNDING_NOTE_VI, CostBreakdown, CostLine, ProcedureAnalysis
-from models.catalogue import Catalogue, index_of, successor_of
+from models.catalogue import Catalogue
 from models.change import LegalChange
 from models.common import LEVEL_LABELS_VI, Source, cited_text, shorten
 from models.findings import Finding
@@ -156,6 +156,8 @@ class Site:
     """agency id → procedure code → roles."""
     parts: dict[str, list[str]] = field(default_factory=dict)
     """code → the procedures whose cases its volume counts too (`AnnualVolume.counted_in`)."""
+    successors: dict[str, str] = field(default_factory=dict)
+    """code → the record that replaces it (`Procedure.replaces`)."""
 
     @classmethod
     def index(cls, data: SiteData) -> Site:
@@ -177,6 +179,8 @@ class Site:
                 site.by_agency.setdefault(agency, {})[code] = agency_roles
             for whole in p.annual_volume.counted_in:
                 site.parts.setdefault(whole, []).append(code)
+            for old in p.replaces:
+                site.successors.setdefault(old, code)
         taken: set[str] = set()
         for name in sorted(site.by_field):
             base = candidate = slug(name)
@@ -223,11 +227,10 @@ class Site:
 
     def successor_link(self, p: Procedure) -> str:
         """For an abolished record, «<code> · <name>» of the record that replaced it, linked from its page; else ""."""
-        procedures = self.catalogue.procedures
-        successor = successor_of(procedures, p.code) if p.status == "abolished" else None
+        successor = self.successors.get(p.code) if p.status == "abolished" else None
         if successor is None:
             return ""
-        return self.procedure_link(successor, PROCEDURES, f"{successor} · {index_of(procedures, successor).name}")
+        return self.procedure_link(successor, PROCEDURES, f"{successor} · {self.catalogue.procedures[successor].name}")
 
     def field_link(self, name: str, from_dir: str) -> str:
         return f'<a href="{rel(from_dir, f"{FIELDS}/{self.field_slugs[name]}.html")}">{h(name)}</a>'
