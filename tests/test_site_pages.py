@@ -303,7 +303,8 @@ def test_dashboard_charts_are_svg_pictures_of_the_catalogue() -> None:
     # Every procedure in force counted once; 1.012575, replaced by 1.115970, keeps its page but no place in the figures.
     assert sum(bar_values) == sum(p.status != "abolished" for p in site.catalogue.procedures.values())
     text = " ".join(site.page("tong-quan.html").text_content().split())
-    assert f"Số thủ tục: {sum(bar_values)} (và 1 thủ tục đã bãi bỏ, giữ trang để tra cứu)" in text
+    assert (f"Số thủ tục: {sum(bar_values)} (và 1 thủ tục đã bãi bỏ, giữ trang để tra cứu); lĩnh vực: "
+            f"{len({p.field for p in site.catalogue.procedures.values()})};") in text
     old = " ".join(site.page("thu-tuc/1.012575.html").text_content().split())
     assert "Thủ tục đã bị bãi bỏ" in old and "Thủ tục nay là 1.115970 · Đăng ký, cấp chứng nhận đăng ký xe" in old
     assert "Đã bãi bỏ; thay bằng 1.115970 · Đăng ký, cấp chứng nhận đăng ký xe, biển số xe" in old
@@ -337,9 +338,15 @@ def test_a_case_two_records_count_is_counted_once_in_the_catalogue_total() -> No
                 for code, p in cat.procedures.items() if code in costs for whole in p.annual_volume.counted_in)
     assert twice > 0
     total = sum(c.annual_cost_vnd for c in costs.values()) - twice
-    text = " ".join(site.page("tong-quan.html").text_content().split())
+    dashboard = site.page("tong-quan.html")
+    text = " ".join(dashboard.text_content().split())
     assert f"Tổng chi phí tuân thủ ước tính mỗi năm: {vnd(total)}" in text
     assert f"đã trừ {vnd(twice)}" in text
+    # The table below names each pair and what was taken off; its amounts add up to the deduction.
+    [pairs] = dashboard.xpath('//table[caption="Phần tính trùng đã trừ khỏi tổng chi phí của danh mục"]')
+    rows = [[" ".join(td.text_content().split()) for td in tr] for tr in pairs.xpath("./tbody/tr")]
+    assert ["Thủ tục đăng ký khai sinh", "1.003583, 2.000986, 2.001023"] in [r[:2] for r in rows]
+    assert sum(int(r[2].removesuffix(" đ").replace(".", "")) for r in rows) == twice
     part = " ".join(site.page("thu-tuc/2.001023.html").text_content().split())
     assert "Các trường hợp này đã nằm trong số hồ sơ mỗi năm của 1.001193" in part
     whole = site.page(f"thu-tuc/{CODE}.html")

@@ -960,14 +960,20 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     twice = found.annual_cost_vnd - found.total_annual_cost_vnd
     out += [
         f"- Số thủ tục: **{num(len(analyses))}**"
-        + (f" (và {num(abolished)} thủ tục đã bãi bỏ, giữ trang để tra cứu)" if abolished else "") + "; lĩnh vực: {num(len(site.by_field))}; "
+        + (f" (và {num(abolished)} thủ tục đã bãi bỏ, giữ trang để tra cứu)" if abolished else "")
+        + f"; lĩnh vực: {num(len(site.by_field))}; "
         f"cơ quan đang hoạt động: {num(sum(map(site.working, site.catalogue.agencies.values())))}",
         f"- Tổng chi phí tuân thủ ước tính mỗi năm: **{large_money(found.total_annual_cost_vnd)}**"
-        + (f" (mỗi trường hợp tính một lần: đã trừ {large_money(twice)} của "
-           f"{num(len({c for parts in found.counted_twice.values() for c, _ in parts}))} thủ tục có số hồ sơ đã nằm trong số của "
-           "thủ tục khác)" if twice else ""),
+        + (f" (mỗi trường hợp tính một lần: đã trừ {large_money(twice)} tính trùng, xem bảng dưới)" if twice else ""),
         f"- Số phát hiện khi rà soát: {num(sum(len(a.findings) for a in analyses))}", "",
     ]
+    if twice:
+        rows = [[site.procedure_link(whole, ""), ", ".join(site.procedure_link(c, "", c) for c, _ in parts),
+                 vnd(sum(amount for _, amount in parts))] for whole, parts in found.counted_twice.items()]
+        out += ["Số hồ sơ công bố của một số thủ tục đã gồm các trường hợp làm theo thủ tục khác (liên thông, lưu động): "
+                "tổng trên tính các trường hợp đó một lần, theo chi phí của thủ tục đã thực sự làm.", "",
+                table(["Thủ tục có số hồ sơ gồm cả", "Các trường hợp của", "Đã trừ khỏi tổng"], rows,
+                      "Phần tính trùng đã trừ khỏi tổng chi phí của danh mục"), ""]
 
     def chart(name: str, title: str, svg: str, caption: str) -> None:
         svgs[name] = svg
