@@ -220,10 +220,19 @@ def index_of(procedures: Mapping[str, Procedure], code: str) -> RecordIndex:
     return hit[1]
 
 
+def successors(procedures: Mapping[str, Procedure]) -> dict[str, str]:
+    """Code → the code of the record that replaces it (`Procedure.replaces`; the first record naming it, as
+    `tthc validate` reports a second), read from the records' indexes (no record is decoded)."""
+    out: dict[str, str] = {}
+    for code in procedures:
+        for old in index_of(procedures, code).replaces:
+            out.setdefault(old, code)
+    return out
+
+
 def successor_of(procedures: Mapping[str, Procedure], code: str) -> str | None:
-    """The code of the record that replaces `code` (`Procedure.replaces`), read from the records' indexes (no record
-    is decoded), or None."""
-    return next((c for c in procedures if code in index_of(procedures, c).replaces), None)
+    """The code of the record that replaces `code`, or None (`successors`)."""
+    return successors(procedures).get(code)
 
 
 def replaced_note(procedures: Mapping[str, Procedure], code: str) -> str:

@@ -69,16 +69,18 @@ def table_chunks(codes: list[str], group: dict[str, str | None], size: int = CHU
     return chunks
 
 
-def table_keys(catalogue: Catalogue, group: dict[str, str | None], day: date, method: str, engine: str) -> dict[str, str]:
-    """code → the cache key of its row: what keys its re-analysis result (the record, the texts and agencies it
-    names, the values of the rates on `day`, the method, the analysis code) and the same for every procedure of
-    its liên thông group (documents asked twice across the group are among its findings). Not the day itself: a
-    row's calendar days are counted again when it is read (`row_from`), so tomorrow's run reuses today's rows."""
+def table_keys(catalogue: Catalogue, codes: list[str], group: dict[str, str | None], day: date, method: str,
+               engine: str) -> dict[str, str]:
+    """code → the cache key of its row, for the procedures `codes` (those analysed: in force): what keys its
+    re-analysis result (the record, the texts and agencies it names, the values of the rates on `day`, the method,
+    the analysis code) and the same for every procedure of its liên thông group among `codes` (documents asked twice
+    across the group are among its findings). Not the day itself: a row's calendar days are counted again when it
+    is read (`row_from`), so tomorrow's run reuses today's rows."""
     procedures = catalogue.procedures
     keys = DependencyKeys(catalogue, CostRates.from_parameters(catalogue.parameters, day), method, engine, dated=False)
-    own = {code: keys.key(index_of(procedures, code), record_identity(procedures, code)[0]) for code in procedures}
+    own = {code: keys.key(index_of(procedures, code), record_identity(procedures, code)[0]) for code in codes}
     members: dict[str, list[str]] = {}
-    for code in sorted(procedures):
+    for code in sorted(codes):
         if (g := group[code]) is not None:
             members.setdefault(g, []).append(code)
     prefix = b"table|"
@@ -101,8 +103,7 @@ def analyse_table(
     procedures = catalogue.procedures
     group = groups_of(catalogue)
     in_force = [code for code in procedures if index_of(procedures, code).status != "abolished"]
-    keys = table_keys(catalogue, group, day, method, cache.engine) if cache is not None else {}
-    keys = {code: keys[code] for code in in_force if code in keys}
+    keys = table_keys(catalogue, in_force, group, day, method, cache.engine) if cache is not None else {}
     results: dict[str, TableResult] = {}
     if cache is not None:
         code_of = {key: code for code, key in keys.items()}

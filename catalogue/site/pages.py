@@ -43,7 +43,7 @@ from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
 from models.analysis import ROUNDING_NOTE_VI, CostBreakdown, CostLine, ProcedureAnalysis
-from models.catalogue import Catalogue
+from models.catalogue import Catalogue, successors
 from models.change import LegalChange
 from models.common import LEVEL_LABELS_VI, Source, cited_text, shorten
 from models.findings import Finding
@@ -161,8 +161,8 @@ class Site:
 
     @classmethod
     def index(cls, data: SiteData) -> Site:
-        site = cls(data)
         procedures = data.catalogue.procedures
+        site = cls(data, successors=successors(procedures))
         for code in sorted(procedures):
             p = procedures[code]
             site.by_field.setdefault(p.field, []).append(code)
@@ -179,8 +179,6 @@ class Site:
                 site.by_agency.setdefault(agency, {})[code] = agency_roles
             for whole in p.annual_volume.counted_in:
                 site.parts.setdefault(whole, []).append(code)
-            for old in p.replaces:
-                site.successors.setdefault(old, code)
         taken: set[str] = set()
         for name in sorted(site.by_field):
             base = candidate = slug(name)
