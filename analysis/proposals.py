@@ -13,6 +13,7 @@ removed step or document, a cycle, or a step left without a document that only a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
@@ -463,6 +464,38 @@ def by_post(targets: Iterable[Step], results: Sequence[Result], steps: Iterable[
             or not kept.isdisjoint(set(s.consumes) | (kept - named if s.kind == "submit" else set()))}
 
 
+_PLACE = re.compile(
+    r"\s*(?:\btrực tiếp\s+)?\btại\s+(?!(?:Điều|khoản|điểm|Nghị định|Thông tư|Quyết định|Luật|Mẫu|mẫu)\b)[^,;()]*?"
+    r"(?:\s*\((?!Bước)[^)]*\))?(?=\s*[,;(]|\s*$)|\s*\btrực tiếp\b", re.IGNORECASE)
+"""Where a step name sends the applicant in person: «tại <office>» up to the next comma or bracket, with the bracket
+that says more about the visit («(mang giấy hẹn)», «(hoặc Trung tâm …)»; not «(Bước 1)»), but not «tại Điều 5», a
+provision; and «trực tiếp»."""
+
+
+def online_name(name: str, channel: str) -> str:
+    """A step's name once it is done online (`channel` "online") or by post: the office it sent the applicant to
+    gives way to how it is done now; a name that names no office stays.
+
+    >>> online_name("Nộp hồ sơ, nộp lệ phí tại Bộ phận một cửa UBND cấp huyện", "online")
+    'Nộp hồ sơ, nộp lệ phí trực tuyến'
+    >>> online_name("Nộp hồ sơ trực tiếp tại Trung tâm Phục vụ hành chính công, xuất trình giấy tờ tùy thân", "online")
+    'Nộp hồ sơ trực tuyến, xuất trình giấy tờ tùy thân'
+    >>> online_name("Nhận thẻ căn cước tại Công an cấp xã nơi tiếp nhận hồ sơ", "post")
+    'Nhận thẻ căn cước qua bưu chính'
+    >>> online_name("Nhận hộ chiếu tại Phòng Quản lý xuất nhập cảnh (mang giấy hẹn, xuất trình giấy tờ)", "post")
+    'Nhận hộ chiếu qua bưu chính'
+    >>> online_name("Nộp hồ sơ đề nghị hưởng trợ cấp tại Trung tâm Dịch vụ việc làm (Bước 1)", "online")
+    'Nộp hồ sơ đề nghị hưởng trợ cấp trực tuyến (Bước 1)'
+    >>> online_name("Nộp tờ khai theo mẫu tại Điều 5 Thông tư 04/2020/TT-BTP", "online")
+    'Nộp tờ khai theo mẫu tại Điều 5 Thông tư 04/2020/TT-BTP'
+    """
+    found = _PLACE.search(name)
+    if found is None:
+        return name
+    how = "qua bưu chính" if channel == "post" else "trực tuyến"
+    return f"{name[:found.start()]} {how}{_PLACE.sub('', name[found.end():])}"
+
+
 def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
     if op.steps:
         targets = _applicant_steps(draft, op.steps)
@@ -481,11 +514,12 @@ def _go_online(draft: ProcedureDraft, op: GoOnline) -> None:
     posted = by_post(targets, draft.base.results, draft.steps.values(), draft.documents.values())
     for s in targets:
         time = s.applicant_time or ApplicantTime()
+        channel = "post" if s.id in posted else "online"
         # The office stays: the result still gathers at the desk that posts or uploads it (the police still send
         # theirs back to the commune), so going online moves the applicant, not the dossier between agencies.
         draft.set_step(
-            s, in_person=False, channel="post" if s.id in posted else "online",
-            applicant_time=_changed(time, travel=0, queue=0), name=op.names.get(s.id, s.name),
+            s, in_person=False, channel=channel, applicant_time=_changed(time, travel=0, queue=0),
+            name=op.names.get(s.id) or online_name(s.name, channel),
         )
     still_in_person = any(s.actor == APPLICANT and (s.in_person or s.channel == "in_person") for s in draft.steps.values())
     draft.online = "partial" if still_in_person else "full"

@@ -3,7 +3,6 @@ against the catalogue, and write the drafts `tthc suggest` makes."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from datetime import date
 from pathlib import Path
@@ -80,7 +79,7 @@ def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed:
     for i, changes in enumerate(proposal.procedures):
         base: Location = ("procedures", i)
         try:
-            before, after = apply_entry(changes, i, catalogue)
+            before, _ = apply_entry(changes, i, catalogue)
         except PlanError as exc:
             cause = exc.__cause__
             index = getattr(cause, "index", None)
@@ -100,28 +99,7 @@ def check_proposal(proposal: Proposal, catalogue: Catalogue, path: Path, parsed:
                            f"thủ tục {changes.code} chỉ dựa trên văn bản đã hết hiệu lực vào ngày {day:%d/%m/%Y} "
                            f"({', '.join(repealed)}): thủ tục đã bị bãi bỏ, không còn gì để đơn giản hóa"))
         out += _references(changes, base, catalogue, path, parsed)
-        out += _names_after(changes, before, after, base, path, parsed)
     return out
-
-
-_SAYS_WHERE = re.compile(r"\btại\b|trực tiếp", re.IGNORECASE)
-"""Words of a step name that send the applicant somewhere in person («tại Bộ phận một cửa», «nộp trực tiếp»)."""
-
-
-def _names_after(changes: ProcedureChanges, before: Procedure, after: Procedure, base: Location, path: Path,
-                 parsed: Parsed | None) -> list[Problem]:
-    """A warning for each step a plan moves online whose name still sends the applicant to an office: the plan's
-    tables, diagrams and Word document would show the old place (`GoOnline.names` gives the new name)."""
-    where = next((j for j, op in enumerate(changes.operations) if op.op == "go_online"), None)
-    if where is None:
-        return []
-    was = {s.id: s for s in before.steps}
-    return [_at(path, parsed, (*base, "operations", where),
-                f"{changes.code}: bước {s.id!r} chuyển sang trực tuyến nhưng tên vẫn ghi nơi người dân đến («{s.name}»): "
-                "ghi tên sau phương án trong `names`", "warning")
-            for s in after.steps
-            if s.id in was and was[s.id].in_person and not s.in_person and s.name == was[s.id].name
-            and _SAYS_WHERE.search(s.name)]
 
 
 def proposal_files(data: Path) -> list[Path]:

@@ -121,8 +121,9 @@ class GoOnline(_Operation):
     steps: list[Slug] = []
     names: dict[Slug, NonEmptyText] = {}
     """What moved steps are called after the plan, by step id («Nộp hồ sơ trực tuyến qua Cổng Dịch vụ công»): a
-    name that says where the applicant went («Nộp hồ sơ tại Bộ phận một cửa») misleads once nobody goes. Steps not
-    named keep their names."""
+    name that says where the applicant went («Nộp hồ sơ tại Bộ phận một cửa») misleads once nobody goes. A step not
+    named here loses the office its name gives and says «trực tuyến» or «qua bưu chính» instead
+    (`analysis.proposals.online_name`)."""
 
 
 class OneDesk(_Operation):

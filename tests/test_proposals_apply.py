@@ -125,6 +125,14 @@ def test_a_step_moved_online_takes_the_name_the_plan_gives_it() -> None:
     assert after.step("nhan-ket-qua").name == khai_sinh().step("nhan-ket-qua").name
 
 
+def test_a_step_moved_online_that_the_plan_does_not_name_loses_its_office() -> None:
+    """Without `names`, «tại UBND cấp xã» gives way to how the step is done now."""
+    before = khai_sinh()
+    assert before.step("nop-ho-so").name == "Nộp hồ sơ tại UBND cấp xã"
+    after = apply_operations(before, [op("go_online", steps=["nop-ho-so"])])
+    assert after.step("nop-ho-so").name == "Nộp hồ sơ trực tuyến"
+
+
 def test_one_desk_merges_the_submissions_to_two_agencies() -> None:
     p = procedure(
         "9.000888", "Hai thủ tục nối tiếp", "https://example.invalid/one-desk",

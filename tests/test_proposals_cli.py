@@ -200,19 +200,3 @@ def test_a_plan_for_a_replaced_code_names_the_record_that_replaced_it(tmp_path: 
     result = run("propose", str(path), "--data", str(DEFAULT_DATA))
     assert result.exit_code == 1
     assert "3.000347 đã được thay bằng 1.115978 · Đổi, cấp lại Giấy phép lái xe" in result.output
-
-
-def test_a_step_moved_online_whose_name_still_sends_people_to_an_office_is_a_warning(data: Path) -> None:
-    """The plan still applies; its tables, after-graph and Word document would show «tại Bộ phận một cửa»."""
-    plan = {**PLAN, "procedures": [{"code": "1.001193", "operations": [
-        {"op": "go_online", "rationale": "Nộp trực tuyến.", "steps": ["nop-ho-so"]}]}]}
-    path = write_plan(data, plan)
-    out = " ".join(run("validate", str(data)).output.split())
-    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "op: go_online" in text)
-    assert (f"{path}:{line}: warning: procedures[0].operations[0]: 1.001193: bước 'nop-ho-so' "
-            "chuyển sang trực tuyến nhưng tên vẫn ghi nơi người dân đến («Nộp hồ sơ tại Bộ phận một cửa UBND cấp xã»): "
-            "ghi tên sau phương án trong `names`") in out
-    named = {**plan, "procedures": [{"code": "1.001193", "operations": [
-        {**plan["procedures"][0]["operations"][0], "names": {"nop-ho-so": "Nộp hồ sơ trực tuyến"}}]}]}
-    write_plan(data, named)
-    assert "tên vẫn ghi nơi người dân đến" not in run("validate", str(data)).output
