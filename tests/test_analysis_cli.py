@@ -550,7 +550,7 @@ def test_a_plans_after_graph_marks_the_steps_it_changed() -> None:
     assert moved == {"nop-ho-so", "nhan-ket-qua"}  # the collection also follows the review now the signing is gone
     assert entry.changed_steps == moved and [s.id for s in entry.removed_steps] == ["ky-cap"]
     layout = graph_layout(after, catalogue(), [], changed=entry.changed_steps)
-    assert {b.name for b in layout.boxes if b.changed} == {s.name for s in before.steps if s.id in moved}
+    assert {b.name for b in layout.boxes if b.changed} == {s.name for s in after.steps if s.id in moved}
     assert layout.changed_legend_y is not None and layout.height == graph_layout(after, catalogue(), []).height + 22
     svg = svg_step_graph(after, catalogue(), [], changed=entry.changed_steps)
     assert svg.count('fill="#15803d"') == len(moved) + 1 and "Bước mới hoặc thay đổi theo phương án" in svg
