@@ -232,7 +232,9 @@ def test_the_catalogue_total_counts_each_case_once(tmp_path: Path) -> None:
 
     out = " ".join(run("analyze", "--all", "--as-of", "2026-01-05", "--out", str(tmp_path)).split())
     table = pd.read_parquet(tmp_path / "analysis.parquet").set_index("code")
-    counted = [(code, whole) for code, p in open_catalogue().procedures.items() for whole in p.annual_volume.counted_in]
+    # Only the records of that day: 2.002913 (published 09/8/2026) replaces 1.011537 and is not yet in the table.
+    counted = [(code, whole) for code, p in open_catalogue().procedures.items() for whole in p.annual_volume.counted_in
+               if code in table.index]
     assert {("1.011537", "1.000656"), ("1.007073", "1.000656"), ("2.001023", "1.001193")} <= set(counted)
     twice = sum(round_vnd(Decimal(int(table.loc[whole, "per_case_vnd"])) * int(table.loc[code, "subjects_per_year"])
                           * Decimal(str(table.loc[code, "frequency_per_subject"]))) for code, whole in counted)

@@ -273,8 +273,9 @@ def test_a_change_decodes_only_the_procedures_it_touches(tmp_path: Path, change_
         assert isinstance(procedures, Procedures)
         return {code for code in procedures if procedures.encoded(code) is None}
 
-    # Besides, a record back in force on that day is decoded to say so: 1.012575 before 1.115970 replaced it.
-    restored = {"1.012575"}
+    # Besides, a record back in force on that day is decoded to say so: 1.012575 before 1.115970 replaced it, 1.011537
+    # before 2.002913.
+    restored = {"1.012575", "1.011537"}
     assert scope.reasons == expected.reasons and scope.reasons
     assert decoded(warm.procedures) == set()
     assert decoded(scope.before.procedures) <= set(scope.reasons) | restored
@@ -323,3 +324,17 @@ def test_a_record_replaced_on_a_day_is_the_procedure_before_it() -> None:
     assert on["1.012575"].status == "abolished" and on["1.115970"].replaces == ["1.012575"]
     assert "2.001195" not in cat.procedures and "1.116410" in apply_changes(cat, [], date(2025, 1, 1)).procedures
     assert cat.procedures["1.012575"].status == "abolished"  # the catalogue itself is not changed
+
+
+def test_a_record_abolished_before_a_change_is_not_touched_by_it() -> None:
+    """Nghị định 301/2026/NĐ-CP (in force 1/9/2026) amends 63/2024/NĐ-CP, which only 1.011537 cites; 2.002913
+    replaced 1.011537 on 9/8/2026, so on the change's day no procedure anyone still does is touched. As at a day
+    before the replacement, 1.011537 is."""
+    catalogue = load(DEFAULT_DATA).catalogue
+    changes = load_changes(DEFAULT_DATA).by_id()
+    change = changes["nghi-dinh-301-2026-lien-thong"]
+    others = [c for c in changes.values() if c.id != change.id]
+    cites = [code for code, p in catalogue.procedures.items() if any(c.ref == "63/2024/NĐ-CP" for c in p.legal_basis)]
+    assert cites == ["1.011537"] and catalogue.procedures["1.011537"].status == "abolished"
+    assert change_scope(catalogue, others, change).reasons == {}
+    assert list(change_scope(catalogue, others, change, date(2026, 8, 1)).reasons) == ["1.011537"]

@@ -29,7 +29,8 @@ def test_every_draft_suggest_makes_for_the_catalogue_loads_back_and_saves(bundle
     cat = bundled.catalogue
     rates = CostRates.from_parameters(cat.parameters, date(2026, 1, 15))
     drafted = 0
-    for code in sorted(cat.procedures):
+    in_force = sorted(code for code, p in cat.procedures.items() if p.status != "abolished")  # `tthc suggest` refuses
+    for code in in_force:
         proposal, findings = suggest_proposal(code, cat, rates)
         if proposal is None:
             assert all(f.saving is None or f.annual_saving_vnd <= 0 for f in findings)
@@ -42,4 +43,4 @@ def test_every_draft_suggest_makes_for_the_catalogue_loads_back_and_saves(bundle
         c = evaluate(loaded, cat, rates).summary.procedures[0]
         assert c.saving_vnd_per_year >= 0 and c.row("elapsed_working_days.likely").difference <= 0
         drafted += 1
-    assert drafted >= len(cat.procedures) // 2
+    assert drafted >= len(in_force) // 2
