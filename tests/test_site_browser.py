@@ -209,3 +209,19 @@ def test_links_lead_from_an_index_to_a_procedure_and_an_agency(visit: Visit, bas
     page.wait_for_url("**/co-quan/ubnd-xa.html")
     assert page.locator("h1").inner_text().startswith("Ủy ban nhân dân cấp xã")
     assert page.get_by_role("link", name="Thủ tục đăng ký khai sinh", exact=True).count() == 1
+
+
+def test_a_graph_wider_than_its_frame_opens_on_the_first_step(visit: Visit, base_url: str) -> None:
+    """1.013978's layout puts the applicant's lane, where the procedure starts, right of five agencies, beyond the
+    frame's width: the frame opens scrolled to the record's first step instead of on the agencies' last steps."""
+    page = visit.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + "thu-tuc/1.013978.html")
+    diagram = page.locator("div.tthc-diagram").first
+    diagram.locator("svg").wait_for(state="visible", timeout=20_000)
+    frame = diagram.bounding_box()
+    first = diagram.locator('svg g.node[id*="-flowchart-s0-"]').bounding_box()
+    drawn = diagram.locator("svg").bounding_box()
+    assert frame is not None and first is not None and drawn is not None
+    assert drawn["width"] > frame["width"]  # the case this is about: the graph scrolls sideways
+    assert frame["x"] <= first["x"] and first["x"] + first["width"] <= frame["x"] + frame["width"], (first, frame)

@@ -310,6 +310,9 @@ def test_dashboard_charts_are_svg_pictures_of_the_catalogue() -> None:
     old = " ".join(site.page("thu-tuc/1.012575.html").text_content().split())
     assert "Thủ tục đã bị bãi bỏ" in old and "Thủ tục nay là 1.115970 · Đăng ký, cấp chứng nhận đăng ký xe" in old
     assert "Đã bãi bỏ; thay bằng 1.115970 · Đăng ký, cấp chứng nhận đăng ký xe, biển số xe" in old
+    new = site.page("thu-tuc/1.115970.html")  # and the record that replaced it links back to the kept page
+    assert card(new)["Thay thế thủ tục"].startswith("1.012575 · Đăng ký xe lần đầu trực tuyến toàn trình")
+    assert new.xpath('//dd/a[starts-with(., "1.012575 · ")]/@href') == ["1.012575.html"]
 
 
 def test_dashboard_counts_the_days_a_rule_saves_beside_its_money() -> None:

@@ -322,8 +322,10 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
                      f"một năm {volume_note}", ""))
     successor = site.successor_link(p)
     rows.append(("Tình trạng", h(PROCEDURE_STATUS_VI[p.status]) + (f"; thay bằng {successor}" if successor else ""), ""))
-    if p.replaces:
-        rows.append(("Thay thế thủ tục", h(", ".join(p.replaces)), ""))
+    if p.replaces:  # a replaced record the catalogue keeps (abolished) has its page: link to it
+        rows.append(("Thay thế thủ tục", ", ".join(
+            site.procedure_link(old, PROCEDURES, f"{old} · {site.catalogue.procedures[old].name}")
+            if old in site.catalogue.procedures else h(old) for old in p.replaces), ""))
     items = "".join(
         f"<dt>{label}</dt><dd" + (f' data-pagefind-filter="{h(name)}"' if name else "") + f">{value}</dd>"
         for label, value, name in rows
