@@ -24,7 +24,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-sync", "--no-first-run"]
 
 try:
-    from playwright.sync_api import Dialog, Page, Request, sync_playwright
+    from playwright.sync_api import Dialog, Locator, Page, Request, sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
     sync_playwright = None  # type: ignore[assignment]
 
@@ -86,6 +86,15 @@ def visit(browser: Any, base_url: str) -> Iterator[Visit]:
     context.close()
 
 
+def drawn_on_a_desktop(visit: Visit, url: str) -> Locator:
+    """The page's first step graph, once Mermaid has drawn it in a 1280 × 900 window."""
+    visit.page.set_viewport_size({"width": 1280, "height": 900})
+    visit.page.goto(url)
+    diagram = visit.page.locator("div.tthc-diagram").first
+    diagram.locator("svg").wait_for(state="visible", timeout=20_000)
+    return diagram
+
+
 def test_a_procedure_page_draws_its_step_graph_and_tables(visit: Visit, base_url: str) -> None:
     page = visit.page
     page.goto(base_url + "thu-tuc/1.001193.html")
@@ -105,11 +114,7 @@ def test_a_procedure_page_draws_its_step_graph_and_tables(visit: Visit, base_url
 def test_a_liên_thông_graph_reads_downwards_within_the_page(visit: Visit, base_url: str) -> None:
     """2.000986 crosses four agencies in 11 steps: drawn left to right it ran four screens wide in its scrolling
     box; drawn top to bottom nearly all of it shows at once, the rest a short scroll away."""
-    page = visit.page
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(base_url + "thu-tuc/2.000986.html")
-    diagram = page.locator("div.tthc-diagram").first
-    diagram.locator("svg").wait_for(state="visible", timeout=20_000)
+    diagram = drawn_on_a_desktop(visit, base_url + "thu-tuc/2.000986.html")
     box = diagram.bounding_box()
     drawn = diagram.locator("svg").bounding_box()
     assert box is not None and drawn is not None
@@ -214,11 +219,7 @@ def test_links_lead_from_an_index_to_a_procedure_and_an_agency(visit: Visit, bas
 def test_a_graph_wider_than_its_frame_opens_on_the_first_step(visit: Visit, base_url: str) -> None:
     """1.013978's layout puts the applicant's lane, where the procedure starts, right of five agencies, beyond the
     frame's width: the frame opens scrolled to the record's first step instead of on the agencies' last steps."""
-    page = visit.page
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(base_url + "thu-tuc/1.013978.html")
-    diagram = page.locator("div.tthc-diagram").first
-    diagram.locator("svg").wait_for(state="visible", timeout=20_000)
+    diagram = drawn_on_a_desktop(visit, base_url + "thu-tuc/1.013978.html")
     frame = diagram.bounding_box()
     first = diagram.locator('svg g.node[id*="-flowchart-s0-"]').bounding_box()
     drawn = diagram.locator("svg").bounding_box()
