@@ -22,7 +22,7 @@ def test_the_procedures_citing_the_amended_laws_are_touched(bundled: Loaded) -> 
     scope = change_scope(catalogue, loaded.changes, change)
     residence = {"1.003197", "1.004194", "1.004222", "1.007073", "1.010041", "1.011537", "2.000986",
                  "2.001159"}  # Luật Cư trú
-    road = {"1.012575"}  # Luật Trật tự, an toàn giao thông đường bộ
+    road = {"1.012575", "3.000346"}  # Luật Trật tự, an toàn giao thông đường bộ (3.000346 also Thông tư 12/2025/TT-BCA)
     assert set(scope.reasons) == residence | road
     # Đăng ký thường trú cites Luật Cư trú on the procedure and on four documents: one reason names every place.
     [reason] = scope.reasons["1.004222"]
@@ -33,7 +33,10 @@ def test_the_procedures_citing_the_amended_laws_are_touched(bundled: Loaded) -> 
     # them: nothing to check.
     published = {code: catalogue.procedures[code].provenance.published for code in ("1.115978", "1.116410")}
     assert published == {"1.115978": date(2026, 7, 22), "1.116410": date(2026, 8, 17)}
-    # The 2025 driving-licence circular was replaced the same day; no record of the catalogue cites it any more.
+    # The 2025 driving-licence circular was replaced the same day; the only record of the catalogue citing it is the
+    # first licence 3.000346 (Quyết định 1025/QĐ-BCA, 2025), touched for it as well as for the road-traffic law.
     after = apply_changes(catalogue, loaded.changes, date(2026, 7, 1))
     assert not after.legal["12/2025/TT-BCA"].in_force_on(date(2026, 7, 1))
-    assert all(c.ref != "12/2025/TT-BCA" for p in catalogue.procedures.values() for c in p.legal_basis)
+    citing = {p.code for p in catalogue.procedures.values() for c in p.legal_basis if c.ref == "12/2025/TT-BCA"}
+    assert citing == {"3.000346"}
+    assert {r.ref for r in scope.reasons["3.000346"]} >= {"12/2025/TT-BCA", "36/2024/QH15"}
