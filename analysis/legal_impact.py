@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from models.catalogue import Catalogue, Procedures, index_of
+from models.catalogue import Catalogue, Procedures, in_force, index_of
 from models.change import (
     FeeChange,
     ImpactReason,
@@ -463,10 +463,10 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
                     agency_reasons[agency.id] = ("no_successor", f"{LEVEL_LABELS_VI[op.from_level]} kết thúc hoạt động: «{agency.name}» chưa có cơ quan tiếp nhận, cần rà soát")
 
     procedures = catalogue.procedures
-    in_force = dict.fromkeys(code for code in procedures if index_of(procedures, code).status != "abolished")
+    current = in_force(procedures)
     earlier: list[str] = []  # the records a text or agency change can touch; a fee or parameter change reads none
     if watched or ended or agency_reasons or level_moves:
-        earlier = [code for code in in_force if not _published_by(index_of(procedures, code), change.effective)]
+        earlier = [code for code in current if not _published_by(index_of(procedures, code), change.effective)]
     if watched or ended:
         for code in earlier:
             # Where in the record each text is cited, grouped so that a text cited in ten places reads as one reason.
@@ -512,12 +512,12 @@ def affected(catalogue: Catalogue, change: LegalChange) -> dict[str, list[Impact
     for op in change.operations:
         if isinstance(op, ParameterChange):
             first = min(op.values, key=lambda v: v.start)
-            for code in in_force:
+            for code in current:
                 add(code, "parameter", op.name,
                     f"tham số chi phí «{op.name}» có giá trị mới {first.value} từ {first.start:%d/%m/%Y}")
         elif isinstance(op, FeeChange):
             for code in op.procedures:
-                if code in in_force:
+                if code in current:
                     add(code, "fee", op.fee,
                         f"«{op.fee}» ({CHANNEL_LABELS_VI[op.channel]}) thành {op.amount_vnd:,} đ".replace(",", "."))
     return {code: reasons[code] for code in sorted(reasons)}

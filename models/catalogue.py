@@ -220,6 +220,12 @@ def index_of(procedures: Mapping[str, Procedure], code: str) -> RecordIndex:
     return hit[1]
 
 
+def in_force(procedures: Mapping[str, Procedure]) -> list[str]:
+    """The codes of the records not abolished, in the mapping's order, read from the records' indexes: an abolished
+    record is kept for dated analyses and its page, but nobody does the procedure any more."""
+    return [code for code in procedures if index_of(procedures, code).status != "abolished"]
+
+
 def successors(procedures: Mapping[str, Procedure]) -> dict[str, str]:
     """Code → the code of the record that replaces it (`Procedure.replaces`; the first record naming it, as
     `tthc validate` reports a second), read from the records' indexes (no record is decoded)."""

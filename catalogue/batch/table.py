@@ -28,7 +28,7 @@ from catalogue.batch.engine import record_bytes, record_identity
 from catalogue.batch.executors import local_workers, open_executor
 from catalogue.batch.results import DependencyKeys, ResultCache
 from catalogue.batch.worker import TableResult, chunk_payload, context_line, table_chunk
-from models.catalogue import Catalogue, group_of, index_of
+from models.catalogue import Catalogue, group_of, in_force, index_of
 from models.parameters import CostRates
 
 CHUNK = 200
@@ -102,8 +102,8 @@ def analyse_table(
     that procedure any more, so it has no cost to add up and nothing to simplify."""
     procedures = catalogue.procedures
     group = groups_of(catalogue)
-    in_force = [code for code in procedures if index_of(procedures, code).status != "abolished"]
-    keys = table_keys(catalogue, in_force, group, day, method, cache.engine) if cache is not None else {}
+    current = in_force(procedures)
+    keys = table_keys(catalogue, current, group, day, method, cache.engine) if cache is not None else {}
     results: dict[str, TableResult] = {}
     if cache is not None:
         code_of = {key: code for code, key in keys.items()}
@@ -111,8 +111,8 @@ def analyse_table(
             results[code_of[key]] = TableResult(row_from(hit["row"], start or day),
                                                 Contribution.from_json(hit["contribution"]), hit["findings"])
     # A group is analysed whole when one of its procedures is not in the cache (its findings compare them all).
-    stale = {group[code] for code in in_force if code not in results} - {None}
-    missing = [code for code in in_force if code not in results or group[code] in stale]
+    stale = {group[code] for code in current if code not in results} - {None}
+    missing = [code for code in current if code not in results or group[code] in stale]
     for code in missing:
         results.pop(code, None)
     if progress and results:
