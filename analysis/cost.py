@@ -144,48 +144,69 @@ class _Lines(_Totals):
 def _money_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, rates: CostRates,
                  documents: list[Document]) -> None:
     """F and O: fees of the main channel, copies, certification fees, travel costs, postage, steps' own costs."""
+    _fee_lines(out, procedure)
+    for doc in documents:
+        _document_money_lines(out, doc, rates)
+    if _certifies(documents):
+        _certification_trip_cost(out, rates)
+    for step in procedure.steps:
+        _step_money_lines(out, step, procedure, catalogue, rates)
+
+
+def _fee_lines(out: _Totals, procedure: Procedure) -> None:
     channel = procedure.main_channel
     for fee in channel.fees:
         per = FEE_PER_VI[fee.per]
         out.money_line(FEE, "fee", fee.name, fee.quantity, fee.amount_vnd,
                        lambda: f"{fee.name} (kênh {CHANNEL_LABELS_VI[channel.kind].lower()}): {dong(fee.amount_vnd)}/{per} × {fee.quantity}", fee=True)
+
+
+def _certifies(documents: list[Document]) -> bool:
+    """Whether the dossier has a certified copy to make: one trip to a commune-level office (UBND cấp xã) certifies
+    every copy of the dossier."""
+    return any(d.certified_copies and not d.presented for d in documents)
+
+
+def _document_money_lines(out: _Totals, doc: Document, rates: CostRates) -> None:
+    if doc.presented:
+        return  # only shown at the counter: nothing copied or left behind
+    copied = doc.copies + doc.certified_copies
     copy_cost = rates.copy_cost_vnd_per_page
-    for doc in documents:
-        if doc.presented:
-            continue  # only shown at the counter: nothing copied or left behind
-        copied = doc.copies + doc.certified_copies
-        if copied:
-            out.used.add("copy_cost_vnd_per_page")
-            out.money_line(COPY, "document", doc.id, copied * doc.pages, copy_cost,
-                           lambda: f"{copied} bản sao × {doc.pages} trang × {dong(copy_cost)}/trang (copy_cost_vnd_per_page)")
-        if doc.certified_copies:
-            per_copy = certification_fee_vnd(doc.pages, rates)
-            out.used.update(("certification_fee_first_pages_vnd", "certification_fee_next_pages_vnd",
-                             "certification_fee_cap_vnd"))
-            out.money_line(CERTIFY_FEE, "document", doc.id, doc.certified_copies, per_copy,
-                           lambda: f"{doc.certified_copies} bản sao chứng thực × {dong(per_copy)}/bản ({doc.pages} trang: "
-                           f"{dong(rates.certification_fee_first_pages_vnd)}/trang cho trang 1–2, "
-                           f"{dong(rates.certification_fee_next_pages_vnd)}/trang từ trang 3, tối đa "
-                           f"{dong(rates.certification_fee_cap_vnd)}/bản; Thông tư 226/2016/TT-BTC)")
-    if any(d.certified_copies and not d.presented for d in documents):
-        # One trip to a commune-level office (UBND cấp xã) certifies every copy of the dossier.
-        out.used.add("travel_cost_vnd.commune")
-        out.money_line(TRAVEL_COST, "parameter", "travel_cost_vnd.commune", 1, rates.travel_cost_vnd["commune"],
-                       lambda: f"Một chuyến đi chứng thực bản sao tại cấp xã: {dong(rates.travel_cost_vnd['commune'])} (travel_cost_vnd.commune)")
-    for step in procedure.steps:
-        if step.in_person:
-            level = office_level(step, procedure, catalogue)
-            name = f"travel_cost_vnd.{level}"
-            out.used.add(name)
-            out.money_line(TRAVEL_COST, "step", step.id, 1, rates.travel_cost_vnd[level],
-                           lambda: f"Bước «{step.name}»: đến trụ sở {level_in_sentence(level)}, {dong(rates.travel_cost_vnd[level])} ({name})")
-        if step.channel == "post" and step.actor == APPLICANT:
-            out.used.add("postage_vnd")
-            out.money_line(POSTAGE, "step", step.id, 1, rates.postage_vnd,
-                           lambda: f"Bước «{step.name}» qua bưu chính: {dong(rates.postage_vnd)} (postage_vnd)")
-        if step.other_costs_vnd:
-            out.money_line(OTHER, "step", step.id, 1, step.other_costs_vnd,
-                           lambda: f"Bước «{step.name}»: chi phí khác {dong(step.other_costs_vnd)} ghi trong bước")
+    if copied:
+        out.used.add("copy_cost_vnd_per_page")
+        out.money_line(COPY, "document", doc.id, copied * doc.pages, copy_cost,
+                       lambda: f"{copied} bản sao × {doc.pages} trang × {dong(copy_cost)}/trang (copy_cost_vnd_per_page)")
+    if doc.certified_copies:
+        per_copy = certification_fee_vnd(doc.pages, rates)
+        out.used.update(("certification_fee_first_pages_vnd", "certification_fee_next_pages_vnd",
+                         "certification_fee_cap_vnd"))
+        out.money_line(CERTIFY_FEE, "document", doc.id, doc.certified_copies, per_copy,
+                       lambda: f"{doc.certified_copies} bản sao chứng thực × {dong(per_copy)}/bản ({doc.pages} trang: "
+                       f"{dong(rates.certification_fee_first_pages_vnd)}/trang cho trang 1–2, "
+                       f"{dong(rates.certification_fee_next_pages_vnd)}/trang từ trang 3, tối đa "
+                       f"{dong(rates.certification_fee_cap_vnd)}/bản; Thông tư 226/2016/TT-BTC)")
+
+
+def _certification_trip_cost(out: _Totals, rates: CostRates) -> None:
+    out.used.add("travel_cost_vnd.commune")
+    out.money_line(TRAVEL_COST, "parameter", "travel_cost_vnd.commune", 1, rates.travel_cost_vnd["commune"],
+                   lambda: f"Một chuyến đi chứng thực bản sao tại cấp xã: {dong(rates.travel_cost_vnd['commune'])} (travel_cost_vnd.commune)")
+
+
+def _step_money_lines(out: _Totals, step: Step, procedure: Procedure, catalogue: Catalogue, rates: CostRates) -> None:
+    if step.in_person:
+        level = office_level(step, procedure, catalogue)
+        name = f"travel_cost_vnd.{level}"
+        out.used.add(name)
+        out.money_line(TRAVEL_COST, "step", step.id, 1, rates.travel_cost_vnd[level],
+                       lambda: f"Bước «{step.name}»: đến trụ sở {level_in_sentence(level)}, {dong(rates.travel_cost_vnd[level])} ({name})")
+    if step.channel == "post" and step.actor == APPLICANT:
+        out.used.add("postage_vnd")
+        out.money_line(POSTAGE, "step", step.id, 1, rates.postage_vnd,
+                       lambda: f"Bước «{step.name}» qua bưu chính: {dong(rates.postage_vnd)} (postage_vnd)")
+    if step.other_costs_vnd:
+        out.money_line(OTHER, "step", step.id, 1, step.other_costs_vnd,
+                       lambda: f"Bước «{step.name}»: chi phí khác {dong(step.other_costs_vnd)} ghi trong bước")
 
 
 def _step_label(step: Step) -> str:
@@ -196,33 +217,41 @@ def _tt02_time_lines(out: _Totals, procedure: Procedure, catalogue: Catalogue, r
                      documents: list[Document]) -> None:
     """T_i from each step's applicant time, plus the trip and wait to certify copies."""
     for step in procedure.steps:
-        at = step.applicant_time
-        if at is not None:
-            out.time_line(PREPARATION, "step", step.id, at.preparation, lambda: f"{_step_label(step)}: chuẩn bị {at.preparation} phút")
+        _step_time_lines(out, step, procedure, catalogue, rates)
+    if _certifies(documents):
+        _certification_time_lines(out, rates)
+
+
+def _step_time_lines(out: _Totals, step: Step, procedure: Procedure, catalogue: Catalogue, rates: CostRates) -> None:
+    at = step.applicant_time
+    if at is not None:
+        out.time_line(PREPARATION, "step", step.id, at.preparation, lambda: f"{_step_label(step)}: chuẩn bị {at.preparation} phút")
+    if step.in_person:
+        if at is not None and at.travel is not None:
+            out.time_line(TRAVEL, "step", step.id, at.travel, lambda: f"{_step_label(step)}: đi lại {at.travel} phút (ghi trong bước)")
+        else:
+            level = office_level(step, procedure, catalogue)
+            minutes = rates.travel_minutes[level]
+            out.used.add(f"travel_minutes.{level}")
+            out.time_line(TRAVEL, "step", step.id, minutes,
+                          lambda: f"{_step_label(step)}: đi lại khứ hồi đến trụ sở {level_in_sentence(level)} {minutes} phút (travel_minutes.{level})")
+    if at is not None:
+        out.time_line(QUEUE, "step", step.id, at.queue, lambda: f"{_step_label(step)}: chờ đợi {at.queue} phút")
         if step.in_person:
-            if at is not None and at.travel is not None:
-                out.time_line(TRAVEL, "step", step.id, at.travel, lambda: f"{_step_label(step)}: đi lại {at.travel} phút (ghi trong bước)")
-            else:
-                level = office_level(step, procedure, catalogue)
-                minutes = rates.travel_minutes[level]
-                out.used.add(f"travel_minutes.{level}")
-                out.time_line(TRAVEL, "step", step.id, minutes,
-                              lambda: f"{_step_label(step)}: đi lại khứ hồi đến trụ sở {level_in_sentence(level)} {minutes} phút (travel_minutes.{level})")
-        if at is not None:
-            out.time_line(QUEUE, "step", step.id, at.queue, lambda: f"{_step_label(step)}: chờ đợi {at.queue} phút")
-            if step.in_person:
-                out.time_line(COUNTER, "step", step.id, at.counter,
-                              lambda: f"{_step_label(step)}: làm việc tại quầy {at.counter} phút")
-            else:
-                out.time_line(COUNTER_AWAY, "step", step.id, at.counter,
-                              lambda: f"{_step_label(step)}: làm việc với cơ quan, không đến trụ sở, {at.counter} phút")
-    if any(d.certified_copies and not d.presented for d in documents):
-        out.used.update(("certification_minutes", "travel_minutes.commune"))
-        out.time_line(CERTIFY_TIME, "parameter", "certification_minutes", rates.certification_minutes,
-                      lambda: f"Chờ và làm thủ tục chứng thực bản sao {rates.certification_minutes} phút (certification_minutes)")
-        trip = rates.travel_minutes["commune"]
-        out.time_line(TRAVEL, "parameter", "travel_minutes.commune", trip,
-                      lambda: f"Đi lại khứ hồi để chứng thực bản sao tại cấp xã {trip} phút (travel_minutes.commune)")
+            out.time_line(COUNTER, "step", step.id, at.counter,
+                          lambda: f"{_step_label(step)}: làm việc tại quầy {at.counter} phút")
+        else:
+            out.time_line(COUNTER_AWAY, "step", step.id, at.counter,
+                          lambda: f"{_step_label(step)}: làm việc với cơ quan, không đến trụ sở, {at.counter} phút")
+
+
+def _certification_time_lines(out: _Totals, rates: CostRates) -> None:
+    out.used.update(("certification_minutes", "travel_minutes.commune"))
+    out.time_line(CERTIFY_TIME, "parameter", "certification_minutes", rates.certification_minutes,
+                  lambda: f"Chờ và làm thủ tục chứng thực bản sao {rates.certification_minutes} phút (certification_minutes)")
+    trip = rates.travel_minutes["commune"]
+    out.time_line(TRAVEL, "parameter", "travel_minutes.commune", trip,
+                  lambda: f"Đi lại khứ hồi để chứng thực bản sao tại cấp xã {trip} phút (travel_minutes.commune)")
 
 
 _SCM_CACHE: dict[tuple[int, date, str], tuple[ParameterSet, ScmTimes]] = {}
@@ -332,6 +361,55 @@ def cost_totals(procedure: Procedure, catalogue: Catalogue, rates: CostRates, me
     return CostTotals(out.minutes, round_vnd(out.time), out.fees, out.other, per_case, annual)
 
 
+class CostsByItem:
+    """`cost_totals` (tt02) of the variants of one procedure, each step's and document's share kept by object.
+
+    The findings re-cost the procedure once per suggestion, and an operation copies only the steps and documents it
+    changes (analysis/proposals.py): the others are the very objects already costed, so their lines are not run
+    again. Each share is the sum of the same lines `compliance_cost` explains; the totals are whole numbers, so
+    adding them in another order gives the same đồng."""
+
+    def __init__(self, catalogue: Catalogue, rates: CostRates) -> None:
+        self.catalogue = catalogue
+        self.rates = rates
+        self._steps: dict[int, tuple[Step, str, int, int, int]] = {}
+        self._documents: dict[int, tuple[Document, int, int]] = {}
+
+    def totals(self, procedure: Procedure) -> CostTotals:
+        """The same as `cost_totals(procedure, catalogue, rates)`."""
+        rates, catalogue = self.rates, self.catalogue
+        out = _Totals(rates.hourly_income_vnd)
+        part = _Totals(rates.hourly_income_vnd)  # one item's lines at a time
+        level = procedure.levels[0]  # the office level of a step whose office the registry does not know
+        minutes = fees = other = 0
+        for step in procedure.steps:
+            hit = self._steps.get(id(step))
+            if hit is None or hit[0] is not step or hit[1] != level:
+                part.minutes = part.fees = part.other = 0
+                _step_time_lines(part, step, procedure, catalogue, rates)
+                _step_money_lines(part, step, procedure, catalogue, rates)
+                hit = self._steps[id(step)] = (step, level, part.minutes, part.fees, part.other)
+            minutes += hit[2]
+            fees += hit[3]
+            other += hit[4]
+        documents = usual_case_documents(procedure)
+        for doc in documents:
+            known = self._documents.get(id(doc))
+            if known is None or known[0] is not doc:
+                part.fees = part.other = 0
+                _document_money_lines(part, doc, rates)
+                known = self._documents[id(doc)] = (doc, part.fees, part.other)
+            fees += known[1]
+            other += known[2]
+        out.minutes, out.fees, out.other = minutes, fees, other
+        if _certifies(documents):
+            _certification_time_lines(out, rates)
+            _certification_trip_cost(out, rates)
+        _fee_lines(out, procedure)
+        per_case, annual = _per_case_and_annual(out, procedure)
+        return CostTotals(out.minutes, round_vnd(out.time), out.fees, out.other, per_case, annual)
+
+
 def compliance_cost(procedure: Procedure, catalogue: Catalogue, rates: CostRates, method: str = "tt02", *,
                     explain: bool = True) -> CostBreakdown:
     """C1 and C_year of `procedure`, line by line, with the parameters of `rates` (Thông tư 02/2017, Điều 27).
@@ -389,4 +467,4 @@ def saving(before_annual_vnd: int, after_annual_vnd: int) -> tuple[int, Decimal]
     return benefit, rate
 
 
-__all__ = ["CostTotals", "annual_cost_vnd", "certification_fee_vnd", "compliance_cost", "cost_totals", "round_vnd", "saving"]
+__all__ = ["CostTotals", "CostsByItem", "annual_cost_vnd", "certification_fee_vnd", "compliance_cost", "cost_totals", "round_vnd", "saving"]

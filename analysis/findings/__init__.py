@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from analysis.cost import cost_totals
 from analysis.critical_path import likely_days
 from analysis.findings import (
     asked_twice,
@@ -84,7 +83,7 @@ def suggestion_saving(ctx: Context, operations: list[Operation], after: Procedur
     if after is None:
         after = apply_operations(ctx.procedure, operations)
     days = 0.0 if same_timing(ctx.procedure, after) else ctx.baseline_likely_days - likely_days(after.steps)
-    base, cost = ctx.baseline_cost, cost_totals(after, ctx.catalogue, ctx.rates)
+    base, cost = ctx.baseline_cost, ctx.costs.totals(after)
     per_case = base.per_case_vnd - cost.per_case_vnd
     fees, other = base.fees_vnd - cost.fees_vnd, base.other_costs_vnd - cost.other_costs_vnd
     return trusted(Saving, {"working_days_likely": round(days, 4), "per_case_vnd": per_case,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from analysis.cost import CostTotals, cost_totals
+from analysis.cost import CostsByItem, CostTotals, cost_totals
 from analysis.critical_path import ancestor_bits, days_in_time_limit, likely_days, topological_order
 from models.analysis import CostBreakdown, Metrics, trusted
 from models.catalogue import Catalogue
@@ -72,6 +72,8 @@ class Context:
         self.procedure = procedure
         self.catalogue = catalogue
         self.rates = rates
+        self.costs = CostsByItem(catalogue, rates)
+        """The tt02 totals of the procedure with a suggestion applied (`suggestion_saving`)."""
         self.order: list[Step] = topological_order(procedure.steps)
         self.by_id: dict[str, Step] = {s.id: s for s in procedure.steps}
         self.documents: dict[str, Document] = {d.id: d for d in procedure.documents}
