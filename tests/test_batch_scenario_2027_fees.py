@@ -2,9 +2,9 @@
 applied to the bundled catalogue: the charges halved from 1/7/2025 to 31/12/2026 go back to their base rates, checked
 by hand against each record's fees.
 
-- Lệ phí đăng ký doanh nghiệp (2.001610, 2.001199, 2.001583): 25.000 đ → 50.000 đ (điểm 1 Biểu phí, Thông tư
-  47/2019/TT-BTC) in person and by post; online filing stays exempt. The 100.000 đ publication fee is not reduced.
-  2.001583's usual case is filed online, so its cost does not change.
+- Lệ phí đăng ký doanh nghiệp (2.001610, 2.001199, 2.001583, 2.002011): 25.000 đ → 50.000 đ (điểm 1 Biểu phí, Thông
+  tư 47/2019/TT-BTC) in person and by post; online filing stays exempt. The 100.000 đ publication fee is not reduced.
+  The usual cases of 2.001583 and 2.002011 are filed online, so their costs do not change.
 - Lệ phí cấp hộ chiếu (1.001456): 100.000 đ → 200.000 đ (Mục I Biểu phí, Thông tư 25/2021/TT-BTC) on every channel.
 - Lệ phí cấp, cấp đổi, cấp lại thẻ căn cước (1.116410): stays 0 đ, the record's usual case being an exchange on turning 25 or 40
   (Điều 38 Luật Căn cước); the record cites the halving for its paying cases, so it is touched but its cost is not.
@@ -46,7 +46,7 @@ def channel_fees(catalogue: Catalogue, code: str) -> dict[str, int]:
 def test_the_reduced_charges_return_to_their_base_rates(changes: tuple[Catalogue, list[LegalChange], LegalChange]) -> None:
     catalogue, every_change, _ = changes
     before, after = (apply_changes(catalogue, every_change, day) for day in (LAST_DAY, FIRST_DAY))
-    for code in ("2.001610", "2.001199", "2.001583"):
+    for code in ("2.001610", "2.001199", "2.001583", "2.002011"):
         assert channel_fees(before, code) == {"in_person": 125_000, "online": 100_000, "post": 125_000}
         assert channel_fees(after, code) == {"in_person": 150_000, "online": 100_000, "post": 150_000}
     assert channel_fees(before, "1.001456") == {"in_person": 100_000, "online": 100_000, "post": 100_000}
@@ -65,8 +65,9 @@ def test_the_cost_rises_by_the_charge(changes: tuple[Catalogue, list[LegalChange
     before, after = (apply_changes(catalogue, every_change, day) for day in (LAST_DAY, FIRST_DAY))
     rise = {code: cost_totals(after.procedures[code], after, rates).per_case_vnd
             - cost_totals(before.procedures[code], before, rates).per_case_vnd
-            for code in ("2.001610", "2.001199", "2.001583", "1.001456", "1.116410")}
-    assert rise == {"2.001610": 25_000, "2.001199": 25_000, "2.001583": 0, "1.001456": 100_000, "1.116410": 0}
+            for code in ("2.001610", "2.001199", "2.001583", "2.002011", "1.001456", "1.116410")}
+    assert rise == {"2.001610": 25_000, "2.001199": 25_000, "2.001583": 0, "2.002011": 0, "1.001456": 100_000,
+                    "1.116410": 0}
 
 
 def test_the_procedures_it_touches_and_why(changes: tuple[Catalogue, list[LegalChange], LegalChange]) -> None:
@@ -77,6 +78,7 @@ def test_the_procedures_it_touches_and_why(changes: tuple[Catalogue, list[LegalC
         "2.001199": {"fee", "not_in_force"},
         "2.001610": {"fee", "not_in_force"},
         "2.001583": {"fee", "not_in_force"},
+        "2.002011": {"fee", "not_in_force"},
         "1.116410": {"not_in_force"},
     }
 
