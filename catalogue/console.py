@@ -196,8 +196,6 @@ def progress_bar(total: int, label: str, out: Console = errors) -> Iterator[Call
         yield advance
 
 
-
-
 def saving_parts(saving: Saving) -> str:
     """What a saving per case is made of, the parts that are not zero: «thời gian 64.252 đ, chi phí khác −8.000 đ»
     (a suggestion that sends the result by post saves the trips and adds the postage).

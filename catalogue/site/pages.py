@@ -43,7 +43,7 @@ from catalogue.site import charts
 from catalogue.site.collect import PlanEntry, SiteData
 from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, slug
 from models.analysis import ROUNDING_NOTE_VI, CostBreakdown, CostLine, ProcedureAnalysis
-from models.catalogue import Catalogue, successors
+from models.catalogue import Catalogue, in_force, successors
 from models.change import LegalChange
 from models.common import LEVEL_LABELS_VI, Source, cited_text, shorten
 from models.findings import Finding
@@ -223,12 +223,14 @@ class Site:
         name = self.catalogue.procedures[code].name if text is None else text
         return f'<a href="{rel(from_dir, f"{PROCEDURES}/{code}.html")}">{h(name)}</a>'
 
+    def record_link(self, code: str) -> str:
+        """«<code> · <name>» linked from a procedure page, for a record that replaces or was replaced by another."""
+        return self.procedure_link(code, PROCEDURES, f"{code} · {self.catalogue.procedures[code].name}")
+
     def successor_link(self, p: Procedure) -> str:
-        """For an abolished record, «<code> · <name>» of the record that replaced it, linked from its page; else ""."""
+        """For an abolished record, `record_link` of the record that replaced it; else ""."""
         successor = self.successors.get(p.code) if p.status == "abolished" else None
-        if successor is None:
-            return ""
-        return self.procedure_link(successor, PROCEDURES, f"{successor} · {self.catalogue.procedures[successor].name}")
+        return self.record_link(successor) if successor is not None else ""
 
     def field_link(self, name: str, from_dir: str) -> str:
         return f'<a href="{rel(from_dir, f"{FIELDS}/{self.field_slugs[name]}.html")}">{h(name)}</a>'
@@ -324,8 +326,7 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
     rows.append(("Tình trạng", h(PROCEDURE_STATUS_VI[p.status]) + (f"; thay bằng {successor}" if successor else ""), ""))
     if p.replaces:  # a replaced record the catalogue keeps (abolished) has its page: link to it
         rows.append(("Thay thế thủ tục", ", ".join(
-            site.procedure_link(old, PROCEDURES, f"{old} · {site.catalogue.procedures[old].name}")
-            if old in site.catalogue.procedures else h(old) for old in p.replaces), ""))
+            site.record_link(old) if old in site.catalogue.procedures else h(old) for old in p.replaces), ""))
     items = "".join(
         f"<dt>{label}</dt><dd" + (f' data-pagefind-filter="{h(name)}"' if name else "") + f">{value}</dd>"
         for label, value, name in rows
@@ -948,7 +949,8 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     """The dashboard page and its SVG charts (file name → SVG text)."""
     procedures = site.catalogue.procedures
     # An abolished record keeps its page, not a place in the figures: nobody does that procedure any more.
-    analyses = [a for code, a in site.data.analyses.items() if procedures[code].status != "abolished"]
+    current = set(in_force(procedures))
+    analyses = [a for code, a in site.data.analyses.items() if code in current]
     abolished = len(procedures) - len(analyses)
     svgs: dict[str, str] = {}
     out = [front_matter("Tổng quan"), "# Tổng quan danh mục", "",
