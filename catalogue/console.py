@@ -26,7 +26,7 @@ from rich.text import Text
 from analysis.proposals import by_post
 from models.catalogue import Catalogue, index_of, successor_of
 from models.findings import Saving
-from models.procedure import FEE_PER_VI, PROCEDURE_STATUS_VI, Fee, Procedure
+from models.procedure import FEE_PER_VI, PROCEDURE_STATUS_VI, Fee, Procedure, TimeLimit
 from models.proposal import LEGAL_ACTION_VI, OPERATION_LABELS_VI, Comparison, LegalChange, Operation, PlanComparison
 
 console = Console(highlight=False, soft_wrap=True)
@@ -141,13 +141,19 @@ def vietnamese_order(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     return letters, tones
 
 
-def time_limit(working_days: float, unit: bool = True) -> str:
-    """A legal time limit as people read it: «5 ngày làm việc» (or «5» in a column that names its unit), and «trong
+def time_limit(limit: TimeLimit, unit: bool = True) -> str:
+    """A legal time limit as people read it: «5 ngày làm việc» (or «5» in a column that names its unit), «trong
     ngày» for a limit under a working day (records write 0 for «ngay khi tiếp nhận» or «1 giờ»; the limit's own text
-    says which)."""
-    if not working_days:
+    says which), and «không có» for a declaration that gets no result.
+
+    >>> time_limit(TimeLimit(working_days=5)), time_limit(TimeLimit(working_days=0, no_result=True))
+    ('5 ngày làm việc', 'không có (không trả kết quả)')
+    """
+    if limit.no_result:
+        return "không có (không trả kết quả)" if unit else "không có"
+    if not limit.working_days:
         return "trong ngày"
-    return f"{num(working_days)} ngày làm việc" if unit else num(working_days)
+    return f"{num(limit.working_days)} ngày làm việc" if unit else num(limit.working_days)
 
 
 def fee_amount(fee: Fee) -> str:

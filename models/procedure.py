@@ -61,6 +61,15 @@ class TimeLimit(Model):
 
     working_days: float = Field(ge=0)
     text: Text = ""
+    no_result: bool = False
+    """A declaration the agency receives without returning a result (khai thuế: «Không phải trả kết quả»): there
+    is no limit to keep, and `working_days` is 0."""
+
+    @model_validator(mode="after")
+    def _none_is_zero(self) -> TimeLimit:
+        if self.no_result and self.working_days:
+            raise ValueError("thời hạn của thủ tục không trả kết quả (no_result) phải là 0 ngày làm việc")
+        return self
 
 
 class Channel(Model):

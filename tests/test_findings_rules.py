@@ -501,6 +501,27 @@ def test_likely_critical_path_longer_than_the_time_limit() -> None:
     assert "9 ngày làm việc" in f.explanation and "7 ngày làm việc" in f.explanation
 
 
+def test_a_declaration_that_gets_no_result_has_no_time_limit_to_exceed() -> None:
+    # Khai thuế TNCN tháng (2.002235, real record): «Không phải trả kết quả cho người nộp thuế». Its 0 days mean «no
+    # limit», so an agency step with days in the span is not "over" it.
+    cat = open_catalogue()
+    p = cat.procedures["2.002235"]
+    assert p.main_channel.time_limit.no_result and p.time_limit_working_days == 0
+    data = p.model_dump()
+    for s in data["steps"]:
+        if s["actor"] != "applicant":
+            s["duration"] = {"low": 1, "likely": 2, "high": 3}
+    slow = Procedure.model_validate(data)
+    assert days_in_time_limit(slow) > 0
+    assert by_rule(find_all(slow, cat, rates()), "over-time-limit") == []
+    for c in data["channels"]:
+        c["time_limit"]["no_result"] = False  # the same days against a limit «trong ngày» are over it
+    assert by_rule(find_all(Procedure.model_validate(data), cat, rates()), "over-time-limit")
+    data["channels"][0]["time_limit"] = {"working_days": 5, "no_result": True}
+    with pytest.raises(ValueError, match="no_result"):
+        Procedure.model_validate(data)
+
+
 def test_the_time_limit_counts_from_the_agencys_receipt_to_the_result() -> None:
     # Hưởng chế độ thai sản (2.000693, real record): the employer's 4 days drawing up the list come before the
     # provincial BHXH receives the dossier; its 6-day limit counts 0,1 + 3 + 0,5 + 1 = 4,6 days, not the 8,6 of the

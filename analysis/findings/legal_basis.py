@@ -118,7 +118,7 @@ def _ended_basis(ctx: Context) -> list[Draft]:
 def _over_limit(ctx: Context) -> list[Draft]:
     limit = ctx.procedure.time_limit_working_days
     days = ctx.days_in_time_limit
-    if days <= limit:
+    if days <= limit or ctx.procedure.main_channel.time_limit.no_result:
         return []
     return [Draft(
         rule=OVER_LIMIT, title="Thời gian thực tế vượt thời hạn luật định",

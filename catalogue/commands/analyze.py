@@ -86,7 +86,7 @@ def print_report(result: ProcedureAnalysis, cat: Catalogue, amendments: Sequence
         ("Bản chính / bản sao / bản sao chứng thực", f"{m.originals} / {m.copies} / {m.certified_copies}"),
         ("Mẫu đơn, tờ khai", str(m.forms)),
         ("Số khoản phí, lệ phí phải nộp", str(m.payments)),
-        ("Thời hạn giải quyết theo quy định", time_limit(m.time_limit_working_days)),
+        ("Thời hạn giải quyết theo quy định", time_limit(procedure.main_channel.time_limit)),
         ("  thời gian tính vào thời hạn (khả dĩ)", f"{num(m.working_days_in_time_limit)} ngày làm việc, từ khi cơ quan "
          "nhận hồ sơ đến khi trả kết quả"),
         ("Thời gian thực hiện (thấp / khả dĩ / cao)", f"{num(wd.low)} / {num(wd.likely)} / {num(wd.high)} ngày làm việc"),

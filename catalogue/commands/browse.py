@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         scored = [(score, p) for p in cat.procedures.values() if (score := matches(p, text, field, level, agency))]
         for _, p in sorted(scored, key=lambda sp: (-sp[0], sp[1].code)):  # the closest matches first
             name = escape(p.name) + (f"\n[dim]Còn gọi: {escape(', '.join(p.also_known_as))}[/dim]" if p.also_known_as else "")
-            table.add_row(escape(p.code), name, escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), time_limit(p.time_limit_working_days, unit=False))
+            table.add_row(escape(p.code), name, escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), time_limit(p.main_channel.time_limit, unit=False))
         console.print(table)
         console.print(f"{len(scored)} thủ tục")
 
@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
             console.print(line, markup=False)
         channels = Table("Cách thức", "Thời hạn", "Phí, lệ phí", title="Cách thức thực hiện")
         for c in p.channels:
-            channels.add_row(CHANNEL_LABELS_VI[c.kind], time_limit(c.time_limit.working_days), escape("; ".join(f"{f.name}: {fee_amount(f)}" for f in c.fees)) or "Không")
+            channels.add_row(CHANNEL_LABELS_VI[c.kind], time_limit(c.time_limit), escape("; ".join(f"{f.name}: {fee_amount(f)}" for f in c.fees)) or "Không")
         console.print(channels)
         docs = Table("Giấy tờ", "Bản chính", "Bản sao", "Sao y chứng thực", "Mẫu", title="Thành phần hồ sơ")
         made = agency_papers(p)

@@ -110,7 +110,8 @@ class _Builder:
         levels = ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels)
         g.add((svc, DCTERMS.description, _vi(f"{p.name}. Lĩnh vực: {p.field}. Cấp thực hiện: {levels}.")))
         g.add((svc, DCTERMS.spatial, VIETNAM))
-        g.add((svc, CV.processingTime, Literal(iso_duration(p.time_limit_working_days), datatype=XSD.duration)))
+        if not p.main_channel.time_limit.no_result:  # a declaration gets no result: no processing time to state
+            g.add((svc, CV.processingTime, Literal(iso_duration(p.time_limit_working_days), datatype=XSD.duration)))
         for agency in p.agencies.competent:
             g.add((svc, CV.hasCompetentAuthority, self.organisation(agency)))
         for cite in p.legal_basis:
@@ -121,8 +122,9 @@ class _Builder:
             g.add((ch, RDF.type, CV.Channel))
             g.add((ch, DCTERMS.identifier, Literal(f"{p.code}/{channel.kind}")))
             g.add((ch, DCTERMS.type, self.concept("channel", channel.kind, CHANNEL_LABELS_VI[channel.kind])))
-            g.add((ch, CV.processingTime, Literal(iso_duration(channel.time_limit.working_days), datatype=XSD.duration)))
-            g.add((ch, TTHC.workingDays, Literal(str(channel.time_limit.working_days), datatype=XSD.decimal)))
+            if not channel.time_limit.no_result:
+                g.add((ch, CV.processingTime, Literal(iso_duration(channel.time_limit.working_days), datatype=XSD.duration)))
+                g.add((ch, TTHC.workingDays, Literal(str(channel.time_limit.working_days), datatype=XSD.decimal)))
             if channel.time_limit.text or channel.description:
                 g.add((ch, DCTERMS.description, _vi(" ".join(t for t in (channel.time_limit.text, channel.description) if t))))
             for i, fee in enumerate(channel.fees, 1):

@@ -87,6 +87,7 @@ FIELD_PARTS_VI = {
     "certified_copies": "số bản sao chứng thực", "copies": "số bản sao", "pages": "số trang",
     "presented": "chỉ xuất trình", "amount_vnd": "mức thu", "quantity": "số lượng", "time_limit": "thời hạn",
     "working_days": "số ngày làm việc", "description": "mô tả", "electronic": "bản điện tử",
+    "no_result": "không trả kết quả",
     "other_costs_vnd": "chi phí khác", "competent": "có thẩm quyền", "coordinating": "phối hợp",
     "implementing": "thực hiện", "fees": "phí, lệ phí", "le_phi": "lệ phí", "phi": "phí",
 }
@@ -256,12 +257,12 @@ class Site:
             main = p.main_channel
             # The usual channel's limit, then any other channel's that differs (online is often shorter).
             others = "".join(
-                f"<br><small>{h(CHANNEL_LABELS_VI[c.kind].lower())}: {time_limit(c.time_limit.working_days, unit=False)}</small>"
+                f"<br><small>{h(CHANNEL_LABELS_VI[c.kind].lower())}: {time_limit(c.time_limit, unit=False)}</small>"
                 for c in p.channels if c.kind != main.kind and c.time_limit.working_days != main.time_limit.working_days)
             rows.append([
                 md(code), self.procedure_link(code, from_dir), md(p.field),
                 md(", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels)),
-                f"{time_limit(p.time_limit_working_days, unit=False)} "
+                f"{time_limit(main.time_limit, unit=False)} "
                 f"<small>({h(CHANNEL_LABELS_VI[main.kind].lower())})</small>{others}",
                 vnd(a.cost.per_case_vnd) if a else "",
             ])
@@ -308,7 +309,7 @@ def _card(p: Procedure, a: ProcedureAnalysis | None, site: Site) -> str:
         rows.append(("Cơ quan phối hợp", ", ".join(site.agency_link(x, PROCEDURES) for x in p.agencies.coordinating), ""))
     rows.append(("Đối tượng thực hiện", h(", ".join(SUBJECT_LABELS_VI[s] for s in p.subjects)), ""))
     channels = "".join(
-        f"<li><strong>{h(CHANNEL_LABELS_VI[c.kind])}</strong>: thời hạn {time_limit(c.time_limit.working_days)}"
+        f"<li><strong>{h(CHANNEL_LABELS_VI[c.kind])}</strong>: thời hạn {time_limit(c.time_limit)}"
         + f"; {_fees(c)}" + (f'<br><small>{h(c.time_limit.text)}</small>' if c.time_limit.text else "") + "</li>"
         for c in p.channels
     )
