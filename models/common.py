@@ -65,6 +65,21 @@ class Source(Model):
     note: Text = ""
 
 
+class SourceCheck(Model):
+    """One check of a record against the newest copy of its source the editors could find (rà soát định kỳ): a
+    catalogue is only as good as its last look at the national database."""
+
+    day: date
+    against: NonEmptyText
+    """Where the newer version was looked for: the copy read, or the one the record is missing from."""
+    result: Literal["current", "updated"]
+    """`current`: no newer version was found and the record stands; `updated`: it was brought up to the newer one."""
+    note: Text = ""
+
+
+CHECK_RESULT_VI = {"current": "không tìm thấy bản mới hơn, bản ghi giữ nguyên", "updated": "đã cập nhật theo bản mới hơn"}
+
+
 class Provenance(Model):
     """Where a record comes from, and what in it is transcribed and what is modelled."""
 
@@ -79,7 +94,14 @@ class Provenance(Model):
     """Fields copied from the sources."""
     modelled: list[Text] = []
     """Fields estimated by the catalogue's editors (durations, applicant time...), never silently."""
+    checked: list[SourceCheck] = []
+    """Each check of the record against its source, oldest first."""
     note: Text = ""
+
+    @property
+    def last_checked(self) -> date:
+        """The last day the record was read from or checked against a source."""
+        return max([s.retrieved for s in self.sources] + [c.day for c in self.checked])
 
 
 class Citation(Model):

@@ -17,6 +17,7 @@ from catalogue.cli import app
 from catalogue.console import vietnamese_order, vnd
 from catalogue.site.build import sync_folder
 from catalogue.site.pages import num
+from models.catalogue import in_force
 from models.parameters import CostRates
 from models.registry import LEGAL_STATUS_VI
 from tests.site_support import AS_OF, BuiltSite, built_site
@@ -456,3 +457,20 @@ def test_the_sources_name_the_record_fields_in_words() -> None:
     text = " ".join(built_site().page("thu-tuc/1.013978.html").text_content().split())
     assert "Nội dung chép từ nguồn: mã thủ tục; tên thủ tục; lĩnh vực; cấp thực hiện" in text
     assert "bước «Niêm yết công khai kết quả kiểm tra" in text and "steps.niem-yet" not in text
+
+
+def test_a_record_checked_against_its_source_says_when_and_with_what_result() -> None:
+    # 2.001610 (real record): checked on 08/12/2026 against a newer copy of the national record, unchanged.
+    site = built_site()
+    sources = site.page("thu-tuc/2.001610.html").xpath('//h2[@id="nguon"]/following-sibling::ul[1]/li')
+    [check] = [li for li in sources if li.text_content().startswith("Đối chiếu với nguồn")]
+    assert check.text_content().startswith(
+        "Đối chiếu với nguồn ngày 08/12/2026: không tìm thấy bản mới hơn, bản ghi giữ nguyên (bản đã đối chiếu).")
+    [a] = check.xpath(".//a")
+    assert a.get("href").startswith("https://github.com/VoidKeishi/OpenGOV/blob/")
+    # The dashboard counts the records read or checked lately, and names the one longest without a look: the test
+    # catalogue's own record 9.999999, read on 03/01/2026, more than 183 days before the site's day (23/11/2026).
+    records = [site.catalogue.procedures[code] for code in in_force(site.catalogue.procedures)]
+    text = " ".join(site.page("tong-quan.html").text_content().split())
+    assert (f"Đọc hoặc đối chiếu với nguồn trong 183 ngày qua: {len(records) - 1}/{len(records)} thủ tục; lâu nhất: "
+            "9.999999 (03/01/2026)") in text

@@ -16,7 +16,7 @@ from catalogue.batch.changes import amended_catalogue, amendment_lines, catalogu
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
 from catalogue.console import console, fee_amount, figures, num, procedure_status, time_limit
 from catalogue.store import open_catalogue
-from models.common import LEVEL_LABELS_VI, fold
+from models.common import CHECK_RESULT_VI, LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, STEP_KIND_LABELS_VI, Procedure
 
 WORD = re.compile(r"\w+")
@@ -131,6 +131,8 @@ def register(app: typer.Typer) -> None:
         console.print("* thời gian ước tính của biên tập viên danh mục, không do nguồn công bố")
         console.print("Căn cứ pháp lý: " + "; ".join(c.ref + (f" ({', '.join(c.articles)})" if c.articles else "") for c in p.legal_basis), markup=False)
         console.print("Nguồn: " + "; ".join(f"{s.url} (truy cập {s.retrieved:%d/%m/%Y})" for s in p.provenance.sources), markup=False)
+        for check in p.provenance.checked:
+            console.print(f"Đối chiếu với nguồn ngày {check.day:%d/%m/%Y}: {CHECK_RESULT_VI[check.result]} ({check.against})", markup=False)
 
     @app.command()
     def schema(out: Path = typer.Option(None, "--out", help="Ghi vào tệp này thay vì in ra.")) -> None:

@@ -45,7 +45,7 @@ from catalogue.site.escape import fenced_text, front_matter_title, h, link, md, 
 from models.analysis import ROUNDING_NOTE_VI, CostBreakdown, CostLine, ProcedureAnalysis
 from models.catalogue import Catalogue, in_force, successors
 from models.change import LegalChange
-from models.common import LEVEL_LABELS_VI, Source, cited_text, shorten
+from models.common import CHECK_RESULT_VI, LEVEL_LABELS_VI, Source, cited_text, shorten
 from models.findings import Finding
 from models.procedure import (
     APPLICANT,
@@ -749,6 +749,8 @@ def _sources_section(p: Procedure) -> str:
     prov = p.provenance
     out = ["## Nguồn và ngày truy cập {#nguon}", ""]
     out += [f"- {source_item(s)}" for s in prov.sources]
+    out += [f"- Đối chiếu với nguồn ngày {day(c.day)}: {CHECK_RESULT_VI[c.result]} ({link(c.against, 'bản đã đối chiếu')})"
+            + (f". {md(c.note)}" if c.note else "") for c in prov.checked]
     if prov.publishing_decision:
         dated = f" ngày {day(prov.published)}" if prov.published else ""
         out.append(f"- Quyết định công bố: {md(prov.publishing_decision)}{dated}")
@@ -946,6 +948,19 @@ def _histogram(values: Iterable[float], limits: Sequence[int]) -> list[int]:
     return counts
 
 
+RECHECK_AFTER_DAYS = 183
+"""A record not read from or checked against its source for this long is due a new look (about six months)."""
+
+
+def _currency_line(site: Site, codes: set[str]) -> str:
+    """How many records in force were read or checked against their source lately, and the one longest unchecked."""
+    last = {code: site.catalogue.procedures[code].provenance.last_checked for code in codes}
+    recent = sum((site.data.as_of - d).days <= RECHECK_AFTER_DAYS for d in last.values())
+    oldest = min(sorted(last), key=last.__getitem__)
+    return (f"- Đọc hoặc đối chiếu với nguồn trong {RECHECK_AFTER_DAYS} ngày qua: {num(recent)}/{num(len(last))} thủ "
+            f"tục; lâu nhất: {site.procedure_link(oldest, '', oldest)} ({day(last[oldest])})")
+
+
 def dashboard(site: Site) -> tuple[str, dict[str, str]]:
     """The dashboard page and its SVG charts (file name → SVG text)."""
     procedures = site.catalogue.procedures
@@ -968,7 +983,8 @@ def dashboard(site: Site) -> tuple[str, dict[str, str]]:
         f"cơ quan đang hoạt động: {num(sum(map(site.working, site.catalogue.agencies.values())))}",
         f"- Tổng chi phí tuân thủ ước tính mỗi năm: **{large_money(found.total_annual_cost_vnd)}**"
         + (f" (mỗi trường hợp tính một lần: đã trừ {large_money(twice)} tính trùng, xem bảng dưới)" if twice else ""),
-        f"- Số phát hiện khi rà soát: {num(sum(len(a.findings) for a in analyses))}", "",
+        f"- Số phát hiện khi rà soát: {num(sum(len(a.findings) for a in analyses))}",
+        _currency_line(site, current), "",
     ]
     if twice:
         rows = [[site.procedure_link(whole, ""), ", ".join(site.procedure_link(c, "", c) for c, _ in parts),
