@@ -16,6 +16,7 @@ Layout of the generated folder (paths relative to the docs folder):
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -102,6 +103,16 @@ def day(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
+_BREAKS = re.compile(r"\s+")
+_AMOUNT = re.compile(r"(?<=\d) (?=đ\b)")
+
+
+def _one_line(cell: str) -> str:
+    """A cell on one line (a blank line would end the raw HTML block), each amount held to its «đ» by a no-break
+    space: a narrow column must not leave the unit alone on a line."""
+    return _AMOUNT.sub("\u00a0", _BREAKS.sub(" ", cell).strip())
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "") -> str:
     """A table as a raw HTML block; cells are HTML already escaped (`h()`, `md()`) or generated markup. `caption`
     (plain text) names the table for a screen reader moving from table to table.
@@ -110,7 +121,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], caption: str = 
     over every cell, which is where most of the build time of a big catalogue went.
     """
     head = "".join(f"<th>{h(title)}</th>" for title in headers)
-    body = "\n".join("<tr>" + "".join(f"<td>{' '.join(cell.split())}</td>" for cell in row) + "</tr>" for row in rows)
+    body = "\n".join("<tr>" + "".join(f"<td>{_one_line(cell)}</td>" for cell in row) + "</tr>" for row in rows)
     named = f"<caption>{h(caption)}</caption>\n" if caption else ""
     return f"<table>\n{named}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
