@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from analysis.consistency import check_catalogue
 from catalogue.cli import app
+from catalogue.store import open_catalogue
 from catalogue.synthetic import synthetic_catalogue
 from models.common import fold
 from models.procedure import Procedure
@@ -51,6 +53,22 @@ def test_list_finds_a_procedure_by_its_common_name_first() -> None:
     assert "Còn gọi: mất sổ đỏ" in out
     assert "1.116410" in runner.invoke(app, ["list", "cccd"]).output
     assert "Tên gọi thông dụng: CCCD" in runner.invoke(app, ["show", "1.116410"]).output
+
+
+def test_list_names_the_records_due_a_new_look_at_their_source() -> None:
+    """Staff plan the next currency check from the records not read from or checked against their source since a
+    day, the longest unchecked first, each with its last day; an abolished record is not due."""
+    everything = open_catalogue().procedures
+    records = [p for p in everything.values() if p.status != "abolished"]
+    due = sorted((p.provenance.last_checked, p.code) for p in records if p.provenance.last_checked < date(2026, 12, 8))
+    checked = [p.code for p in records if any(c.day == date(2026, 12, 8) for c in p.provenance.checked)]
+    assert due and "2.001610" in checked and everything["1.011537"].provenance.last_checked < date(2026, 12, 8)
+    out = runner.invoke(app, ["list", "--checked-before", "2026-12-08"], env={"COLUMNS": "200"}).output
+    rows = re.findall(r"│ (\d\.\d{6}) .*│ (\d\d/\d\d/\d{4}) +│", out)
+    assert rows == [(code, f"{day:%d/%m/%Y}") for day, code in due]
+    assert f"{len(due)} thủ tục" in out and not set(checked) & {code for code, _ in rows} and "1.011537" not in out
+    bad = runner.invoke(app, ["list", "--checked-before", "8/12/2026"])
+    assert bad.exit_code != 0 and "--checked-before" in bad.output
 
 
 def test_list_filters(data_copy: Path) -> None:

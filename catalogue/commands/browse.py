@@ -63,10 +63,14 @@ def register(app: typer.Typer) -> None:
         field: str = typer.Option(None, help="Lĩnh vực, ví dụ 'Hộ tịch'."),
         level: str = typer.Option(None, help="Cấp: central, province, district, commune, hoặc «xã», «Cấp tỉnh»…"),
         agency: str = typer.Option(None, help="Mã cơ quan, ví dụ ubnd-xa."),
+        checked_before: str = typer.Option(
+            None, "--checked-before", metavar="YYYY-MM-DD",
+            help="Chỉ các thủ tục chưa được đọc hoặc đối chiếu với nguồn từ ngày này, lâu nhất trước: danh sách cần xem lại."),
         data: Path = DATA,
         as_of: str = LAW_AS_OF,
     ) -> None:
         """Liệt kê thủ tục: lọc theo lĩnh vực, cấp, cơ quan và từ khóa."""
+        due = parse_day(checked_before, "--checked-before")
         cat = catalogue_with_changes(open_catalogue(data), data, parse_day(as_of, "--as-of") or date.today())
         level = level and level_named(level)
         if agency and agency not in cat.agencies:
@@ -76,9 +80,15 @@ def register(app: typer.Typer) -> None:
                       Column("Cấp", ratio=2), figures("Thời hạn"), expand=True,
                       caption="Thời hạn giải quyết theo quy định, ngày làm việc", caption_justify="left")
         scored = [(score, p) for p in cat.procedures.values() if (score := matches(p, text, field, level, agency))]
-        for _, p in sorted(scored, key=lambda sp: (-sp[0], sp[1].code)):  # the closest matches first
+        order = lambda sp: (-sp[0], sp[1].code)  # noqa: E731  the closest matches first
+        if due:
+            table.add_column("Đối chiếu lần cuối", no_wrap=True)
+            scored = [(s, p) for s, p in scored if p.provenance.last_checked < due and p.status != "abolished"]
+            order = lambda sp: (sp[1].provenance.last_checked, sp[1].code)  # noqa: E731
+        for _, p in sorted(scored, key=order):
             name = escape(p.name) + (f"\n[dim]Còn gọi: {escape(', '.join(p.also_known_as))}[/dim]" if p.also_known_as else "")
-            table.add_row(escape(p.code), name, escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), time_limit(p.main_channel.time_limit, unit=False))
+            row = [escape(p.code), name, escape(p.field), ", ".join(LEVEL_LABELS_VI[lv] for lv in p.levels), time_limit(p.main_channel.time_limit, unit=False)]
+            table.add_row(*row, *([f"{p.provenance.last_checked:%d/%m/%Y}"] if due else []))
         console.print(table)
         console.print(f"{len(scored)} thủ tục")
 
