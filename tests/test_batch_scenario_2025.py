@@ -41,8 +41,9 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str]]]] = {
     # level: moved (BHXH huyện → BHXH tỉnh, UBND huyện → UBND xã).
     "1.011537": ("AMENDED", {DISTRICT, ("agency", "bhxh-huyen"), ("agency", "ubnd-huyen"), HOTICH_LAW, HOTICH_123}),
     # Liên thông khai sinh - thường trú - thẻ BHYT (two records): district level and BHXH cấp huyện (Công an cấp
-    # huyện went to Công an xã on 1/3/2025, an earlier change already in effect).
-    "2.000986": ("AMENDED", {DISTRICT, ("agency", "bhxh-huyen"), HOTICH_LAW, HOTICH_123}),
+    # huyện went to Công an xã on 1/3/2025, an earlier change already in effect). 2.000986's national record cites
+    # 123/2015 but not Luật Hộ tịch.
+    "2.000986": ("AMENDED", {DISTRICT, ("agency", "bhxh-huyen"), HOTICH_123}),
     "2.001023": ("AMENDED", {DISTRICT, ("agency", "bhxh-huyen"), HOTICH_LAW, HOTICH_123}),
     # Đăng ký nội quy lao động: cites Nghị định 45/2025/NĐ-CP, replaced by 150/2025: review.
     "2.001955": ("UNCHANGED", {("cites_text", "45/2025/NĐ-CP"), ("not_in_force", "45/2025/NĐ-CP")}),
