@@ -72,12 +72,17 @@ class SourceCheck(Model):
     day: date
     against: NonEmptyText
     """Where the newer version was looked for: the copy read, or the one the record is missing from."""
-    result: Literal["current", "updated"]
-    """`current`: no newer version was found and the record stands; `updated`: it was brought up to the newer one."""
+    result: Literal["current", "updated", "corrected"]
+    """`current`: no newer version was found and the record stands; `updated`: it was brought up to the newer one;
+    `corrected`: the same version, read again, showed transcription errors, now fixed."""
     note: Text = ""
 
 
-CHECK_RESULT_VI = {"current": "không tìm thấy bản mới hơn, bản ghi giữ nguyên", "updated": "đã cập nhật theo bản mới hơn"}
+CHECK_RESULT_VI = {
+    "current": "không tìm thấy bản mới hơn, bản ghi giữ nguyên",
+    "updated": "đã cập nhật theo bản mới hơn",
+    "corrected": "cùng phiên bản, đã sửa lỗi chép theo nguồn",
+}
 
 
 class Provenance(Model):

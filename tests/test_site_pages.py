@@ -470,6 +470,9 @@ def test_a_record_checked_against_its_source_says_when_and_with_what_result() ->
         "Đối chiếu với nguồn ngày 08/12/2026: không tìm thấy bản mới hơn, bản ghi giữ nguyên (bản đã đối chiếu).")
     [a] = check.xpath(".//a")
     assert a.get("href").startswith("https://github.com/VoidKeishi/OpenGOV/blob/")
+    # 2.000986: the same version read again showed transcription errors, fixed: not «a newer version».
+    text = " ".join(site.page("thu-tuc/2.000986.html").text_content().split())
+    assert "Đối chiếu với nguồn ngày 08/12/2026: cùng phiên bản, đã sửa lỗi chép theo nguồn" in text
     # The dashboard counts the records read or checked lately, and names the one longest without a look: the test
     # catalogue's own record 9.999999, read on 03/01/2026, more than 183 days before the site's day (23/11/2026).
     records = [site.catalogue.procedures[code] for code in in_force(site.catalogue.procedures)]
