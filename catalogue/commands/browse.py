@@ -16,6 +16,7 @@ from catalogue.batch.changes import amended_catalogue, amendment_lines, catalogu
 from catalogue.commands.options import DATA, LAW_AS_OF, parse_day, procedure_or_exit
 from catalogue.console import console, fee_amount, figures, num, procedure_status, time_limit
 from catalogue.store import open_catalogue
+from models.catalogue import in_force
 from models.common import CHECK_RESULT_VI, LEVEL_LABELS_VI, fold
 from models.procedure import CHANNEL_LABELS_VI, ONLINE_LABELS_VI, STEP_KIND_LABELS_VI, Procedure
 
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
         level: str = typer.Option(None, help="Cấp: central, province, district, commune, hoặc «xã», «Cấp tỉnh»…"),
         agency: str = typer.Option(None, help="Mã cơ quan, ví dụ ubnd-xa."),
         checked_before: str = typer.Option(
-            None, "--checked-before", metavar="YYYY-MM-DD",
+            None, metavar="YYYY-MM-DD",
             help="Chỉ các thủ tục chưa được đọc hoặc đối chiếu với nguồn từ ngày này, lâu nhất trước: danh sách cần xem lại."),
         data: Path = DATA,
         as_of: str = LAW_AS_OF,
@@ -83,7 +84,8 @@ def register(app: typer.Typer) -> None:
         order = lambda sp: (-sp[0], sp[1].code)  # noqa: E731  the closest matches first
         if due:
             table.add_column("Đối chiếu lần cuối", no_wrap=True)
-            scored = [(s, p) for s, p in scored if p.provenance.last_checked < due and p.status != "abolished"]
+            current = set(in_force(cat.procedures))
+            scored = [(s, p) for s, p in scored if p.provenance.last_checked < due and p.code in current]
             order = lambda sp: (sp[1].provenance.last_checked, sp[1].code)  # noqa: E731
         for _, p in sorted(scored, key=order):
             name = escape(p.name) + (f"\n[dim]Còn gọi: {escape(', '.join(p.also_known_as))}[/dim]" if p.also_known_as else "")
