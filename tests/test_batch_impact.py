@@ -338,3 +338,19 @@ def test_a_record_abolished_before_a_change_is_not_touched_by_it() -> None:
     assert cites == ["1.011537"] and catalogue.procedures["1.011537"].status == "abolished"
     assert change_scope(catalogue, others, change).reasons == {}
     assert list(change_scope(catalogue, others, change, date(2026, 8, 1)).reasons) == ["1.011537"]
+
+
+def test_a_decree_amending_the_enterprise_registration_decree_touches_the_records_published_before_it() -> None:
+    """Nghị định 296/2026/NĐ-CP (in force 23/7/2026) amends 168/2025/NĐ-CP. The four enterprise records, published
+    under 92/QĐ-BTC on 19/01/2026, cite 168/2025 and are touched; the household-business records cite it too but were
+    republished under 1995/QĐ-BTC on the decree's day, so the decree is already in them."""
+    catalogue = load(DEFAULT_DATA).catalogue
+    changes = load_changes(DEFAULT_DATA).by_id()
+    change = changes["nghi-dinh-296-2026-dang-ky-doanh-nghiep"]
+    cites = {code for code, p in catalogue.procedures.items() if any(c.ref == "168/2025/NĐ-CP" for c in p.legal_basis)}
+    enterprises = {"2.001199", "2.001583", "2.001610", "2.002011"}
+    assert cites == enterprises | {"1.001266", "2.000720"}
+    assert {catalogue.procedures[code].provenance.published for code in cites - enterprises} == {date(2026, 7, 23)}
+    scope = change_scope(catalogue, changes.values(), change)
+    assert set(scope.reasons) == enterprises
+    assert all(r.kind == "cites_text" and r.ref == "168/2025/NĐ-CP" for rs in scope.reasons.values() for r in rs)
