@@ -190,6 +190,8 @@ class ProcedureImpact(Model):
     needs_review: bool
     metrics: dict[str, MetricDelta]
     """Each metric before and after the change, by name (`annual_cost_vnd`, `elapsed_working_days.likely`...)."""
+    last_checked: date | None = None
+    """The last day the record was read from or checked against a source (`Provenance.last_checked`)."""
 
 
 class ImpactSummary(Model):

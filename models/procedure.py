@@ -401,8 +401,9 @@ class RecordIndex(NamedTuple):
     change does not rewrite. Its liên thông group too, so a batch can keep a group's procedures in one chunk.
     And the day it was published (`Provenance.published`): a change in force by then is already in it; and the codes
     it replaces, so an old code is resolved without decoding the catalogue; and the codes whose volume counts its
-    cases too (`AnnualVolume.counted_in`), so a report's total counts each case once. A named tuple of tuples,
-    strings and a date: it unpickles without running Python code of ours."""
+    cases too (`AnnualVolume.counted_in`), so a report's total counts each case once; and the last day it was read
+    from or checked against a source (`Provenance.last_checked`), so a report says whether anyone looked at it since
+    the change. A named tuple of tuples, strings and dates: it unpickles without running Python code of ours."""
 
     name: str
     status: str
@@ -413,6 +414,7 @@ class RecordIndex(NamedTuple):
     published: date | None
     replaces: tuple[str, ...]
     counted_in: tuple[str, ...]
+    last_checked: date
 
     @property
     def texts(self) -> set[str]:
@@ -431,7 +433,8 @@ class RecordIndex(NamedTuple):
                 cited += [(f"phí, lệ phí «{fee.name}»", c.ref, tuple(c.articles)) for c in fee.legal_basis]
         return cls(procedure.name, procedure.status, tuple(cited), frozenset(procedure.agencies_named),
                    tuple(procedure.levels), procedure.interagency_group, procedure.provenance.published,
-                   tuple(procedure.replaces), tuple(procedure.annual_volume.counted_in))
+                   tuple(procedure.replaces), tuple(procedure.annual_volume.counted_in),
+                   procedure.provenance.last_checked)
 
 
 __all__ = [

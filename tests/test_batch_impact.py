@@ -22,7 +22,9 @@ from analysis.legal_impact import (
     related_texts,
 )
 from catalogue.batch.changes import load_changes
-from catalogue.batch.engine import change_scope
+from catalogue.batch.engine import Settings, build_report, change_scope
+from catalogue.batch.report import last_checked, render_markdown
+from catalogue.batch.results import ResultCache
 from catalogue.cache import load_cached
 from catalogue.loader import DEFAULT_DATA, load
 from catalogue.synthetic import synthetic_catalogue
@@ -354,3 +356,25 @@ def test_a_decree_amending_the_enterprise_registration_decree_touches_the_record
     scope = change_scope(catalogue, changes.values(), change)
     assert set(scope.reasons) == enterprises
     assert all(r.kind == "cites_text" and r.ref == "168/2025/NĐ-CP" for rs in scope.reasons.values() for r in rs)
+
+
+def test_a_report_says_whether_each_record_was_checked_against_its_source_since_the_change(tmp_path: Path) -> None:
+    """The four enterprise records were checked against the newest copies on 08/12/2026, after Nghị định 296/2026
+    took effect (23/7/2026); the passport record's last look (08/12/2026) comes before the end of the fee reductions
+    on 01/01/2027, so the report marks it: the portal may republish the procedure once the change is in force."""
+    catalogue = load(DEFAULT_DATA).catalogue
+    changes = load_changes(DEFAULT_DATA).by_id()
+    with ResultCache(tmp_path / "cache") as cache:
+        decree = build_report(change_scope(catalogue, changes.values(), changes["nghi-dinh-296-2026-dang-ky-doanh-nghiep"]),
+                              Settings(cache))
+        fees = build_report(change_scope(catalogue, changes.values(), changes["het-giam-phi-le-phi-thong-tu-64-2025"]),
+                            Settings(cache))
+    assert {p.code: last_checked(p, decree) for p in decree.procedures} == dict.fromkeys(
+        ["2.001199", "2.001583", "2.001610", "2.002011"], "08/12/2026")
+    passport = next(p for p in fees.procedures if p.code == "1.001456")
+    assert passport.last_checked == catalogue.procedures["1.001456"].provenance.last_checked == date(2026, 12, 8)
+    assert last_checked(passport, fees) == "08/12/2026 (trước ngày hiệu lực)"
+    markdown = render_markdown(fees).splitlines()
+    assert ("- **1.001456** Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh) (đối chiếu nguồn lần cuối "
+            "08/12/2026 (trước ngày hiệu lực))") in markdown  # among the records to review
+    assert any(line.startswith("| 1.001456 |") and line.endswith("| 08/12/2026 (trước ngày hiệu lực) |") for line in markdown)

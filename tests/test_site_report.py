@@ -53,7 +53,8 @@ def test_the_business_registration_row_shows_the_cost_before_and_after() -> None
     site = built_site()
     row = next(tr for tr in rows(site.page(PAGE)) if tr.xpath("./td[1]")[0].text_content() == "1.001612")
     cells = [cell_text(td) for td in row.xpath("./td")]
-    assert cells[2] == "Sửa đổi cần rà soát lại"
+    # The status, and when the record was last read from its source: 23/11/2026, after the change's 01/07/2025.
+    assert cells[2] == "Sửa đổi cần rà soát lại đối chiếu nguồn lần cuối: 23/11/2026"
     assert "hết hiệu lực từ 01/07/2025" in cells[3]
     metrics = next(p for p in site.reanalysis.procedures if p.code == "1.001612").metrics
     per_case, annual = metrics["per_case_vnd"], metrics["annual_cost_vnd"]

@@ -319,9 +319,11 @@ def _build_report(scope: Scope, settings: Settings, method: str) -> ImpactReport
     for code in codes:
         side = scope.after.procedures if code in scope.after.procedures else scope.before.procedures
         reasons = scope.reasons[code]
+        index = index_of(side, code)
         impacts.append(ProcedureImpact(
-            code=code, name=index_of(side, code).name, status=changelog_status(code, scope.before, scope.after), reasons=reasons,
+            code=code, name=index.name, status=changelog_status(code, scope.before, scope.after), reasons=reasons,
             needs_review=any(r.needs_review for r in reasons), metrics=metric_deltas(before.get(code), after.get(code)),
+            last_checked=index.last_checked,
         ))
     by_status: dict[ChangelogStatus, int] = {"ADDED": 0, "AMENDED": 0, "UNCHANGED": 0, "WITHDRAWN": 0}
     for impact in impacts:

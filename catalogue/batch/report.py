@@ -20,7 +20,7 @@ from catalogue.collector import collector_paused
 from catalogue.console import num
 from catalogue.files import write_atomic
 from models.change import CHANGELOG_STATUS_VI as STATUS_VI
-from models.change import ImpactReport, MetricDelta
+from models.change import ImpactReport, MetricDelta, ProcedureImpact
 
 REPORT_FILES = ("report.md", "report.json", "report.xlsx")
 LATEST = "latest.json"
@@ -71,6 +71,16 @@ def _delta_value(delta: MetricDelta, side: str) -> int | float | None:
     return value
 
 
+def last_checked(p: ProcedureImpact, report: ImpactReport) -> str:
+    """When the record was last read from or checked against its source, marked when that was before the change took
+    effect: the portal may have republished the procedure since, and the record may no longer match it."""
+    if p.last_checked is None:
+        return ""
+    effective = min((c.effective for c in report.changes), default=None)
+    before = effective is not None and p.last_checked < effective
+    return f"{p.last_checked:%d/%m/%Y}" + (" (trước ngày hiệu lực)" if before else "")
+
+
 def render_markdown(report: ImpactReport) -> str:
     s = report.summary
     lines = [
@@ -108,14 +118,16 @@ def render_markdown(report: ImpactReport) -> str:
     if not review:
         lines += ["Không có thủ tục nào có căn cứ pháp lý hết hiệu lực.", ""]
     for p in review:
-        lines.append(f"- **{p.code}** {_md(p.name)}")
+        checked = last_checked(p, report)
+        lines.append(f"- **{p.code}** {_md(p.name)}" + (f" (đối chiếu nguồn lần cuối {checked})" if checked else ""))
         for r in p.reasons:
             if r.needs_review:
                 lines.append(f"    - {_md(r.text)}")
-    lines += ["", "## Nhật ký thay đổi", "", "| Mã | Tên thủ tục | Trạng thái | Lý do |", "|---|---|---|---|"]
+    lines += ["", "## Nhật ký thay đổi", "", "| Mã | Tên thủ tục | Trạng thái | Lý do | Đối chiếu nguồn lần cuối |",
+              "|---|---|---|---|---|"]
     for p in report.procedures:
         reasons = "<br>".join(_md(r.text) for r in p.reasons)
-        lines.append(f"| {p.code} | {_md(p.name)} | {p.status} ({STATUS_VI[p.status]}) | {reasons} |")
+        lines.append(f"| {p.code} | {_md(p.name)} | {p.status} ({STATUS_VI[p.status]}) | {reasons} | {last_checked(p, report)} |")
     lines += ["", "## Chỉ số trước và sau", ""]
     for p in report.procedures:
         lines += [f"### {p.code} {_md(p.name)}", "", "| Chỉ số | Trước | Sau | Chênh lệch |", "|---|---:|---:|---:|"]
@@ -161,7 +173,7 @@ def write_workbook(report: ImpactReport, path: Path) -> None:
         sheet.set_column(1, 1, 48)
 
         log = book.add_worksheet("Nhật ký thay đổi")
-        for c, head in enumerate(("Mã", "Tên thủ tục", "Trạng thái", "Cần rà soát", "Lý do")):
+        for c, head in enumerate(("Mã", "Tên thủ tục", "Trạng thái", "Cần rà soát", "Lý do", "Đối chiếu nguồn lần cuối")):
             log.write_string(0, c, head, bold)
         for r, p in enumerate(report.procedures, start=1):
             log.write_string(r, 0, p.code)
@@ -170,8 +182,10 @@ def write_workbook(report: ImpactReport, path: Path) -> None:
             if p.needs_review:
                 log.write_string(r, 3, "Có")
             log.write_string(r, 4, "\n".join(x.text for x in p.reasons))
+            log.write_string(r, 5, last_checked(p, report))
         log.set_column(1, 1, 50)
         log.set_column(4, 4, 100)
+        log.set_column(5, 5, 28)
 
         # One row per procedure, the headline metrics before / after / difference (every metric is in the JSON).
         metrics = book.add_worksheet("Chỉ số")

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from analysis.legal_impact import Amendment
-from catalogue.batch.report import LATEST, reports_folder
+from catalogue.batch.report import LATEST, last_checked, reports_folder
 from catalogue.console import vnd
 from catalogue.problems import json_problem_vi, pydantic_summary_vi
 from catalogue.site.escape import h, md
@@ -99,6 +99,8 @@ def _affected_table(report: ImpactReport, catalogue: Catalogue, here: str) -> st
     for p in report.procedures:
         reasons = "<br>".join(f"• {h(r.text)}" for r in p.reasons)
         status = h(STATUS_VI[p.status]) + ('<br><span class="tthc-warning">cần rà soát lại</span>' if p.needs_review else "")
+        if checked := last_checked(p, report):
+            status += f"<br><small>đối chiếu nguồn lần cuối: {h(checked)}</small>"
         rows.append([
             f'<span id="{h(anchor(p.code))}">{_code(p, catalogue, here)}</span>', h(p.name), status, reasons,
             *(_delta(name, p.metrics.get(name)) for name in MAIN_METRICS),
