@@ -10,7 +10,7 @@ from typing import Literal
 
 import networkx as nx
 
-from analysis.critical_path import days_in_time_limit
+from analysis.critical_path import days_in_time_limit, over_time_limit
 from analysis.graph import step_graph
 from analysis.metrics import STATE_HELD
 from models.catalogue import Catalogue
@@ -145,7 +145,7 @@ def check_procedure(p: Procedure, cat: Catalogue, unreadable: Collection[str] = 
         err(("steps",), f"sơ đồ các bước có {len(ends)} điểm kết thúc ({', '.join(ends)}): nên kết thúc ở một bước", "warning")
     likely = days_in_time_limit(p)
     limit = p.time_limit_working_days
-    if likely > limit and not p.main_channel.time_limit.no_result:
+    if over_time_limit(p, likely):
         err(
             ("channels", p.channels.index(p.main_channel), "time_limit", "working_days"),
             f"từ khi cơ quan nhận hồ sơ đến khi trả kết quả mất {likely:g} ngày làm việc (khả dĩ), vượt thời hạn "

@@ -145,6 +145,17 @@ def likely_days(steps: Sequence[Step]) -> float:
     return best
 
 
+def over_time_limit(procedure: Procedure, days: float) -> bool:
+    """Whether `days` counted by the time limit (`days_in_time_limit`) exceed it. A declaration that gets no result
+    (`TimeLimit.no_result`) has no limit to exceed: its 0 days mean «none».
+
+    >>> from tests.factories import tiny_procedure
+    >>> over_time_limit(tiny_procedure(), 2.0), over_time_limit(tiny_procedure(), 99.0)
+    (False, True)
+    """
+    return days > procedure.time_limit_working_days and not procedure.main_channel.time_limit.no_result
+
+
 def days_in_time_limit(procedure: Procedure, order: Sequence[Step] | None = None) -> float:
     """Likely working days that the legal time limit counts: from the first step of an agency in charge
     (`agencies.competent` or `implementing`) until the applicant takes the result.

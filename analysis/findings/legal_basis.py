@@ -19,6 +19,7 @@ the record may have been updated ahead of it.
 
 from __future__ import annotations
 
+from analysis.critical_path import over_time_limit
 from analysis.findings.context import Context, Draft
 from models.procedure import APPLICANT, Citation
 from models.registry import LegalDocument
@@ -118,7 +119,7 @@ def _ended_basis(ctx: Context) -> list[Draft]:
 def _over_limit(ctx: Context) -> list[Draft]:
     limit = ctx.procedure.time_limit_working_days
     days = ctx.days_in_time_limit
-    if days <= limit or ctx.procedure.main_channel.time_limit.no_result:
+    if not over_time_limit(ctx.procedure, days):
         return []
     return [Draft(
         rule=OVER_LIMIT, title="Thời gian thực tế vượt thời hạn luật định",
